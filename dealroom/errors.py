@@ -1,0 +1,37 @@
+"""The one error type every stage raises for bad input, and its stable one-line format."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with a record: where it is, what is wrong, and how to fix it."""
+
+    file: Path
+    line: int
+    column: int
+    field: str
+    message: str
+    fix: str = ""
+
+    def __str__(self) -> str:
+        # `path:line:column: field: message` is what editors and CI annotators parse.
+        where = f"{self.file}:{self.line}:{self.column}"
+        text = f"{self.message} (fix: {self.fix})" if self.fix else self.message
+        return f"{where}: {self.field or '<record>'}: {text}"
+
+
+class RecordError(Exception):
+    """Raised with every problem found, so a user fixes them all in one pass."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = sorted(problems, key=lambda p: (str(p.file), p.line, p.column, p.field))
+        super().__init__("\n".join(str(p) for p in self.problems))
+
+    @classmethod
+    def single(cls, file: Path, message: str, fix: str = "", line: int = 1, column: int = 1,
+               field: str = "") -> RecordError:
+        return cls([Problem(file, line, column, field, message, fix)])

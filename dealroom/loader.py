@@ -1,0 +1,170 @@
+"""Load stage: YAML text to plain data plus the line and column of every value.
+
+PyYAML's own constructors guess types (`021000021` becomes 4456465, `no` becomes False,
+`12:30` becomes 750) and keep the last of duplicate keys. We build the data ourselves from
+the composed node tree instead: every scalar stays the exact text that was written, and the
+typed model decides what it means. Aliases, explicit tags and duplicate keys are refused.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+from yaml.composer import Composer
+from yaml.events import AliasEvent
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+from yaml.parser import Parser
+from yaml.reader import Reader
+from yaml.resolver import Resolver
+from yaml.scanner import Scanner
+
+from dealroom.errors import Problem, RecordError
+
+MAX_RECORD_BYTES = 1024 * 1024  # a deal record is a page of text, not a data dump
+NULLS = {"", "~", "null", "Null", "NULL"}
+
+Path_ = tuple[str | int, ...]
+
+
+@dataclass
+class Loaded:
+    """A record's data, with positions for error messages (path -> (line, column))."""
+
+    file: Path
+    data: Any
+    positions: dict[Path_, tuple[int, int]] = field(default_factory=dict)
+
+    def position(self, path: Path_) -> tuple[int, int]:
+        """Line and column of `path`, or of its nearest ancestor that exists."""
+        while path not in self.positions and path:
+            path = path[:-1]
+        return self.positions.get(path, (1, 1))
+
+
+class _Refused(Exception):
+    def __init__(self, node_or_mark: Any, message: str, fix: str) -> None:
+        self.mark = getattr(node_or_mark, "start_mark", node_or_mark)
+        self.message, self.fix = message, fix
+
+
+class _ComposingLoader(Reader, Scanner, Parser, Composer, Resolver):
+    """PyYAML's parser and composer only: no constructor ever runs."""
+
+    def __init__(self, text: str) -> None:
+        Reader.__init__(self, text)
+        Scanner.__init__(self)
+        Parser.__init__(self)
+        Composer.__init__(self)
+        Resolver.__init__(self)
+
+    def compose_node(self, parent: Node | None, index: Any) -> Node:
+        event = self.peek_event()
+        if isinstance(event, AliasEvent):
+            # Refusing aliases outright also defuses "billion laughs" expansion bombs.
+            raise _Refused(event.start_mark, "YAML aliases (*name) are not allowed in deal records",
+                           "write the value out in full")
+        tag = getattr(event, "tag", None)
+        if tag not in (None, "!"):
+            raise _Refused(event.start_mark, f"YAML tag {tag!r} is not allowed in deal records",
+                           "remove the tag; quote the value if it is text")
+        if getattr(event, "anchor", None) is not None:
+            raise _Refused(event.start_mark, "YAML anchors (&name) are not allowed in deal records",
+                           "remove the anchor and write each value out in full")
+        return super().compose_node(parent, index)
+
+
+def _build(node: Node, path: Path_, positions: dict[Path_, tuple[int, int]]) -> Any:
+    positions[path] = (node.start_mark.line + 1, node.start_mark.column + 1)
+    if isinstance(node, ScalarNode):
+        if node.style is None and node.value in NULLS:
+            return None
+        return node.value  # the exact text: typing is the model's job
+    if isinstance(node, SequenceNode):
+        return [_build(item, (*path, i), positions) for i, item in enumerate(node.value)]
+    if isinstance(node, MappingNode):
+        result: dict[str, Any] = {}
+        seen: dict[str, Node] = {}
+        for key_node, value_node in node.value:
+            if not isinstance(key_node, ScalarNode):
+                raise _Refused(key_node, "a key must be plain text", "use a simple name as the key")
+            key = key_node.value
+            if key in seen:
+                first = seen[key].start_mark.line + 1
+                raise _Refused(key_node, f"duplicate key {key!r} (first written on line {first}); "
+                               "YAML would silently keep only the last one",
+                               "remove one of the two, or merge them")
+            seen[key] = key_node
+            result[key] = _build(value_node, (*path, key), positions)
+        return result
+    raise _Refused(node, "unsupported YAML node", "write plain mappings, lists and text")
+
+
+def _too_large(file: Path, size: int) -> RecordError:
+    return RecordError.single(file, f"the record is {size:,} bytes; deal records are limited "
+                              f"to {MAX_RECORD_BYTES:,} bytes",
+                              "attach large material as an exhibit file instead")
+
+
+def _decode(file: Path, raw: bytes) -> str:
+    if len(raw) > MAX_RECORD_BYTES:
+        raise _too_large(file, len(raw))
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise RecordError.single(file, f"the file is not valid UTF-8 (byte {exc.start})",
+                                 "save the file as UTF-8", line=line) from None
+    if "\x00" in text:
+        line = text[: text.index("\x00")].count("\n") + 1
+        raise RecordError.single(file, "the file contains a NUL byte: it is binary, not a YAML "
+                                 "record", "replace it with a YAML text record", line=line)
+    return text.removeprefix("\ufeff")
+
+
+def load_text(file: Path, text: str) -> Loaded:
+    """Parse YAML `text` (read from `file`) into a `Loaded` record, or raise `RecordError`."""
+    loader = _ComposingLoader(text)
+    positions: dict[Path_, tuple[int, int]] = {}
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            raise RecordError.single(file, "the record is empty",
+                                     "write the deal's fields (see the README's YAML reference)")
+        data = _build(node, (), positions)
+    except _Refused as exc:
+        raise RecordError.single(file, exc.message, exc.fix, line=exc.mark.line + 1,
+                                 column=exc.mark.column + 1) from None
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        problem = f"YAML syntax error: {exc.problem or exc.context}"
+        hint = "indent with spaces, not tabs" if "\t" in (exc.problem or "") or "tab" in str(
+            exc.problem) else "check the indentation and quoting on this line"
+        raise RecordError([Problem(file, line, column, "", problem, hint)]) from None
+    except yaml.YAMLError as exc:  # reader errors: control characters and the like
+        raise RecordError.single(file, f"YAML error: {exc}", "remove the invalid characters") from None
+    finally:
+        loader.dispose()
+    if not isinstance(data, dict):
+        raise RecordError.single(file, "a deal record must be a mapping of fields",
+                                 "start the file with `name:` and the other fields")
+    return Loaded(file, data, positions)
+
+
+def load_file(file: Path) -> Loaded:
+    """Read and parse one record file."""
+    try:
+        size = file.stat().st_size
+        if size > MAX_RECORD_BYTES:  # refuse before reading: a 50 MB file costs nothing
+            raise _too_large(file, size)
+        raw = file.read_bytes()
+    except OSError as exc:
+        raise RecordError.single(file, f"cannot read the record: {exc.strerror}",
+                                 "check the file exists and is readable") from None
+    return load_text(file, _decode(file, raw))
+
+
+__all__ = ["Loaded", "load_file", "load_text"]

@@ -1,0 +1,109 @@
+"""Mask stage: the public view of a deal, the only thing templates ever see.
+
+The view is built from the derived facts by replacing every account number field named in
+the policy with its masked form, and by redacting those same numbers wherever else they are
+written (notes, descriptions, attached text). A template cannot leak a number it never gets.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from types import SimpleNamespace
+from typing import Any
+
+from pydantic import BaseModel
+
+from dealroom.derive import Facts
+from dealroom.model import ACCOUNT_NUMBER_FIELDS
+
+BULLET = "\u2022"
+
+
+@dataclass(frozen=True)
+class MaskPolicy:
+    fields: tuple[str, ...] = ACCOUNT_NUMBER_FIELDS
+    visible_digits: int = 4
+
+
+@dataclass(frozen=True)
+class Secret:
+    """A raw number that must never be published, and where it came from (for messages)."""
+
+    number: str
+    deal: str
+    field: str
+
+    @property
+    def digits(self) -> str:
+        return "".join(ch for ch in self.number if ch.isalnum())
+
+
+def mask_number(number: str, visible_digits: int) -> str:
+    """`066-198038` -> `•••••8038`: one bullet per hidden character, separators dropped."""
+    chars = [ch for ch in number if ch.isalnum()]
+    shown = chars[len(chars) - visible_digits:] if visible_digits else []
+    return BULLET * (len(chars) - len(shown)) + "".join(shown)
+
+
+def number_pattern(digits: str, gap: str = r"[^0-9A-Za-z]{0,3}") -> str:
+    """A regex for `digits` written with any separators (spaces, dashes, dots or none)."""
+    body = gap.join(re.escape(ch) for ch in digits)
+    return rf"(?<![0-9A-Za-z]){body}(?![0-9A-Za-z])"
+
+
+def secrets_of(facts: Facts, policy: MaskPolicy) -> list[Secret]:
+    """Every raw value of a masked field in the deal, with its field path."""
+    found: list[Secret] = []
+    for index, instruction in enumerate(facts.deal.instructions):
+        for name in policy.fields:
+            value = getattr(instruction, name, None)
+            if value:
+                found.append(Secret(value, facts.slug, f"instructions[{index}].{name}"))
+    return found
+
+
+class Redactor:
+    """Replaces every written form of the given secrets in free text with the masked form."""
+
+    def __init__(self, secrets: Iterable[Secret], visible_digits: int) -> None:
+        by_digits = {s.digits: s for s in secrets}
+        self.visible_digits = visible_digits
+        self._masked = {d: mask_number(d, visible_digits) for d in by_digits}
+        # Longest first, so a number that contains another is masked whole.
+        ordered = sorted(by_digits, key=len, reverse=True)
+        self._pattern = re.compile("|".join(f"({number_pattern(d)})" for d in ordered)) \
+            if ordered else None
+        self._order = ordered
+
+    def __call__(self, text: str) -> str:
+        if self._pattern is None:
+            return text
+        return self._pattern.sub(lambda m: self._masked[self._order[m.lastindex - 1]], text)  # type: ignore[operator]
+
+
+def _public(value: Any, policy: MaskPolicy, redact: Redactor, key: str = "") -> Any:
+    names: Iterable[str] = ()
+    if isinstance(value, BaseModel):
+        names = type(value).model_fields
+    elif dataclasses.is_dataclass(value) and not isinstance(value, type):
+        names = (f.name for f in dataclasses.fields(value))
+    if names:  # a record: attribute access for templates, field names decide masking
+        return SimpleNamespace(**{k: _public(getattr(value, k), policy, redact, k) for k in names})
+    if isinstance(value, dict):  # keyed by ids (due dates, documents): stays a mapping
+        return {k: _public(v, policy, redact) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_public(v, policy, redact) for v in value]
+    if isinstance(value, str):
+        if key in policy.fields:
+            return mask_number(value, policy.visible_digits)
+        return redact(value)
+    return value
+
+
+def public_view(facts: Facts, policy: MaskPolicy) -> SimpleNamespace:
+    """The deal as templates may see it: masked numbers, redacted text, derived facts."""
+    redact = Redactor(secrets_of(facts, policy), policy.visible_digits)
+    return _public(facts, policy, redact)

@@ -1,0 +1,107 @@
+"""The MkDocs adapter: a thin layer over `dealroom.room` and `dealroom.guard`.
+
+Records are loaded and validated in `on_pre_build`, before MkDocs cleans `site/`, so a bad
+record stops the build with the previous site untouched. Pages are added as generated files,
+never written into `docs_dir` (that would make `mkdocs serve` rebuild forever).
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+
+from mkdocs.config import base
+from mkdocs.config import config_options as c
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin
+from mkdocs.structure.files import File, Files
+from mkdocs.structure.pages import Page
+
+from dealroom.errors import RecordError
+from dealroom.guard import scan_and_remove
+from dealroom.mask import MaskPolicy, Redactor
+from dealroom.model import ACCOUNT_NUMBER_FIELDS, MASKABLE_FIELDS
+from dealroom.render import DEAL_PAGES, Renderer, escape
+from dealroom.room import Room, build_files, load_room
+
+log = logging.getLogger("mkdocs.plugins.dealroom")
+
+
+class MaskConfig(base.Config):
+    fields = c.ListOfItems(c.Choice(MASKABLE_FIELDS), default=list(ACCOUNT_NUMBER_FIELDS))
+    visible_digits = c.Type(int, default=4)
+
+
+class DealroomConfig(base.Config):
+    deals_dir = c.Type(str, default="content/deals")
+    banner = c.Type(str, default="Confidential")
+    nav_title = c.Type(str, default="Deals")
+    mask = c.SubConfig(MaskConfig)
+
+
+class DealroomPlugin(BasePlugin[DealroomConfig]):
+    room: Room
+    policy: MaskPolicy
+    redact: Redactor
+
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        base_dir = Path(config.config_file_path or ".").resolve().parent
+        self.deals_dir = (base_dir / self.config.deals_dir).resolve()
+        docs_dir = Path(config.docs_dir).resolve()
+        if self.deals_dir.is_relative_to(docs_dir):
+            raise PluginError(f"dealroom: deals_dir {self.deals_dir} is inside docs_dir; MkDocs "
+                              "would publish the raw records. Move the records out of docs_dir.")
+        if not 0 <= self.config.mask.visible_digits <= 4:
+            raise PluginError("dealroom: mask.visible_digits must be between 0 and 4")
+        self.policy = MaskPolicy(tuple(self.config.mask.fields), self.config.mask.visible_digits)
+        config.extra["dealroom"] = {"banner": self.config.banner}
+        return config
+
+    def on_pre_build(self, config: MkDocsConfig) -> None:
+        try:
+            self.room = load_room(self.deals_dir)
+            self.redact = Redactor(self.room.secrets(self.policy), self.policy.visible_digits)
+        except RecordError as error:
+            raise PluginError(f"dealroom: {len(error.problems)} problem(s) in deal records:\n"
+                              f"{error}") from None
+
+    def on_files(self, files: Files, config: MkDocsConfig) -> Files:
+        with_home = files.get_file_from_path("index.md") is None
+        renderer = Renderer(config.site_name)
+        for path, content in build_files(self.room, self.policy, renderer, with_home).items():
+            if files.get_file_from_path(path) is not None:
+                raise PluginError(f"dealroom: {path} is generated from the deal records; "
+                                  "remove the hand-written file of that name from docs_dir")
+            files.append(File.generated(config, path, content=content))
+        if config.nav is None:
+            config.nav = self._nav(files)
+        return files
+
+    def _nav(self, files: Files) -> list[Any]:
+        """Hand-written pages first, then every deal with its pages in a fixed order."""
+        own = [f.src_uri for f in files.documentation_pages()
+               if f.src_uri != "index.md" and not f.src_uri.startswith("deals/")]
+        deals = sorted(self.room.deals, key=lambda f: (f.deal.agreement.date, f.slug), reverse=True)
+        deal_sections = [
+            {str(escape(facts.deal.name)): [{title: f"deals/{facts.slug}/{name}"}
+                                            for name, title, _ in DEAL_PAGES]}
+            for facts in deals]
+        return [{"Home": "index.md"}, *sorted(own),
+                {self.config.nav_title: ["deals/index.md", *deal_sections]}]
+
+    def on_page_markdown(self, markdown: str, page: Page, config: MkDocsConfig,
+                         files: Files) -> str:
+        # A hand-written page may quote a number too: it gets the same redaction as notes.
+        return self.redact(markdown) if page.file.generated_by is None else markdown
+
+    def on_post_build(self, config: MkDocsConfig) -> None:
+        leaks = scan_and_remove(Path(config.site_dir), self.room.secrets(self.policy))
+        if leaks:
+            raise PluginError("dealroom: the leak guard found raw account numbers:\n" +
+                              "\n".join(str(leak) for leak in leaks))
+
+    def on_serve(self, server: Any, config: MkDocsConfig, builder: Any) -> Any:
+        server.watch(str(self.deals_dir))
+        return server

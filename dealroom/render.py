@@ -1,0 +1,101 @@
+"""Render stage: public views of deals to Markdown pages, through Jinja templates.
+
+Every `{{ value }}` is escaped for both HTML and Markdown by the environment's `finalize`
+(autoescape keeps macro output, already escaped, from being escaped twice), so a template
+shows deal data as inert text unless it explicitly marks markup as safe.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+from decimal import Decimal
+from types import SimpleNamespace
+from typing import Any
+
+from jinja2 import Environment, PackageLoader, StrictUndefined
+from markupsafe import Markup
+
+# (file name, nav title, section template); the order is the nav's order.
+DEAL_PAGES = (
+    ("index.md", "Overview", "overview"),
+    ("terms.md", "Terms", "terms"),
+    ("parties.md", "Parties", "parties"),
+    ("instructions.md", "Instructions", "instructions"),
+    ("exhibits.md", "Exhibits", "exhibits"),
+    ("timeline.md", "Timeline", "timeline"),
+    ("print.md", "Whole deal (print)", None),
+)
+CURRENCY_SYMBOLS = {"USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥"}
+# Characters that mean something to HTML, Markdown or its extensions become entities, in one
+# pass so that the `&` and `#` of an entity are never escaped again.
+_ENTITIES = {ord(ch): f"&#{ord(ch)};" for ch in "&<>\"'\\`*_{}[]()#+!|~^=:$"}
+
+
+def escape(value: Any) -> Markup:
+    """Deal text as inert HTML and Markdown: entities for every meaningful character."""
+    if isinstance(value, Markup):
+        return value
+    return Markup(str(value).translate(_ENTITIES))
+
+
+def _finalize(value: Any) -> Any:
+    if value is None:
+        return ""
+    return escape(value)
+
+
+def long_date(value: date) -> str:
+    return f"{value:%B} {value.day}, {value.year}"
+
+
+def money(value: Decimal, currency: str) -> str:
+    symbol = CURRENCY_SYMBOLS.get(currency)
+    return f"{symbol}{value:,}" if symbol else f"{value:,} {currency}"
+
+
+def paragraphs(text: str | None) -> Markup:
+    """Multi-line notes as HTML paragraphs (blank lines separate them)."""
+    if not text:
+        return Markup("")
+    blocks = [" ".join(block.split()) for block in text.split("\n\n") if block.strip()]
+    return Markup("".join(f"<p>{escape(block)}</p>" for block in blocks))
+
+
+def _environment() -> Environment:
+    env = Environment(loader=PackageLoader("dealroom", "templates"), undefined=StrictUndefined,
+                      finalize=_finalize, autoescape=True, keep_trailing_newline=True,
+                      trim_blocks=True, lstrip_blocks=True)
+    env.filters.update(long_date=long_date, money=money, paragraphs=paragraphs, number="{:,}".format)
+    return env
+
+
+class Renderer:
+    """Turns public views into Markdown. Holds the template environment, built once."""
+
+    def __init__(self, room_title: str = "Deal room") -> None:
+        self.env = _environment()
+        self.room_title = room_title
+
+    def deal_pages(self, view: SimpleNamespace) -> dict[str, str]:
+        """Pages of one deal, keyed by path relative to the docs root."""
+        parties = {p.id: p for p in view.deal.parties}
+        context = {"view": view, "deal": view.deal, "parties": parties,
+                   "pages": DEAL_PAGES, "sections": [p for p in DEAL_PAGES if p[2]]}
+        pages = {}
+        for file_name, title, section in DEAL_PAGES:
+            template = self.env.get_template(f"{section or 'print'}.md.j2")
+            pages[f"deals/{view.slug}/{file_name}"] = template.render(
+                context, title=title, level=1, standalone=True)
+        return pages
+
+    def room_pages(self, views: Iterable[SimpleNamespace], with_home: bool) -> dict[str, str]:
+        """The list of all deals, and the home page when the room has no hand-written one."""
+        deals = sorted(views, key=lambda v: (v.deal.agreement.date, v.slug), reverse=True)
+        template = self.env.get_template("room.md.j2")
+        pages = {"deals/index.md": template.render(deals=deals, title="All deals", home=False,
+                                                   prefix="")}
+        if with_home:
+            pages["index.md"] = template.render(deals=deals, title=self.room_title, home=True,
+                                                prefix="deals/")
+        return pages

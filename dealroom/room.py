@@ -1,0 +1,118 @@
+"""The core pipeline, independent of MkDocs: records in a folder to the files of a room.
+
+load -> validate -> derive -> mask -> render. The MkDocs plugin and the CLI both call this.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from dealroom.derive import Facts, derive
+from dealroom.errors import Problem, RecordError
+from dealroom.loader import load_file
+from dealroom.mask import MaskPolicy, Secret, public_view, secrets_of
+from dealroom.render import Renderer
+from dealroom.validate import validate
+
+RECORD_NAMES = ("deal.yml", "deal.yaml")
+TEXT_SUFFIXES = {".txt", ".md", ".markdown", ".csv"}
+_SLUG = re.compile(r"[a-z0-9][a-z0-9-]{0,62}")
+
+
+@dataclass
+class Room:
+    """Every deal of a content folder, validated and derived."""
+
+    root: Path
+    deals: list[Facts] = field(default_factory=list)
+    records: dict[str, Path] = field(default_factory=dict)  # slug -> record file
+
+    def secrets(self, policy: MaskPolicy) -> list[Secret]:
+        return [s for facts in self.deals for s in secrets_of(facts, policy)]
+
+
+def find_records(deals_dir: Path) -> list[tuple[str, Path]]:
+    """(slug, record file) for each deal: `<slug>/deal.yml` or `<slug>.yml` in `deals_dir`."""
+    found: list[tuple[str, Path]] = []
+    for child in sorted(deals_dir.iterdir()):
+        if child.is_dir():
+            records = [child / name for name in RECORD_NAMES if (child / name).is_file()]
+            found.extend((child.name, record) for record in records)
+        elif child.suffix in (".yml", ".yaml"):
+            found.append((child.stem, child))
+    return found
+
+
+def _published_name(reference: str) -> str:
+    """A safe, stable file name on the site for an attached file."""
+    name = Path(reference).name
+    stem = re.sub(r"[^A-Za-z0-9._-]+", "-", Path(name).stem).strip("-.") or "file"
+    return f"files/{stem}{Path(name).suffix.lower()}"
+
+
+def _read_attachments(record: Path, references: list[str]) -> tuple[dict[str, str], dict[str, str]]:
+    """Published paths of attached files, and the text of the text ones (to be redacted)."""
+    files: dict[str, str] = {}
+    texts: dict[str, str] = {}
+    for reference in references:
+        files[reference] = _published_name(reference)
+        if Path(reference).suffix.lower() in TEXT_SUFFIXES:
+            try:
+                texts[reference] = (record.parent / reference).read_text(encoding="utf-8")
+            except UnicodeDecodeError:
+                # Redaction needs to know the text; we do not guess an encoding.
+                raise RecordError.single(record, f"attached text file {reference!r} is not "
+                                         "UTF-8", "save it as UTF-8") from None
+    return files, texts
+
+
+def load_deal(slug: str, record: Path, root: Path) -> Facts:
+    """Load, validate and derive one deal; raises `RecordError` with every problem."""
+    if not _SLUG.fullmatch(slug):
+        raise RecordError.single(record, f"the deal's folder or file name {slug!r} is not a "
+                                 "valid id", "rename it with lowercase letters, digits and dashes")
+    deal = validate(load_file(record), root)
+    references = [e.file for e in deal.exhibits if e.file] + [d.file for d in deal.documents]
+    files, texts = _read_attachments(record, references)
+    return derive(slug, deal, files, texts)
+
+
+def load_room(deals_dir: Path) -> Room:
+    """Every deal under `deals_dir`; raises `RecordError` with the problems of all records."""
+    if not deals_dir.is_dir():
+        raise RecordError.single(deals_dir, "the deals folder does not exist",
+                                 "create it, or set the plugin's `deals_dir` option")
+    room, problems = Room(deals_dir), []
+    slugs: dict[str, Path] = {}
+    for slug, record in find_records(deals_dir):
+        if slug in slugs:
+            problems.append(Problem(record, 1, 1, "", f"deal id {slug!r} is also used by "
+                                    f"{slugs[slug]}", "rename one of the two"))
+            continue
+        slugs[slug] = room.records[slug] = record
+        try:
+            room.deals.append(load_deal(slug, record, deals_dir))
+        except RecordError as error:
+            problems.extend(error.problems)
+    if problems:
+        raise RecordError(problems)
+    return room
+
+
+def build_files(room: Room, policy: MaskPolicy, renderer: Renderer,
+                with_home: bool = True) -> dict[str, str | bytes]:
+    """Every generated file of the room (Markdown pages and attachments), keyed by path."""
+    views = [public_view(facts, policy) for facts in room.deals]
+    output: dict[str, str | bytes] = {}
+    output.update(renderer.room_pages(views, with_home))
+    for facts, view in zip(room.deals, views, strict=True):
+        output.update(renderer.deal_pages(view))
+        folder = room.records[facts.slug].parent
+        for reference, published in facts.files.items():
+            target = f"deals/{facts.slug}/{published}"
+            # Text attachments are published from the redacted view; other files as they are,
+            # and the guard scans them like every other file of the site.
+            output[target] = view.documents.get(reference) or (folder / reference).read_bytes()
+    return output

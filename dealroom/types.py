@@ -1,0 +1,163 @@
+"""Field types of a deal record: each parses the exact text written in YAML, or explains itself.
+
+The loader hands every scalar over as text, so these parsers are the only place where text
+becomes a number, an amount or a date, with one strict, documented syntax each.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from datetime import date
+from decimal import Decimal
+from typing import Annotated, Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
+
+from pydantic import BeforeValidator, WithJsonSchema
+from pydantic_core import PydanticCustomError
+
+MINOR_UNITS = {"USD": 2, "EUR": 2, "GBP": 2, "CHF": 2, "CAD": 2, "AUD": 2, "JPY": 0}
+PRICE_DECIMALS = 6  # per-share prices and par values may be sub-cent ($.001 par)
+NAME_MAX, TEXT_MAX = 300, 20_000
+_INVISIBLE = {"Cc", "Cf", "Co", "Cs", "Zl", "Zp"}
+
+
+def _fail(kind: str, message: str, **context: Any) -> PydanticCustomError:
+    return PydanticCustomError(kind, message, context)
+
+
+def _text(value: Any, limit: int, multiline: bool) -> str:
+    if not isinstance(value, str):
+        raise _fail("dealroom_text", "expected text, found a {found} (fix: write a single value)",
+                    found="list" if isinstance(value, list) else "mapping")
+    allowed = "\n\t" if multiline else ""
+    for index, char in enumerate(value):
+        if char in allowed:
+            continue
+        if unicodedata.category(char) in _INVISIBLE:
+            # Bidi overrides and zero-width characters make a name display as something else.
+            raise _fail("dealroom_text", "invisible or control character U+{code} at position "
+                        "{index} (fix: delete it; a name must display as what it is)",
+                        code=f"{ord(char):04X}", index=index + 1)
+    if len(value) > limit:
+        raise _fail("dealroom_text", "text is {length:,} characters long; the limit here is "
+                    "{limit:,} (fix: shorten it or attach the material as a document)",
+                    length=len(value), limit=limit)
+    if not value.strip():
+        raise _fail("dealroom_text", "text is blank (fix: write a value or remove the field)")
+    return value
+
+
+def _decimal(value: Any, what: str) -> Decimal:
+    if not isinstance(value, str):
+        raise _fail("dealroom_number", f"expected {what}, found a list or mapping")
+    text = value.strip()
+    if re.fullmatch(r"\d+(\.\d+)?|\.\d+", text):
+        return Decimal(text)
+    if re.search(r"[$€£¥]|\b(USD|EUR|GBP)\b", text):
+        fix = "write the number alone; the currency is the deal's `currency` field"
+    elif re.fullmatch(r"\d{1,3}(,\d{3})+(\.\d+)?", text):
+        fix = f"write {text.replace(',', '')} without thousands separators"
+    elif "_" in text or text.lower().startswith("0x"):
+        fix = "write plain decimal digits"
+    elif text.startswith("-"):
+        fix = "amounts are positive; record a refund or reversal as its own event"
+    elif re.search(r"[eE]", text):
+        fix = "write the number in full, without an exponent"
+    else:
+        fix = "write digits with an optional decimal point, e.g. 0.35"
+    raise _fail("dealroom_number", f"{text!r} is not {what} (fix: {fix})")
+
+
+def _amount(value: Any) -> Decimal:
+    return _decimal(value, "an amount")
+
+
+def _quantity(value: Any) -> int:
+    if isinstance(value, str) and re.fullmatch(r"\d+", value.strip()):
+        return int(value)
+    if isinstance(value, str) and re.fullmatch(r"\d{1,3}(,\d{3})+", value.strip()):
+        raise _fail("dealroom_number", f"{value!r} is not a whole number (fix: write "
+                    f"{value.replace(',', '')} without thousands separators)")
+    raise _fail("dealroom_number", f"{value!r} is not a whole number of shares "
+                "(fix: write digits only, e.g. 800000)")
+
+
+def _iso_date(value: Any) -> date:
+    if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value.strip()):
+        try:
+            return date.fromisoformat(value.strip())
+        except ValueError as exc:
+            raise _fail("dealroom_date", f"{value!r} is not a real date: {exc} "
+                        "(fix: check the day and month)") from None
+    raise _fail("dealroom_date", f"{value!r} is not a date (fix: write it as YYYY-MM-DD, "
+                "e.g. 2002-06-05)")
+
+
+def _digits(value: Any, what: str, pattern: str, example: str) -> str:
+    if not isinstance(value, str) or not re.fullmatch(pattern, value.strip()):
+        raise _fail("dealroom_identifier", f"{value!r} is not {what} (fix: write it as in the "
+                    f"source document, e.g. {example}; quote it if it starts with 0)")
+    return value.strip()
+
+
+def _account_number(value: Any) -> str:
+    number = _digits(value, "an account number", r"[0-9A-Za-z][0-9A-Za-z \-./]*",
+                     "066-198038")
+    if sum(ch.isdigit() for ch in number) < 5:
+        raise _fail("dealroom_identifier", f"account number {number!r} has fewer than 5 digits "
+                    "(fix: copy the full number from the instructions)")
+    return number
+
+
+def _aba_number(value: Any) -> str:
+    number = _digits(value, "an ABA routing number", r"\d(?:[ \-]?\d){8}", "021 000 021")
+    d = [int(ch) for ch in number if ch.isdigit()]
+    checksum = 3 * (d[0] + d[3] + d[6]) + 7 * (d[1] + d[4] + d[7]) + d[2] + d[5] + d[8]
+    if checksum % 10:
+        raise _fail("dealroom_identifier", f"ABA routing number {number!r} fails its check "
+                    "digit (fix: verify the number with the bank by a call to a known number)")
+    return number
+
+
+def _timezone(value: Any) -> str:
+    try:
+        if isinstance(value, str) and value in available_timezones():
+            ZoneInfo(value)
+            return value
+    except ZoneInfoNotFoundError:
+        pass
+    raise _fail("dealroom_timezone", f"{value!r} is not a known time zone (fix: use an IANA "
+                "name such as America/New_York)")
+
+
+def _slug(value: Any) -> str:
+    return _digits(value, "an id", r"[a-z0-9][a-z0-9-]{0,62}", "company-wire (lowercase letters, "
+                   "digits and dashes)")
+
+
+def _string_schema(pattern: str | None = None, **extra: Any) -> WithJsonSchema:
+    schema: dict[str, Any] = {"type": "string", **extra}
+    if pattern:
+        schema["pattern"] = pattern
+    return WithJsonSchema(schema)
+
+
+Name = Annotated[str, BeforeValidator(lambda v: _text(v, NAME_MAX, False)),
+                 _string_schema(maxLength=NAME_MAX)]
+Text = Annotated[str, BeforeValidator(lambda v: _text(v, TEXT_MAX, True)),
+                 _string_schema(maxLength=TEXT_MAX)]
+Amount = Annotated[Decimal, BeforeValidator(_amount), _string_schema(r"^(\d+(\.\d+)?|\.\d+)$")]
+Quantity = Annotated[int, BeforeValidator(_quantity), _string_schema(r"^\d+$")]
+IsoDate = Annotated[date, BeforeValidator(_iso_date), _string_schema(format="date")]
+AccountNumber = Annotated[str, BeforeValidator(_account_number),
+                          _string_schema(r"^[0-9A-Za-z][0-9A-Za-z \-./]*$")]
+AbaNumber = Annotated[str, BeforeValidator(_aba_number), _string_schema(r"^\d([ -]?\d){8}$")]
+DtcNumber = Annotated[str, BeforeValidator(
+    lambda v: _digits(v, "a DTC participant number", r"\d{1,5}", "773")), _string_schema(r"^\d{1,5}$")]
+SecFileNumber = Annotated[str, BeforeValidator(
+    lambda v: _digits(v, "an SEC file number", r"\d{3}-\d{4,6}", "333-53108")),
+    _string_schema(r"^\d{3}-\d{4,6}$")]
+Slug = Annotated[str, BeforeValidator(_slug), _string_schema(r"^[a-z0-9][a-z0-9-]{0,62}$")]
+TimeZone = Annotated[str, BeforeValidator(_timezone), _string_schema()]
+Years = Annotated[int, BeforeValidator(_quantity), _string_schema(r"^\d+$")]

@@ -1,0 +1,238 @@
+"""Validate stage: a loaded record becomes a typed `Deal`, or every problem in it is reported.
+
+Structure and field syntax are checked by the model; this module adds what spans fields:
+references between parties, instructions, obligations and exhibits, arithmetic that must
+agree, dates that must follow each other, and files that must stay inside the content folder.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable, Iterator
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import holidays
+from pydantic import BaseModel, ValidationError
+
+from dealroom.errors import Problem, RecordError
+from dealroom.loader import Loaded, Path_
+from dealroom.model import Deal
+from dealroom.types import MINOR_UNITS, PRICE_DECIMALS
+
+_HINTS = {
+    "missing": "add this required field",
+    "literal_error": "use one of the allowed values",
+    "list_type": "write a YAML list (lines starting with `- `)",
+    "model_type": "write a mapping of fields (`key: value` lines)",
+    "model_attributes_type": "write a mapping of fields (`key: value` lines)",
+    "string_type": "write text",
+    "string_pattern_mismatch": "match the documented format",
+    "too_short": "add at least one entry",
+}
+
+
+def field_name(path: Iterable[str | int]) -> str:
+    """`('parties', 0, 'name')` -> `parties[0].name`: the form our messages use."""
+    text = ""
+    for part in path:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else part)
+    return text
+
+
+def _problem(loaded: Loaded, path: Path_, message: str, fix: str = "") -> Problem:
+    line, column = loaded.position(path)
+    return Problem(loaded.file, line, column, field_name(path), message, fix)
+
+
+def _fields_of(model: type[BaseModel], path: Path_) -> list[str]:
+    """The field names allowed at `path`, for "did you mean" suggestions."""
+    for part in path:
+        if isinstance(part, int):
+            continue
+        info = model.model_fields.get(part)
+        if info is None:
+            return []
+        candidates = [info.annotation, *getattr(info.annotation, "__args__", ())]
+        for candidate in candidates:
+            for inner in (candidate, *getattr(candidate, "__args__", ())):
+                if isinstance(inner, type) and issubclass(inner, BaseModel):
+                    model = inner
+                    break
+            else:
+                continue
+            break
+        else:
+            return []
+    return list(model.model_fields)
+
+
+def _structure_problems(loaded: Loaded, error: ValidationError) -> Iterator[Problem]:
+    for item in error.errors(include_url=False):
+        path = tuple(part for part in item["loc"] if not (isinstance(part, str) and "[" in part))
+        kind, message = item["type"], item["msg"]
+        if kind == "extra_forbidden":
+            known = _fields_of(Deal, path[:-1])
+            close = difflib.get_close_matches(str(path[-1]), known, n=1)
+            fix = f"did you mean `{close[0]}`?" if close else f"allowed here: {', '.join(known)}"
+            yield _problem(loaded, path, f"unknown field `{path[-1]}`", fix)
+            continue
+        if message.startswith("Value error, "):
+            message = message.removeprefix("Value error, ")
+        fix = ""
+        if "(fix: " in message:
+            message, fix = message.rstrip(")").split(" (fix: ", 1)
+        elif kind == "missing":
+            message = "required field is missing"
+        elif kind == "literal_error":
+            message = f"{item['input']!r} is not allowed here; {message[0].lower()}{message[1:]}"
+        yield _problem(loaded, path, message, fix or _HINTS.get(kind, ""))
+
+
+class _Checker:
+    """Cross-field checks of one structurally valid deal, collecting every problem."""
+
+    def __init__(self, loaded: Loaded, deal: Deal, content_root: Path) -> None:
+        self.loaded, self.deal, self.root = loaded, deal, content_root
+        self.problems: list[Problem] = []
+
+    def add(self, path: Path_, message: str, fix: str = "") -> None:
+        self.problems.append(_problem(self.loaded, path, message, fix))
+
+    def unique(self, items: list[Any], key: str, what: str) -> set[str]:
+        seen: set[str] = set()
+        for index, item in enumerate(items):
+            value = getattr(item, key)
+            if value in seen:
+                self.add((what, index, key), f"duplicate id {value!r}", "give each entry its own id")
+            seen.add(value)
+        return seen
+
+    def ref(self, path: Path_, value: str | None, known: set[str], what: str) -> None:
+        if value is not None and value not in known:
+            options = ", ".join(sorted(known)) or "none defined"
+            self.add(path, f"refers to {what} {value!r}, which does not exist",
+                     f"use one of: {options}")
+
+    def decimals(self, path: Path_, value: Decimal, allowed: int, what: str) -> None:
+        places = -value.as_tuple().exponent  # type: ignore[operator]
+        if places > allowed:
+            self.add(path, f"{what} {value} has {places} decimal places; at most {allowed} "
+                     "are allowed", "round it as the agreement states it")
+        if value <= 0:
+            self.add(path, f"{what} must be greater than zero", "write the positive amount")
+
+    def run(self) -> list[Problem]:
+        deal = self.deal
+        parties = self.unique(deal.parties, "id", "parties")
+        instructions = self.unique(deal.instructions, "id", "instructions")
+        obligations = self.unique(deal.obligations, "id", "obligations")
+        exhibits = self.unique(deal.exhibits, "id", "exhibits")
+        self.unique(deal.documents, "id", "documents")
+        cents = MINOR_UNITS[deal.currency]
+
+        if deal.holiday_calendar not in holidays.list_supported_financial() and \
+                deal.holiday_calendar not in holidays.list_supported_countries():
+            self.add(("holiday_calendar",), f"unknown holiday calendar {deal.holiday_calendar!r}",
+                     "use a market such as NYSE or a country code such as US")
+        if deal.shares:
+            sale = deal.shares
+            self.ref(("shares", "issuer"), sale.issuer, parties, "party")
+            self.ref(("shares", "purchaser"), sale.purchaser, parties, "party")
+            self.decimals(("shares", "price_per_share"), sale.price_per_share, PRICE_DECIMALS,
+                          "price per share")
+            if sale.par_value is not None:
+                self.decimals(("shares", "par_value"), sale.par_value, PRICE_DECIMALS, "par value")
+            self.decimals(("shares", "aggregate_price"), sale.aggregate_price, cents,
+                          "aggregate price")
+            if sale.quantity <= 0:
+                self.add(("shares", "quantity"), "quantity must be greater than zero")
+            computed = sale.quantity * sale.price_per_share
+            if computed != sale.aggregate_price:
+                self.add(("shares", "aggregate_price"),
+                         f"aggregate price {sale.aggregate_price:,} does not equal quantity "
+                         f"{sale.quantity:,} x price {sale.price_per_share} = {computed:,}",
+                         "correct the quantity, the price or the aggregate to match the agreement")
+        for index, warrant in enumerate(deal.warrants):
+            at = ("warrants", index)
+            self.ref((*at, "issuer"), warrant.issuer, parties, "party")
+            self.ref((*at, "holder"), warrant.holder, parties, "party")
+            self.ref((*at, "form_exhibit"), warrant.form_exhibit, exhibits, "exhibit")
+            self.decimals((*at, "exercise_price"), warrant.exercise_price, PRICE_DECIMALS,
+                          "exercise price")
+            if warrant.shares <= 0:
+                self.add((*at, "shares"), "warrant shares must be greater than zero")
+        if deal.registration and deal.registration.prospectus_supplement:
+            self.ref(("registration", "prospectus_supplement", "exhibit"),
+                     deal.registration.prospectus_supplement.exhibit, exhibits, "exhibit")
+        signing = deal.agreement.date
+        if deal.closing.deadline < signing:
+            self.add(("closing", "deadline"), f"the closing deadline {deal.closing.deadline} is "
+                     f"before the agreement date {signing}", "check both dates")
+        for index, instruction in enumerate(deal.instructions):
+            self.ref(("instructions", index, "payer"), instruction.payer, parties, "party")
+            self.ref(("instructions", index, "payee"), instruction.payee, parties, "party")
+        for index, obligation in enumerate(deal.obligations):
+            at = ("obligations", index)
+            self.ref((*at, "obligor"), obligation.obligor, parties, "party")
+            self.ref((*at, "beneficiary"), obligation.beneficiary, parties, "party")
+            self.ref((*at, "instruction"), obligation.instruction, instructions, "instruction")
+            self.ref((*at, "exhibit"), obligation.exhibit, exhibits, "exhibit")
+            self.ref((*at, "due_next_business_day_after"), obligation.due_next_business_day_after,
+                     obligations - {obligation.id}, "obligation")
+            if obligation.due is not None and obligation.due < signing:
+                self.add((*at, "due"), f"due date {obligation.due} is before the agreement date "
+                         f"{signing}", "check the date")
+        self._check_chains()
+        for index, exhibit in enumerate(deal.exhibits):
+            if exhibit.file is not None:
+                self.check_file(("exhibits", index, "file"), exhibit.file)
+        for index, document in enumerate(deal.documents):
+            self.check_file(("documents", index, "file"), document.file)
+        return self.problems
+
+    def _check_chains(self) -> None:
+        after = {o.id: o.due_next_business_day_after for o in self.deal.obligations}
+        for index, obligation in enumerate(self.deal.obligations):
+            seen, current = {obligation.id}, after.get(obligation.id)
+            while current is not None and current in after:
+                if current in seen:
+                    self.add(("obligations", index, "due_next_business_day_after"),
+                             "due dates refer to each other in a circle",
+                             "give one obligation in the chain a `due` date")
+                    break
+                seen.add(current)
+                current = after[current]
+
+    def check_file(self, path: Path_, reference: str) -> None:
+        """A referenced file must be a regular file inside the content folder, not a link."""
+        relative = Path(reference)
+        folder = self.loaded.file.parent
+        candidate = folder / relative
+        root = self.root.resolve()
+        if relative.is_absolute() or ".." in relative.parts:
+            self.add(path, f"file {reference!r} points outside the deal's folder",
+                     "copy the file into the deal's folder and give its relative path")
+        elif candidate.is_symlink() or any(p.is_symlink() for p in candidate.parents
+                                            if root in p.resolve().parents):
+            self.add(path, f"file {reference!r} is a symbolic link",
+                     "copy the file itself into the deal's folder")
+        elif not candidate.resolve().is_relative_to(root):
+            self.add(path, f"file {reference!r} resolves outside the content folder",
+                     "copy the file into the deal's folder")
+        elif not candidate.is_file():
+            self.add(path, f"file {reference!r} does not exist in {folder}",
+                     "add the file or remove the reference")
+
+
+def validate(loaded: Loaded, content_root: Path) -> Deal:
+    """Return the typed deal of `loaded`, or raise `RecordError` with every problem found."""
+    try:
+        deal = Deal.model_validate(loaded.data)
+    except ValidationError as error:
+        raise RecordError(list(_structure_problems(loaded, error))) from None
+    problems = _Checker(loaded, deal, content_root).run()
+    if problems:
+        raise RecordError(problems)
+    return deal
