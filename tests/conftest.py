@@ -1,0 +1,106 @@
+"""Shared fixtures: real MkDocs builds of real rooms in temporary folders."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLE_SLUG = "neotherapeutics-omicron-2002"
+EXAMPLE_DEAL = ROOT / "content" / "deals" / EXAMPLE_SLUG
+# The seed's account numbers as written in the agreement. They must never reach a site.
+RAW_ACCOUNT_NUMBERS = ("066-198038", "561-04051-19-103", "1233932118", "313-12878")
+
+
+def mkdocs(*args: str, cwd: Path, timeout: float = 120) -> subprocess.CompletedProcess[str]:
+    """Run the real `mkdocs` command of this environment."""
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "SOURCE_DATE_EPOCH": "1022112000"}
+    return subprocess.run([sys.executable, "-m", "mkdocs", *args], cwd=cwd, env=env,
+                          capture_output=True, text=True, timeout=timeout, check=False)
+
+
+def digits_pattern(number: str) -> re.Pattern[str]:
+    """A raw number with any (or no) separators between its digits: an independent check."""
+    digits = [ch for ch in number if ch.isdigit()]
+    return re.compile(r"(?<!\d)" + r"[\s\-./]*".join(digits) + r"(?!\d)")
+
+
+def site_text(site: Path) -> dict[Path, str]:
+    return {p: p.read_bytes().decode("utf-8", errors="replace")
+            for p in sorted(site.rglob("*")) if p.is_file()}
+
+
+@dataclass
+class Room:
+    """A deal room in a temporary folder: mkdocs.yml, content/pages, content/deals."""
+
+    path: Path
+
+    @property
+    def deals(self) -> Path:
+        return self.path / "content" / "deals"
+
+    @property
+    def site(self) -> Path:
+        return self.path / "site"
+
+    def record(self, slug: str = EXAMPLE_SLUG) -> Path:
+        return self.deals / slug / "deal.yml"
+
+    def edit(self, old: str, new: str, slug: str = EXAMPLE_SLUG) -> None:
+        record = self.record(slug)
+        text = record.read_text(encoding="utf-8")
+        assert old in text, f"{old!r} not in the record"
+        record.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+    def add_deal(self, slug: str, text: str) -> Path:
+        folder = self.deals / slug
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / "deal.yml").write_text(text, encoding="utf-8")
+        return folder / "deal.yml"
+
+    def build(self, *extra: str) -> subprocess.CompletedProcess[str]:
+        return mkdocs("build", "--strict", *extra, cwd=self.path)
+
+    def page(self, name: str, slug: str = EXAMPLE_SLUG) -> str:
+        path = self.site / "deals" / slug / name / "index.html" if name else \
+            self.site / "deals" / slug / "index.html"
+        return path.read_text(encoding="utf-8")
+
+
+@pytest.fixture
+def make_room(tmp_path: Path) -> Callable[..., Room]:
+    """A copy of the example room; `plugin_options` replace the dealroom plugin's options."""
+
+    def make(plugin_options: str | None = None, with_example: bool = True) -> Room:
+        room = Room(tmp_path / "room")
+        (room.path / "content" / "pages").mkdir(parents=True)
+        shutil.copytree(ROOT / "site_overrides", room.path / "site_overrides")
+        shutil.copy(ROOT / "content" / "pages" / "about.md", room.path / "content" / "pages")
+        room.deals.mkdir(parents=True)
+        if with_example:
+            shutil.copytree(EXAMPLE_DEAL, room.deals / EXAMPLE_SLUG)
+        config = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
+        if plugin_options is not None:
+            config = config[: config.index("  - dealroom:")] + "  - dealroom:\n" + plugin_options
+        (room.path / "mkdocs.yml").write_text(config, encoding="utf-8")
+        return room
+
+    return make
+
+
+@pytest.fixture(scope="session")
+def example_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The repository's own example room, built once with the repository's mkdocs.yml."""
+    site = tmp_path_factory.mktemp("example") / "site"
+    result = mkdocs("build", "--strict", "--site-dir", str(site), cwd=ROOT)
+    assert result.returncode == 0, result.stderr
+    return site
