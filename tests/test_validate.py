@@ -1,0 +1,113 @@
+"""Validate stage: the typed model and cross-field checks, with precise messages."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from conftest import EXAMPLE_DEAL
+from dealroom.errors import RecordError
+from dealroom.loader import load_text
+from dealroom.model import Deal
+from dealroom.validate import validate
+
+RECORD = EXAMPLE_DEAL / "deal.yml"
+TEXT = RECORD.read_text(encoding="utf-8")
+
+
+def check(text: str) -> Deal:
+    return validate(load_text(RECORD, text), EXAMPLE_DEAL.parent)
+
+
+def problems(text: str) -> list[str]:
+    with pytest.raises(RecordError) as error:
+        check(text)
+    return [str(p).removeprefix(f"{RECORD}:") for p in error.value.problems]
+
+
+def line_of(snippet: str) -> int:
+    return TEXT[: TEXT.index(snippet)].count("\n") + 1
+
+
+def test_the_example_record_is_valid_and_typed() -> None:
+    deal = check(TEXT)
+    assert deal.agreement.date == date(2002, 6, 5)
+    assert deal.shares is not None and deal.shares.price_per_share == Decimal("0.35")
+    assert deal.shares.par_value == Decimal("0.001")
+    assert deal.instructions[0].aba_number == "021 000 021"
+    assert deal.instructions[1].dtc_number == "773"
+
+
+def test_unknown_key_is_an_error_with_a_suggestion() -> None:
+    text = TEXT.replace("  governing_law:", "  governing_lwa:")
+    line = line_of("  governing_law:")
+    assert problems(text) == [
+        f"{line_of('agreement:') + 1}:3: agreement.governing_law: required field is missing "
+        "(fix: add this required field)",
+        f"{line}:18: agreement.governing_lwa: unknown field `governing_lwa` "
+        "(fix: did you mean `governing_law`?)"]
+
+
+def test_aggregate_must_equal_shares_times_price() -> None:
+    text = TEXT.replace("aggregate_price: 280000", "aggregate_price: 290000")
+    [message] = problems(text)
+    assert message == (f"{line_of('aggregate_price:')}:20: shares.aggregate_price: aggregate price "
+                       "290,000 does not equal quantity 800,000 x price 0.35 = 280,000.00 (fix: "
+                       "correct the quantity, the price or the aggregate to match the agreement)")
+
+
+@pytest.mark.parametrize(("written", "fix"), [
+    ("$0.35", "write the number alone"),
+    ("0,35", "write digits with an optional decimal point"),
+    ("-0.35", "amounts are positive"),
+    ("3.5e-1", "without an exponent"),
+])
+def test_prices_are_written_as_plain_decimals(written: str, fix: str) -> None:
+    [message] = problems(TEXT.replace("price_per_share: 0.35", f"price_per_share: '{written}'"))
+    assert "shares.price_per_share" in message and fix in message
+
+
+def test_thousands_separators_are_refused_with_the_fix() -> None:
+    [message] = problems(TEXT.replace("quantity: 800000", "quantity: 800,000"))
+    assert "shares.quantity: '800,000' is not a whole number (fix: write 800000" in message
+
+
+def test_routing_number_with_a_bad_check_digit_is_refused() -> None:
+    [message] = problems(TEXT.replace("aba_number: 021 000 021", "aba_number: 021 000 022"))
+    assert "instructions[0].aba_number: ABA routing number '021 000 022' fails its check" in message
+
+
+def test_reference_to_a_missing_party_is_an_error() -> None:
+    [message] = problems(TEXT.replace("    obligor: purchaser", "    obligor: purchasr"))
+    assert "obligations[1].obligor: refers to party 'purchasr', which does not exist " \
+        "(fix: use one of: company, purchaser)" in message
+
+
+def test_impossible_date_is_refused() -> None:
+    [message] = problems(TEXT.replace("date: 2002-06-05", "date: 2002-02-30"))
+    assert "agreement.date: '2002-02-30' is not a real date" in message
+
+
+def test_every_problem_is_reported_at_once() -> None:
+    text = TEXT.replace("status: signed", "status: sold").replace("fax: 212-508-7028", "fax:\n"
+                                                                  "        - a")
+    assert len(problems(text)) == 2
+
+
+@pytest.mark.parametrize("mutate", [
+    lambda t: t.replace("fbo_account_number: 066-198038", "fbo_account_number: 0661"),
+    lambda t: t.replace("dtc_number: 773", "dtc_number: DTC773"),
+    lambda t: t.replace("file_number: 333-53108", "file_number: 33353108"),
+])
+def test_identifiers_must_look_like_what_they_are(mutate: Callable[[str], str]) -> None:
+    assert len(problems(mutate(TEXT))) == 1
+
+
+def test_exhibit_file_may_not_leave_the_content_folder(tmp_path: Path) -> None:
+    text = TEXT.replace("file: agreement.txt", "file: ../../../../etc/passwd")
+    [message] = problems(text)
+    assert "documents[0].file: file '../../../../etc/passwd' points outside" in message
