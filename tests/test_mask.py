@@ -1,0 +1,46 @@
+"""Mask stage: templates only ever see the public view."""
+
+from __future__ import annotations
+
+import dataclasses
+
+from conftest import EXAMPLE_DEAL
+from dealroom.derive import derive
+from dealroom.loader import load_file
+from dealroom.mask import MaskPolicy, mask_number, public_view
+from dealroom.validate import validate
+
+DEAL = validate(load_file(EXAMPLE_DEAL / "deal.yml"), EXAMPLE_DEAL.parent)
+
+
+def test_mask_keeps_the_last_four_digits() -> None:
+    assert mask_number("066-198038", 4) == "•••••8038"
+
+
+def test_mask_can_hide_every_digit() -> None:
+    assert mask_number("313-12878", 0) == "••••••••"
+
+
+def test_public_view_masks_account_numbers_and_keeps_routing_numbers() -> None:
+    wire = public_view(derive("x", DEAL), MaskPolicy()).deal.instructions[0]
+    assert wire.fbo_account_number == "•••••8038"
+    assert wire.further_credit_account_number == "•••••••••9103"
+    assert wire.aba_number == "021 000 021"
+
+
+def test_masked_fields_are_configurable() -> None:
+    view = public_view(derive("x", DEAL), MaskPolicy(("aba_number",), 2))
+    assert view.deal.instructions[0].aba_number == "•••••••21"
+    assert view.deal.instructions[0].fbo_account_number == "066-198038"
+
+
+def test_a_number_written_in_a_note_is_masked_too() -> None:
+    wire = DEAL.instructions[0].model_copy(update={"notes": "Call before wiring to 066 198 038."})
+    deal = DEAL.model_copy(update={"instructions": [wire, *DEAL.instructions[1:]]})
+    view = public_view(derive("x", deal), MaskPolicy())
+    assert view.deal.instructions[0].notes == "Call before wiring to •••••8038."
+
+
+def test_attached_text_is_redacted_in_the_view() -> None:
+    facts = dataclasses.replace(derive("x", DEAL), documents={"a.txt": "A/C # 1233932118"})
+    assert public_view(facts, MaskPolicy()).documents == {"a.txt": "A/C # ••••••2118"}
