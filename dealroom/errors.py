@@ -6,6 +6,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 
+def _display(file: Path) -> Path:
+    """A path relative to the working directory when under it: what editors and CI expect."""
+    try:
+        return file.resolve().relative_to(Path.cwd())
+    except ValueError:
+        return file
+
+
 @dataclass(frozen=True)
 class Problem:
     """One thing wrong with a record: where it is, what is wrong, and how to fix it."""
@@ -19,7 +27,7 @@ class Problem:
 
     def __str__(self) -> str:
         # `path:line:column: field: message` is what editors and CI annotators parse.
-        where = f"{self.file}:{self.line}:{self.column}"
+        where = f"{_display(self.file)}:{self.line}:{self.column}"
         text = f"{self.message} (fix: {self.fix})" if self.fix else self.message
         return f"{where}: {self.field or '<record>'}: {text}"
 

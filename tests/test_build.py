@@ -1,0 +1,127 @@
+"""The real `mkdocs build` on rooms made in a temporary folder."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from conftest import EXAMPLE_DEAL, EXAMPLE_SLUG, Room
+
+RECORD_TEXT = (EXAMPLE_DEAL / "deal.yml").read_text(encoding="utf-8")
+
+
+def line_of(snippet: str) -> int:
+    return RECORD_TEXT[: RECORD_TEXT.index(snippet)].count("\n") + 1
+
+SECOND_DEAL = """\
+name: Acme Bio – Fund IV bridge
+status: draft
+agreement:
+  title: Note Purchase Agreement
+  date: 2024-03-01
+  governing_law: State of New York
+parties:
+  - id: issuer
+    name: Acme Bio, Inc.
+    role: Company
+  - id: fund
+    name: Fund IV, L.P.
+    role: Purchaser
+closing:
+  deadline: 2024-03-04
+instructions:
+  - id: wire
+    kind: wire
+    title: Wire instructions
+    payer: fund
+    payee: issuer
+    bank: First Bank
+    aba_number: 021000021
+    account_number: 987654321
+"""
+
+
+def snapshot(room: Room) -> dict[str, bytes]:
+    return {str(p.relative_to(room.site)): p.read_bytes() for p in room.site.rglob("*") if p.is_file()}
+
+
+def test_the_example_room_builds_strict_without_warnings(make_room: Callable[..., Room]) -> None:
+    result = make_room().build()
+    assert result.returncode == 0, result.stderr
+    assert "WARNING" not in result.stderr
+
+
+def test_a_broken_record_stops_the_build_and_leaves_the_previous_site(
+        make_room: Callable[..., Room]) -> None:
+    room = make_room()
+    assert room.build().returncode == 0
+    before = snapshot(room)
+    room.edit("quantity: 800000", "quantity: 800,000")
+    result = room.build()
+    assert result.returncode == 1
+    assert (f"content/deals/{EXAMPLE_SLUG}/deal.yml:{line_of('quantity: 8')}:13: shares.quantity: '800,000' is not a "
+            "whole number (fix: write 800000 without thousands separators)") in result.stderr
+    assert "Traceback" not in result.stderr
+    assert snapshot(room) == before
+
+
+def test_a_raw_number_in_a_hand_written_file_fails_the_build_without_printing_it(
+        make_room: Callable[..., Room]) -> None:
+    room = make_room()
+    (room.path / "content" / "pages" / "wire.txt").write_text("Send to A/C 066.198.038\n")
+    result = room.build()
+    assert result.returncode == 1
+    assert "wire.txt: raw account number from deal" in result.stderr
+    assert f"'{EXAMPLE_SLUG}', field instructions[0].fbo_account_number" in result.stderr
+    assert "198" not in result.stderr.replace("site/", "")
+    assert not (room.site / "wire.txt").exists()
+
+
+def test_a_raw_number_in_a_hand_written_page_is_masked(make_room: Callable[..., Room]) -> None:
+    room = make_room()
+    (room.path / "content" / "pages" / "memo.md").write_text("# Memo\n\nWire to 1233932118.\n")
+    assert room.build().returncode == 0
+    assert "Wire to ••••••2118." in (room.site / "memo" / "index.html").read_text()
+
+
+def test_visible_digits_and_masked_fields_are_plugin_options(make_room: Callable[..., Room]) -> None:
+    room = make_room("      mask:\n        fields: [fbo_account_number, aba_number]\n"
+                     "        visible_digits: 2\n")
+    assert room.build().returncode == 0
+    page = room.page("instructions")
+    assert "•••••••38" in page and "•••••••21" in page
+    assert "1233932118" in page  # no longer a masked field, so shown as written
+
+
+def test_a_room_of_two_deals_lists_both_on_the_home_page(make_room: Callable[..., Room]) -> None:
+    room = make_room()
+    room.add_deal("acme-bridge-2024", SECOND_DEAL)
+    assert room.build().returncode == 0
+    home = (room.site / "index.html").read_text()
+    assert "This room holds 2 deals." in home
+    assert home.index("Acme Bio") < home.index("NeoTherapeutics")  # newest first
+    assert "•••••4321" in room.page("instructions", "acme-bridge-2024")
+
+
+def test_a_hand_written_home_page_is_kept(make_room: Callable[..., Room]) -> None:
+    room = make_room()
+    (room.path / "content" / "pages" / "index.md").write_text("# Our deals\n")
+    assert room.build().returncode == 0
+    assert "Our deals" in (room.site / "index.html").read_text()
+    assert "NeoTherapeutics" in (room.site / "deals" / "index.html").read_text()
+
+
+def test_records_inside_docs_dir_are_refused(make_room: Callable[..., Room]) -> None:
+    room = make_room("      deals_dir: content/pages/deals\n")
+    (room.path / "content" / "pages" / "deals").mkdir()
+    result = room.build()
+    assert result.returncode == 1 and "is inside docs_dir" in result.stderr
+
+
+def test_errors_of_several_records_are_reported_together(make_room: Callable[..., Room]) -> None:
+    room = make_room()
+    room.add_deal("acme-bridge-2024", SECOND_DEAL.replace("status: draft", "status: sold"))
+    room.edit("aggregate_price: 280000", "aggregate_price: 280001")
+    result = room.build()
+    assert "acme-bridge-2024/deal.yml:2:9: status:" in result.stderr
+    line = line_of("aggregate_price: 280000")
+    assert f"{EXAMPLE_SLUG}/deal.yml:{line}:20: shares.aggregate_price:" in result.stderr
