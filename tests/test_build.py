@@ -58,7 +58,8 @@ def test_a_broken_record_stops_the_build_and_leaves_the_previous_site(
     room.edit("quantity: 800000", "quantity: 800,000")
     result = room.build()
     assert result.returncode == 1
-    assert (f"content/deals/{EXAMPLE_SLUG}/deal.yml:{line_of('quantity: 8')}:13: shares.quantity: '800,000' is not a "
+    line = line_of("quantity: 8")
+    assert (f"content/deals/{EXAMPLE_SLUG}/deal.yml:{line}:13: shares.quantity: '800,000' is not a "
             "whole number (fix: write 800000 without thousands separators)") in result.stderr
     assert "Traceback" not in result.stderr
     assert snapshot(room) == before
