@@ -136,8 +136,9 @@ def _slug(value: Any) -> str:
                    "digits and dashes)")
 
 
-def _string_schema(pattern: str | None = None, **extra: Any) -> WithJsonSchema:
-    schema: dict[str, Any] = {"type": "string", **extra}
+def _string_schema(pattern: str | None = None, numeric: bool = False, **extra: Any) -> WithJsonSchema:
+    # Editors parse `800000` as a number; we read the same text, so the schema accepts both.
+    schema: dict[str, Any] = {"type": ["string", "number"] if numeric else "string", **extra}
     if pattern:
         schema["pattern"] = pattern
     return WithJsonSchema(schema)
@@ -147,17 +148,17 @@ Name = Annotated[str, BeforeValidator(lambda v: _text(v, NAME_MAX, False)),
                  _string_schema(maxLength=NAME_MAX)]
 Text = Annotated[str, BeforeValidator(lambda v: _text(v, TEXT_MAX, True)),
                  _string_schema(maxLength=TEXT_MAX)]
-Amount = Annotated[Decimal, BeforeValidator(_amount), _string_schema(r"^(\d+(\.\d+)?|\.\d+)$")]
-Quantity = Annotated[int, BeforeValidator(_quantity), _string_schema(r"^\d+$")]
+Amount = Annotated[Decimal, BeforeValidator(_amount), _string_schema(r"^(\d+(\.\d+)?|\.\d+)$", numeric=True)]
+Quantity = Annotated[int, BeforeValidator(_quantity), _string_schema(r"^\d+$", numeric=True)]
 IsoDate = Annotated[date, BeforeValidator(_iso_date), _string_schema(format="date")]
 AccountNumber = Annotated[str, BeforeValidator(_account_number),
-                          _string_schema(r"^[0-9A-Za-z][0-9A-Za-z \-./]*$")]
-AbaNumber = Annotated[str, BeforeValidator(_aba_number), _string_schema(r"^\d([ -]?\d){8}$")]
+                          _string_schema(r"^[0-9A-Za-z][0-9A-Za-z \-./]*$", numeric=True)]
+AbaNumber = Annotated[str, BeforeValidator(_aba_number), _string_schema(r"^\d([ -]?\d){8}$", numeric=True)]
 DtcNumber = Annotated[str, BeforeValidator(
-    lambda v: _digits(v, "a DTC participant number", r"\d{1,5}", "773")), _string_schema(r"^\d{1,5}$")]
+    lambda v: _digits(v, "a DTC participant number", r"\d{1,5}", "773")), _string_schema(r"^\d{1,5}$", numeric=True)]
 SecFileNumber = Annotated[str, BeforeValidator(
     lambda v: _digits(v, "an SEC file number", r"\d{3}-\d{4,6}", "333-53108")),
     _string_schema(r"^\d{3}-\d{4,6}$")]
 Slug = Annotated[str, BeforeValidator(_slug), _string_schema(r"^[a-z0-9][a-z0-9-]{0,62}$")]
 TimeZone = Annotated[str, BeforeValidator(_timezone), _string_schema()]
-Years = Annotated[int, BeforeValidator(_quantity), _string_schema(r"^\d+$")]
+Years = Annotated[int, BeforeValidator(_quantity), _string_schema(r"^\d+$", numeric=True)]
