@@ -155,7 +155,8 @@ AccountNumber = Annotated[str, BeforeValidator(_account_number),
                           _string_schema(r"^[0-9A-Za-z][0-9A-Za-z \-./]*$", numeric=True)]
 AbaNumber = Annotated[str, BeforeValidator(_aba_number), _string_schema(r"^\d([ -]?\d){8}$", numeric=True)]
 DtcNumber = Annotated[str, BeforeValidator(
-    lambda v: _digits(v, "a DTC participant number", r"\d{1,5}", "773")), _string_schema(r"^\d{1,5}$", numeric=True)]
+    lambda v: _digits(v, "a DTC participant number", r"\d{1,5}", "773")),
+    _string_schema(r"^\d{1,5}$", numeric=True)]
 SecFileNumber = Annotated[str, BeforeValidator(
     lambda v: _digits(v, "an SEC file number", r"\d{3}-\d{4,6}", "333-53108")),
     _string_schema(r"^\d{3}-\d{4,6}$")]
