@@ -26,7 +26,7 @@ def check(text: str) -> Deal:
 def problems(text: str) -> list[str]:
     with pytest.raises(RecordError) as error:
         check(text)
-    return [str(p).removeprefix(f"{RECORD}:") for p in error.value.problems]
+    return [str(p).split("deal.yml:", 1)[1] for p in error.value.problems]
 
 
 def line_of(snippet: str) -> int:
