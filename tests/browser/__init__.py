@@ -1,0 +1,1 @@
+"""Browser tests: the built room in Debian's Chromium, driven by Playwright."""

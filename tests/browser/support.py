@@ -1,0 +1,190 @@
+"""Serving a built room, and walking it in the browser as a reader would."""
+
+from __future__ import annotations
+
+import functools
+import sys
+import threading
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+from urllib.parse import urldefrag, urlsplit
+from urllib.request import url2pathname
+
+from playwright.sync_api import BrowserContext, Page
+
+# Launch options for Debian's Chromium: no sandbox (containers), no calls home.
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--no-first-run", "--disable-sync"]
+SEARCH_INPUT = "input.md-search__input"
+SEARCH_RESULT_LINK = ".md-search-result__item > a"
+
+
+class _SiteHandler(SimpleHTTPRequestHandler):
+    """Serves `directory` under `prefix`; anything else gets the room's 404 page, like a host."""
+
+    prefix = "/"
+
+    def __init__(self, *args: Any, directory: str, prefix: str, **kwargs: Any) -> None:
+        self.prefix = prefix
+        super().__init__(*args, directory=directory, **kwargs)
+
+    def translate_path(self, path: str) -> str:
+        if not path.startswith(self.prefix):
+            return str(Path(self.directory) / "no such file")
+        return super().translate_path("/" + path[len(self.prefix):])
+
+    def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
+        not_found = Path(self.directory) / "404.html"
+        if code != 404 or not not_found.is_file():
+            super().send_error(code, message, explain)
+            return
+        body = not_found.read_bytes()
+        self.send_response(404)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(body)
+
+    def log_message(self, format: str, *args: Any) -> None:  # quiet test output
+        pass
+
+
+class _QuietServer(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        # A browser that moves on mid-download resets the connection: not a test failure.
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            super().handle_error(request, client_address)
+
+
+@contextmanager
+def serve(site: Path, prefix: str = "/") -> Iterator[str]:
+    """Serve `site` on 127.0.0.1 (a free port) under `prefix`; yields the room's base URL."""
+    handler = functools.partial(_SiteHandler, directory=str(site), prefix=prefix)
+    server = _QuietServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}{prefix}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def status_of(url: str) -> int:
+    """HTTP status of a URL (file:// URLs: 200 if the file exists, else 404)."""
+    if url.startswith("file:"):
+        return 200 if Path(url2pathname(urlsplit(url).path)).is_file() else 404
+    try:
+        with urllib.request.urlopen(url, timeout=10) as response:
+            return int(response.status)
+    except urllib.error.HTTPError as error:
+        return error.code
+
+
+def is_page(url: str) -> bool:
+    path = urlsplit(url).path
+    return path.endswith("/") or path.endswith(".html")
+
+
+def page_file(url: str) -> str:
+    """A page URL with the `index.html` a file:// room needs, so both forms compare equal."""
+    url = urldefrag(url).url
+    return url + "index.html" if url.endswith("/") else url
+
+
+# Every URL an element makes the browser load or offer: links, scripts, images, stylesheets.
+_REFERENCES_JS = """els => els.map(e => {
+  const attr = e.hasAttribute('src') ? 'src' : 'href';
+  return new URL(e.getAttribute(attr), document.baseURI).href;
+})"""
+_NAV_LINKS_JS = "els => els.map(e => new URL(e.getAttribute('href'), document.baseURI).href)"
+
+
+@dataclass
+class Crawl:
+    """What a walk through every page of a room found."""
+
+    base: str
+    pages: dict[str, int] = field(default_factory=dict)  # page -> status, as the browser loaded it
+    references: dict[str, set[str]] = field(default_factory=dict)  # same-origin URL -> pages using it
+    statuses: dict[str, int] = field(default_factory=dict)  # every same-origin URL -> status
+    missing_fragments: set[tuple[str, str]] = field(default_factory=set)  # (page, #fragment)
+    requests: list[str] = field(default_factory=list)  # every request the browser made
+    ids: dict[str, set[str]] = field(default_factory=dict)
+
+
+def record_requests(context: BrowserContext, into: list[str]) -> None:
+    """Record the URL of every request any page (or worker) of `context` makes."""
+    context.on("request", lambda request: into.append(request.url))
+
+
+def run_search(page: Page, query: str) -> list[str]:
+    """Type `query` into the search box like a reader; the hrefs of the results shown.
+
+    All but the last character are filled in at once, so the one search that runs (on the
+    last key) is for the whole query and not a prefix of it.
+    """
+    page.click(SEARCH_INPUT)
+    page.fill(SEARCH_INPUT, query[:-1])
+    page.keyboard.type(query[-1])
+    page.wait_for_function("""() => {
+      const meta = document.querySelector('.md-search-result__meta');
+      return meta && /matching document/i.test(meta.textContent);
+    }""")
+    return page.eval_on_selector_all(SEARCH_RESULT_LINK, "els => els.map(e => e.href)")
+
+
+def crawl(context: BrowserContext, start: str, nav_only: bool = False) -> Crawl:
+    """Visit every same-origin page reachable from `start` (through nav links only, if asked).
+
+    Pages are keyed by `page_file` (`.../` and `.../index.html` are one page) but visited at
+    the URL the link gives. Unless `nav_only`, it ends by using search on the start page.
+    """
+    result = Crawl(base=start)
+    record_requests(context, result.requests)
+    page = context.new_page()
+    queue = [start]
+    seen = {page_file(start)}
+    while queue:
+        link = queue.pop(0)
+        url = page_file(link)
+        response = page.goto(link, wait_until="load")
+        result.pages[url] = response.status if response is not None else status_of(link)
+        result.ids[url] = set(page.eval_on_selector_all("[id]", "els => els.map(e => e.id)"))
+        if nav_only:
+            found = page.eval_on_selector_all("nav.md-nav a.md-nav__link[href]", _NAV_LINKS_JS)
+        else:
+            found = page.eval_on_selector_all("[href], [src]", _REFERENCES_JS)
+        for ref in found:
+            if not ref.startswith(start):
+                continue
+            target, fragment = urldefrag(ref)
+            result.references.setdefault(target, set()).add(url)
+            if fragment:
+                result.missing_fragments.add((target, fragment))
+            if is_page(target) and page_file(target) not in seen:
+                seen.add(page_file(target))
+                queue.append(target)
+    for target in result.references:
+        if page_file(target) in result.pages:
+            result.statuses[target] = result.pages[page_file(target)]
+        else:
+            result.statuses[target] = status_of(target)
+    result.missing_fragments = {(target, fragment) for target, fragment in result.missing_fragments
+                                if fragment not in result.ids.get(page_file(target), set())}
+    if not nav_only:
+        # Search loads its worker and index when used: use it, so those requests count too.
+        page.goto(start)
+        run_search(page, "warrant")
+        page.wait_for_load_state("networkidle")
+    page.close()
+    return result
