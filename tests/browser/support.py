@@ -143,13 +143,16 @@ def run_search(page: Page, query: str) -> list[str]:
     return page.eval_on_selector_all(SEARCH_RESULT_LINK, "els => els.map(e => e.href)")
 
 
-def crawl(context: BrowserContext, start: str, nav_only: bool = False) -> Crawl:
-    """Visit every same-origin page reachable from `start` (through nav links only, if asked).
+def crawl(context: BrowserContext, start: str, nav_only: bool = False, base: str = "") -> Crawl:
+    """Visit every page under `base` (default: `start`) reachable from `start`.
+
+    Only nav links are followed if `nav_only`; otherwise every link, and every URL under `base`
+    that an element references is checked.
 
     Pages are keyed by `page_file` (`.../` and `.../index.html` are one page) but visited at
     the URL the link gives. Unless `nav_only`, it ends by using search on the start page.
     """
-    result = Crawl(base=start)
+    result = Crawl(base=base or start)
     record_requests(context, result.requests)
     page = context.new_page()
     queue = [start]
@@ -165,7 +168,7 @@ def crawl(context: BrowserContext, start: str, nav_only: bool = False) -> Crawl:
         else:
             found = page.eval_on_selector_all("[href], [src]", _REFERENCES_JS)
         for ref in found:
-            if not ref.startswith(start):
+            if not ref.startswith(result.base):
                 continue
             target, fragment = urldefrag(ref)
             result.references.setdefault(target, set()).add(url)
@@ -175,7 +178,7 @@ def crawl(context: BrowserContext, start: str, nav_only: bool = False) -> Crawl:
                 seen.add(page_file(target))
                 queue.append(target)
     for target in result.references:
-        if page_file(target) in result.pages:
+        if page_file(target) in result.pages and not target.startswith("file:"):
             result.statuses[target] = result.pages[page_file(target)]
         else:
             result.statuses[target] = status_of(target)
