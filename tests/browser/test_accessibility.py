@@ -1,0 +1,51 @@
+"""Every kind of page passes axe-core (no serious or critical violation) and works by keyboard."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from playwright.sync_api import Page
+
+from conftest import EXAMPLE_SLUG
+
+from .support import run_search
+
+DEAL = f"deals/{EXAMPLE_SLUG}/"
+PAGE_TYPES = {
+    "home": "", "all deals": "deals/", "about": "about/", "overview": DEAL,
+    **{name: f"{DEAL}{name}/" for name in
+       ("terms", "parties", "instructions", "exhibits", "timeline", "print")},
+}
+
+
+def axe_violations(page: Page, axe_source: str) -> list[dict[str, Any]]:
+    """Serious and critical axe-core violations on the page, with the elements at fault."""
+    page.add_script_tag(content=axe_source)
+    result = page.evaluate("""async () => {
+      const r = await axe.run(document, {resultTypes: ['violations']});
+      return r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
+                                     nodes: v.nodes.map(n => n.target.join(' ')).slice(0, 5)}));
+    }""")
+    return [v for v in result if v["impact"] in ("serious", "critical")]
+
+
+@pytest.mark.parametrize("path", PAGE_TYPES.values(), ids=PAGE_TYPES.keys())
+def test_page_has_no_serious_accessibility_violation(
+        page: Page, room_url: str, axe_source: str, path: str) -> None:
+    page.goto(room_url + path)
+    assert axe_violations(page, axe_source) == []
+
+
+@pytest.mark.parametrize("path", ["", f"{DEAL}instructions/"], ids=["home", "instructions"])
+def test_phone_page_has_no_serious_accessibility_violation(
+        phone: Page, room_url: str, axe_source: str, path: str) -> None:
+    phone.goto(room_url + path)
+    assert axe_violations(phone, axe_source) == []
+
+
+def test_search_results_have_no_serious_accessibility_violation(
+        page: Page, room_url: str, axe_source: str) -> None:
+    page.goto(room_url)
+    assert run_search(page, "warrant")
+    assert axe_violations(page, axe_source) == []

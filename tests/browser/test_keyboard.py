@@ -1,0 +1,75 @@
+"""A keyboard-only reader reaches the search box and, through the nav links, every page."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from playwright.sync_api import Page
+
+from .support import page_file
+from .test_navigation import built_pages
+
+_FOCUSED_JS = """() => {
+  const e = document.activeElement;
+  return {tag: e.tagName, href: e.getAttribute('href') ? e.href : null,
+          nav: !!e.closest('nav.md-nav'), search: e.matches('input.md-search__input'),
+          visible: e.getBoundingClientRect().width > 0};
+}"""
+
+
+def tab_through(page: Page, limit: int = 250) -> list[dict[str, Any]]:
+    """Press Tab from the top of the page until focus leaves it; what got focus, in order."""
+    stops: list[dict[str, Any]] = []
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        focused = page.evaluate(_FOCUSED_JS)
+        if focused["tag"] == "BODY":
+            break
+        stops.append(focused)
+    return stops
+
+
+def test_tab_from_the_page_start_reaches_the_search_input(page: Page, room_url: str) -> None:
+    page.goto(room_url)
+    for _ in range(5):  # skip link, logo, ... then the search box
+        page.keyboard.press("Tab")
+        if page.evaluate(_FOCUSED_JS)["search"]:
+            break
+    else:
+        raise AssertionError("five presses of Tab did not reach the search box")
+    page.keyboard.type("Omicron")
+    assert page.locator("input.md-search__input").input_value() == "Omicron"
+
+
+def test_tab_through_the_nav_links_reaches_every_page(
+        page: Page, room_url: str, example_site: Path) -> None:
+    queue, reached = [room_url], {page_file(room_url)}
+    while queue:
+        page.goto(queue.pop(0))
+        for stop in tab_through(page):
+            if stop["nav"] and stop["href"] and stop["href"].startswith(room_url):
+                target = stop["href"].split("#")[0]
+                if page_file(target) not in reached:
+                    reached.add(page_file(target))
+                    queue.append(target)
+    assert reached == built_pages(example_site, room_url)
+
+
+def test_every_focused_element_is_visible(page: Page, room_url: str) -> None:
+    page.goto(room_url)
+    assert [s for s in tab_through(page) if not s["visible"]] == []
+
+
+def test_enter_on_a_focused_nav_link_opens_its_page(page: Page, room_url: str) -> None:
+    page.goto(room_url)
+    for _ in range(100):
+        page.keyboard.press("Tab")
+        focused = page.evaluate(_FOCUSED_JS)
+        if focused["nav"] and focused["href"] and focused["href"].endswith("/about/"):
+            break
+    else:
+        raise AssertionError("no nav link to the About page got focus")
+    page.keyboard.press("Enter")
+    page.wait_for_url(f"{room_url}about/")
+    assert "About this room" in page.locator("h1").inner_text()
