@@ -1,0 +1,98 @@
+"""Screenshots for the README, taken from the real example room in Debian's Chromium.
+
+Usage: python scripts/screenshots.py [--chromium /usr/bin/chromium]
+Builds the example room (mkdocs.yml) into a temporary folder, serves it on 127.0.0.1 and
+writes PNGs to docs-images/: overview, instructions, timeline, print preview and a phone view.
+"""
+
+from __future__ import annotations
+
+import argparse
+import functools
+import os
+import subprocess
+import sys
+import tempfile
+import threading
+from dataclasses import dataclass
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any, Literal
+
+from playwright.sync_api import sync_playwright
+
+ROOT = Path(__file__).resolve().parent.parent
+OUT = ROOT / "docs-images"
+DEAL = "deals/neotherapeutics-omicron-2002/"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--no-first-run", "--disable-sync"]
+MAX_BYTES = 200 * 1024
+
+
+@dataclass(frozen=True)
+class Shot:
+    name: str
+    path: str
+    width: int
+    height: int
+    media: Literal["screen", "print"] = "screen"
+
+
+SHOTS = (
+    Shot("home", "", 1280, 720),
+    Shot("overview", DEAL, 1280, 900),
+    Shot("instructions", f"{DEAL}instructions/", 1280, 1000),
+    Shot("timeline", f"{DEAL}timeline/", 1280, 1000),
+    Shot("print", f"{DEAL}print/", 900, 1100, media="print"),
+    Shot("phone-instructions", f"{DEAL}instructions/", 375, 812),
+)
+
+
+class _QuietHandler(SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+
+def build(site: Path) -> None:
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet",
+                    "--site-dir", str(site)], cwd=ROOT, env=env, check=True)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--chromium", default="/usr/bin/chromium", help="Chromium executable")
+    args = parser.parse_args()
+    OUT.mkdir(exist_ok=True)
+    with tempfile.TemporaryDirectory() as tmp:
+        site = Path(tmp) / "site"
+        build(site)
+        server = ThreadingHTTPServer(("127.0.0.1", 0),
+                                     functools.partial(_QuietHandler, directory=str(site)))
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        base = f"http://127.0.0.1:{server.server_address[1]}/"
+        try:
+            with sync_playwright() as playwright:
+                browser = playwright.chromium.launch(executable_path=args.chromium,
+                                                     args=CHROMIUM_ARGS)
+                for shot in SHOTS:
+                    page = browser.new_page(viewport={"width": shot.width, "height": shot.height},
+                                            device_scale_factor=1)
+                    page.emulate_media(media=shot.media)
+                    page.goto(base + shot.path, wait_until="networkidle")
+                    target = OUT / f"{shot.name}.png"
+                    page.screenshot(path=target)
+                    page.close()
+                    size = target.stat().st_size
+                    print(f"{target.relative_to(ROOT)}  {size // 1024} KB")
+                    if size > MAX_BYTES:
+                        print(f"  larger than {MAX_BYTES // 1024} KB", file=sys.stderr)
+                        return 1
+                browser.close()
+        finally:
+            server.shutdown()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
