@@ -8,6 +8,7 @@ typed model decides what it means. Aliases, explicit tags and duplicate keys are
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -22,6 +23,11 @@ from yaml.resolver import Resolver
 from yaml.scanner import Scanner
 
 from dealroom.errors import Problem, RecordError
+
+try:  # libyaml's parser, in C: scanning in pure Python is most of the time of a large room
+    from yaml._yaml import CParser
+except ImportError:  # PyYAML built without libyaml: the pure-Python parser alone
+    CParser = None
 
 MAX_RECORD_BYTES = 1024 * 1024  # a deal record is a page of text, not a data dump
 NULLS = {"", "~", "null", "Null", "NULL"}
@@ -50,15 +56,8 @@ class _Refused(Exception):
         self.message, self.fix = message, fix
 
 
-class _ComposingLoader(Reader, Scanner, Parser, Composer, Resolver):
-    """PyYAML's parser and composer only: no constructor ever runs."""
-
-    def __init__(self, text: str) -> None:
-        Reader.__init__(self, text)
-        Scanner.__init__(self)
-        Parser.__init__(self)
-        Composer.__init__(self)
-        Resolver.__init__(self)
+class _RefusingComposer(Composer):
+    """PyYAML's composer, refusing aliases, anchors and tags; no constructor ever runs."""
 
     def compose_node(self, parent: Node | None, index: Any) -> Node:
         event = self.peek_event()
@@ -74,6 +73,56 @@ class _ComposingLoader(Reader, Scanner, Parser, Composer, Resolver):
             raise _Refused(event.start_mark, "YAML anchors (&name) are not allowed in deal records",
                            "remove the anchor and write each value out in full")
         return super().compose_node(parent, index)
+
+
+class _ComposingLoader(Reader, Scanner, Parser, _RefusingComposer, Resolver):
+    """PyYAML's pure-Python parser: the reference, and the source of every error message."""
+
+    def __init__(self, text: str) -> None:
+        Reader.__init__(self, text)
+        Scanner.__init__(self)
+        Parser.__init__(self)
+        Composer.__init__(self)
+        Resolver.__init__(self)
+
+
+_LIBYAML_DIFFERS = re.compile("[\t\x85\u2028\u2029\ufeff]")
+
+if CParser is not None:
+    class _FastLoader(CParser, _RefusingComposer, Resolver):  # type: ignore[misc,valid-type]
+        """libyaml's events through the same composer: the same nodes and marks, faster."""
+
+        def __init__(self, text: str) -> None:
+            CParser.__init__(self, text)
+            Composer.__init__(self)
+            Resolver.__init__(self)
+
+        # CParser has its own composer in C; ours must run, to refuse what records may not hold.
+        get_single_node = Composer.get_single_node
+
+        def compose_scalar_node(self, anchor: Any) -> ScalarNode:
+            node = super().compose_scalar_node(anchor)
+            node.style = node.style or None  # libyaml says '' for plain scalars, PyYAML None
+            return node
+
+
+def _compose(text: str) -> Node | None:
+    """The node tree of `text`: libyaml when it parses the text, else the pure-Python parser."""
+    # Tabs, BOMs and Unicode line breaks are where libyaml accepts more or counts columns
+    # differently; such text goes to PyYAML alone.
+    if CParser is not None and not _LIBYAML_DIFFERS.search(text):
+        fast = _FastLoader(text)
+        try:
+            return fast.get_single_node()
+        except (yaml.YAMLError, _Refused):
+            pass  # parse again below, so that messages and positions are always PyYAML's
+        finally:
+            fast.dispose()
+    loader = _ComposingLoader(text)
+    try:
+        return loader.get_single_node()
+    finally:
+        loader.dispose()
 
 
 def _build(node: Node, path: Path_, positions: dict[Path_, tuple[int, int]]) -> Any:
@@ -126,10 +175,9 @@ def _decode(file: Path, raw: bytes) -> str:
 
 def load_text(file: Path, text: str) -> Loaded:
     """Parse YAML `text` (read from `file`) into a `Loaded` record, or raise `RecordError`."""
-    loader = _ComposingLoader(text)
     positions: dict[Path_, tuple[int, int]] = {}
     try:
-        node = loader.get_single_node()
+        node = _compose(text)
         if node is None:
             raise RecordError.single(file, "the record is empty",
                                      "write the deal's fields (see the README's YAML reference)")
@@ -146,8 +194,6 @@ def load_text(file: Path, text: str) -> Loaded:
         raise RecordError([Problem(file, line, column, "", problem, hint)]) from None
     except yaml.YAMLError as exc:  # reader errors: control characters and the like
         raise RecordError.single(file, f"YAML error: {exc}", "remove the invalid characters") from None
-    finally:
-        loader.dispose()
     if not isinstance(data, dict):
         raise RecordError.single(file, "a deal record must be a mapping of fields",
                                  "start the file with `name:` and the other fields")

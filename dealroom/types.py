@@ -10,6 +10,7 @@ import re
 import unicodedata
 from datetime import date
 from decimal import Decimal
+from functools import cache
 from typing import Annotated, Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
@@ -120,9 +121,14 @@ def _aba_number(value: Any) -> str:
     return number
 
 
+@cache
+def _known_timezones() -> frozenset[str]:
+    return frozenset(available_timezones())  # walks the tz database on disk: once, not per record
+
+
 def _timezone(value: Any) -> str:
     try:
-        if isinstance(value, str) and value in available_timezones():
+        if isinstance(value, str) and value in _known_timezones():
             ZoneInfo(value)
             return value
     except ZoneInfoNotFoundError:
