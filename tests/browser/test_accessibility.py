@@ -21,6 +21,8 @@ PAGE_TYPES = {
 
 def axe_violations(page: Page, axe_source: str) -> list[dict[str, Any]]:
     """Serious and critical axe-core violations on the page, with the elements at fault."""
+    # Colours are measured as shown: let transitions (the search panel fades in) finish first.
+    page.wait_for_function("() => document.getAnimations().every(a => a.playState !== 'running')")
     page.add_script_tag(content=axe_source)
     result = page.evaluate("""async () => {
       const r = await axe.run(document, {resultTypes: ['violations']});
