@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -12,6 +13,14 @@ def _display(file: Path) -> Path:
         return file.resolve().relative_to(Path.cwd())
     except ValueError:
         return file
+
+
+def field_name(path: Iterable[str | int]) -> str:
+    """`('parties', 0, 'name')` -> `parties[0].name`: the form our messages use."""
+    text = ""
+    for part in path:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else part)
+    return text
 
 
 @dataclass(frozen=True)

@@ -22,7 +22,7 @@ from yaml.reader import Reader
 from yaml.resolver import Resolver
 from yaml.scanner import Scanner
 
-from dealroom.errors import Problem, RecordError
+from dealroom.errors import Problem, RecordError, field_name
 
 try:  # libyaml's parser, in C: scanning in pure Python is most of the time of a large room
     from yaml._yaml import CParser
@@ -51,9 +51,9 @@ class Loaded:
 
 
 class _Refused(Exception):
-    def __init__(self, node_or_mark: Any, message: str, fix: str) -> None:
+    def __init__(self, node_or_mark: Any, message: str, fix: str, path: Path_ = ()) -> None:
         self.mark = getattr(node_or_mark, "start_mark", node_or_mark)
-        self.message, self.fix = message, fix
+        self.message, self.fix, self.path = message, fix, path
 
 
 class _RefusingComposer(Composer):
@@ -101,9 +101,11 @@ if CParser is not None:
         get_single_node = Composer.get_single_node
 
         def compose_scalar_node(self, anchor: Any) -> ScalarNode:
-            node = super().compose_scalar_node(anchor)
-            node.style = node.style or None  # libyaml says '' for plain scalars, PyYAML None
-            return node
+            # No tag resolution: the loader keeps the text and never reads a node's tag.
+            event = self.get_event()
+            # libyaml says '' for a plain scalar's style, PyYAML None.
+            return ScalarNode(None, event.value, event.start_mark, event.end_mark,
+                              event.style or None)
 
 
 def _compose(text: str) -> Node | None:
@@ -138,13 +140,14 @@ def _build(node: Node, path: Path_, positions: dict[Path_, tuple[int, int]]) -> 
         seen: dict[str, Node] = {}
         for key_node, value_node in node.value:
             if not isinstance(key_node, ScalarNode):
-                raise _Refused(key_node, "a key must be plain text", "use a simple name as the key")
+                raise _Refused(key_node, "a key must be plain text", "use a simple name as the key",
+                               path)
             key = key_node.value
             if key in seen:
                 first = seen[key].start_mark.line + 1
                 raise _Refused(key_node, f"duplicate key {key!r} (first written on line {first}); "
                                "YAML would silently keep only the last one",
-                               "remove one of the two, or merge them")
+                               "remove one of the two, or merge them", (*path, key))
             seen[key] = key_node
             result[key] = _build(value_node, (*path, key), positions)
         return result
@@ -184,7 +187,7 @@ def load_text(file: Path, text: str) -> Loaded:
         data = _build(node, (), positions)
     except _Refused as exc:
         raise RecordError.single(file, exc.message, exc.fix, line=exc.mark.line + 1,
-                                 column=exc.mark.column + 1) from None
+                                 column=exc.mark.column + 1, field=field_name(exc.path)) from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)

@@ -28,6 +28,9 @@ def _fail(kind: str, message: str, **context: Any) -> PydanticCustomError:
 
 
 def _text(value: Any, limit: int, multiline: bool) -> str:
+    if value is None:  # `name:` or `name: ~` with nothing after it
+        raise _fail("dealroom_text", "the value is empty (fix: write the text, or remove the "
+                    "field if it is optional)")
     if not isinstance(value, str):
         raise _fail("dealroom_text", "expected text, found a {found} (fix: write a single value)",
                     found="list" if isinstance(value, list) else "mapping")

@@ -8,15 +8,16 @@ agree, dates that must follow each other, and files that must stay inside the co
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from decimal import Decimal
+from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any, get_args, get_origin
 
 import holidays
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, TypeAdapter, ValidationError
 
-from dealroom.errors import Problem, RecordError
+from dealroom.errors import Problem, RecordError, field_name
 from dealroom.loader import Loaded, Path_
 from dealroom.model import Deal
 from dealroom.types import MINOR_UNITS, PRICE_DECIMALS
@@ -31,14 +32,6 @@ _HINTS = {
     "string_pattern_mismatch": "match the documented format",
     "too_short": "add at least one entry",
 }
-
-
-def field_name(path: Iterable[str | int]) -> str:
-    """`('parties', 0, 'name')` -> `parties[0].name`: the form our messages use."""
-    text = ""
-    for part in path:
-        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else part)
-    return text
 
 
 def _problem(loaded: Loaded, path: Path_, message: str, fix: str = "") -> Problem:
@@ -90,11 +83,75 @@ def _structure_problems(loaded: Loaded, error: ValidationError) -> Iterator[Prob
         yield _problem(loaded, path, message, fix or _HINTS.get(kind, ""))
 
 
-class _Checker:
-    """Cross-field checks of one structurally valid deal, collecting every problem."""
+# Attachments a browser shows inertly. HTML, SVG, XML or scripts published on the room's own
+# origin would run with the room's privileges, so they are refused rather than published.
+ATTACHMENT_SUFFIXES = {".pdf", ".txt", ".md", ".markdown", ".csv", ".png", ".jpg", ".jpeg", ".gif",
+                       ".webp", ".doc", ".docx", ".xls", ".xlsx", ".ppt", ".pptx", ".zip"}
 
-    def __init__(self, loaded: Loaded, deal: Deal, content_root: Path) -> None:
-        self.loaded, self.deal, self.root = loaded, deal, content_root
+
+@cache
+def _adapter(name: str) -> TypeAdapter[Any]:
+    info = Deal.model_fields[name]
+    if not info.metadata:
+        return TypeAdapter(info.annotation)
+    return TypeAdapter(Annotated[info.annotation, *info.metadata])  # type: ignore[arg-type]
+
+
+def _valid_parts(data: dict[str, Any]) -> tuple[Deal, set[str]]:
+    """The parts of a structurally invalid record that are valid, and the fields that are not.
+
+    Cross-field checks then run on what is valid, so a user sees a wrong reference and a
+    malformed date in the same pass instead of one after the other.
+    """
+    parts: dict[str, Any] = {}
+    failed: set[str] = set()
+    for name, info in Deal.model_fields.items():
+        if name not in data:
+            failed |= {name} if info.is_required() else set()
+            continue
+        value = data[name]
+        item_type = get_args(info.annotation)[0] if get_origin(info.annotation) is list else None
+        if item_type is not None and isinstance(value, list):
+            # Keep each valid entry: one bad party must not hide the others from the checks.
+            items = [_valid_or_none(TypeAdapter(item_type), v) for v in value]
+            parts[name] = [item for item in items if item is not None]
+            if len(parts[name]) < len(items):
+                failed.add(name)
+            continue
+        parsed = _valid_or_none(_adapter(name), value)
+        if parsed is None and value is not None:
+            failed.add(name)
+        else:
+            parts[name] = parsed
+    return Deal.model_construct(**parts), failed
+
+
+def _valid_or_none(adapter: TypeAdapter[Any], value: Any) -> Any:
+    try:
+        return adapter.validate_python(value)
+    except ValidationError:
+        return None
+
+
+def _raw_ids(data: dict[str, Any], what: str) -> set[str]:
+    """Ids written in a list of the record, valid entries or not."""
+    items = data.get(what)
+    if not isinstance(items, list):
+        return set()
+    return {item["id"] for item in items if isinstance(item, dict) and isinstance(item.get("id"), str)}
+
+
+class _Checker:
+    """Cross-field checks of one deal, collecting every problem.
+
+    `failed` names the top-level fields that did not validate; checks that need them are
+    skipped, and ids written in invalid entries still count as existing (their own problem is
+    already reported), so no check reports a consequence of another problem.
+    """
+
+    def __init__(self, loaded: Loaded, deal: Deal, content_root: Path,
+                 failed: frozenset[str] = frozenset()) -> None:
+        self.loaded, self.deal, self.root, self.failed = loaded, deal, content_root, failed
         self.problems: list[Problem] = []
 
     def add(self, path: Path_, message: str, fix: str = "") -> None:
@@ -107,6 +164,8 @@ class _Checker:
             if value in seen:
                 self.add((what, index, key), f"duplicate id {value!r}", "give each entry its own id")
             seen.add(value)
+        if what in self.failed:
+            seen |= _raw_ids(self.loaded.data, what)
         return seen
 
     def ref(self, path: Path_, value: str | None, known: set[str], what: str) -> None:
@@ -130,9 +189,10 @@ class _Checker:
         obligations = self.unique(deal.obligations, "id", "obligations")
         exhibits = self.unique(deal.exhibits, "id", "exhibits")
         self.unique(deal.documents, "id", "documents")
-        cents = MINOR_UNITS[deal.currency]
+        cents = MINOR_UNITS[deal.currency] if "currency" not in self.failed else None
 
-        if deal.holiday_calendar not in holidays.list_supported_financial() and \
+        if "holiday_calendar" not in self.failed and \
+                deal.holiday_calendar not in holidays.list_supported_financial() and \
                 deal.holiday_calendar not in holidays.list_supported_countries():
             self.add(("holiday_calendar",), f"unknown holiday calendar {deal.holiday_calendar!r}",
                      "use a market such as NYSE or a country code such as US")
@@ -144,8 +204,9 @@ class _Checker:
                           "price per share")
             if sale.par_value is not None:
                 self.decimals(("shares", "par_value"), sale.par_value, PRICE_DECIMALS, "par value")
-            self.decimals(("shares", "aggregate_price"), sale.aggregate_price, cents,
-                          "aggregate price")
+            if cents is not None:
+                self.decimals(("shares", "aggregate_price"), sale.aggregate_price, cents,
+                              "aggregate price")
             if sale.quantity <= 0:
                 self.add(("shares", "quantity"), "quantity must be greater than zero")
             computed = sale.quantity * sale.price_per_share
@@ -166,8 +227,8 @@ class _Checker:
         if deal.registration and deal.registration.prospectus_supplement:
             self.ref(("registration", "prospectus_supplement", "exhibit"),
                      deal.registration.prospectus_supplement.exhibit, exhibits, "exhibit")
-        signing = deal.agreement.date
-        if deal.closing.deadline < signing:
+        signing = None if "agreement" in self.failed else deal.agreement.date
+        if signing and "closing" not in self.failed and deal.closing.deadline < signing:
             self.add(("closing", "deadline"), f"the closing deadline {deal.closing.deadline} is "
                      f"before the agreement date {signing}", "check both dates")
         for index, instruction in enumerate(deal.instructions):
@@ -181,7 +242,7 @@ class _Checker:
             self.ref((*at, "exhibit"), obligation.exhibit, exhibits, "exhibit")
             self.ref((*at, "due_next_business_day_after"), obligation.due_next_business_day_after,
                      obligations - {obligation.id}, "obligation")
-            if obligation.due is not None and obligation.due < signing:
+            if signing and obligation.due is not None and obligation.due < signing:
                 self.add((*at, "due"), f"due date {obligation.due} is before the agreement date "
                          f"{signing}", "check the date")
         self._check_chains()
@@ -207,6 +268,13 @@ class _Checker:
 
     def check_file(self, path: Path_, reference: str) -> None:
         """A referenced file must be a regular file inside the content folder, not a link."""
+        try:
+            self._check_place(path, reference)
+        except OSError as exc:  # a name too long for the file system, a loop of links...
+            self.add(path, f"file {reference!r} cannot be read: {exc.strerror}",
+                     "give the relative path of a file in the deal's folder")
+
+    def _check_place(self, path: Path_, reference: str) -> None:
         relative = Path(reference)
         folder = self.loaded.file.parent
         candidate = folder / relative
@@ -221,6 +289,10 @@ class _Checker:
         elif not candidate.resolve().is_relative_to(root):
             self.add(path, f"file {reference!r} resolves outside the content folder",
                      "copy the file into the deal's folder")
+        elif relative.suffix.lower() not in ATTACHMENT_SUFFIXES:
+            self.add(path, f"file {reference!r} is not a type the room publishes; a browser "
+                     "could run scripts in it", "attach it as one of: " +
+                     " ".join(sorted(ATTACHMENT_SUFFIXES)))
         elif not candidate.is_file():
             self.add(path, f"file {reference!r} does not exist in {folder}",
                      "add the file or remove the reference")
@@ -231,7 +303,10 @@ def validate(loaded: Loaded, content_root: Path) -> Deal:
     try:
         deal = Deal.model_validate(loaded.data)
     except ValidationError as error:
-        raise RecordError(list(_structure_problems(loaded, error))) from None
+        partial, failed = _valid_parts(loaded.data)
+        problems = list(_structure_problems(loaded, error))
+        problems += _Checker(loaded, partial, content_root, frozenset(failed)).run()
+        raise RecordError(problems) from None
     problems = _Checker(loaded, deal, content_root).run()
     if problems:
         raise RecordError(problems)

@@ -39,7 +39,7 @@ def test_positions_point_at_each_value() -> None:
 def test_duplicate_keys_are_refused_naming_both_lines() -> None:
     with pytest.raises(RecordError) as error:
         load_text(FILE, "name: a\nstatus: signed\nname: b\n")
-    assert str(error.value) == ("deal.yml:3:1: <record>: duplicate key 'name' (first written on "
+    assert str(error.value) == ("deal.yml:3:1: name: duplicate key 'name' (first written on "
                                 "line 1); YAML would silently keep only the last one (fix: remove "
                                 "one of the two, or merge them)")
 
