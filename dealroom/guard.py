@@ -11,15 +11,17 @@ from __future__ import annotations
 import gzip
 import html
 import re
+import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote
 
-from dealroom.mask import Secret
+from dealroom.mask import BULLET, Secret
 
 # A run of digits, allowing up to three non-alphanumeric characters between any two.
-_DIGIT_RUN = re.compile(r"\d(?:[^0-9A-Za-z]{0,3}\d)*")
+_GAP = r"[^0-9A-Za-z]{0,3}"
+_DIGIT_RUN = re.compile(rf"\d(?:{_GAP}\d)*")
 _JSON_ESCAPE = re.compile(r"\\u([0-9a-fA-F]{4})")
 _TAG = re.compile(r"<[^>]*>")
 _MAX_GZIP = 512 * 1024 * 1024
@@ -27,7 +29,7 @@ _MAX_GZIP = 512 * 1024 * 1024
 
 @dataclass(frozen=True)
 class Leak:
-    file: Path
+    file: Path  # as shown: a number in the file's own name is masked there too
     secret: Secret
 
     def __str__(self) -> str:
@@ -40,6 +42,8 @@ def _views(text: str) -> Iterator[str]:
     decoded = unquote(html.unescape(_JSON_ESCAPE.sub(lambda m: chr(int(m[1], 16)), text)))
     yield decoded
     yield _TAG.sub("", decoded)
+    if not decoded.isascii():  # full-width and other compatibility forms of digits
+        yield unicodedata.normalize("NFKC", _TAG.sub("", decoded))
 
 
 def _read(path: Path) -> str:
@@ -55,34 +59,60 @@ def _read(path: Path) -> str:
 class Guard:
     def __init__(self, secrets: Iterable[Secret]) -> None:
         self.by_digits: dict[str, Secret] = {}
+        lettered: dict[str, Secret] = {}
         for secret in secrets:
-            self.by_digits.setdefault("".join(ch for ch in secret.number if ch.isdigit()), secret)
+            if secret.digits.isdigit():
+                self.by_digits.setdefault(secret.digits, secret)
+            else:  # letters break a run of digits: such numbers are matched by a pattern
+                lettered.setdefault(secret.digits, secret)
         self.lengths = sorted({len(d) for d in self.by_digits})
+        self.lettered = [(re.compile(_GAP.join(re.escape(ch) for ch in d), re.IGNORECASE), secret)
+                         for d, secret in lettered.items()]
+
+    def __bool__(self) -> bool:
+        return bool(self.by_digits or self.lettered)
+
+    def _in_run(self, run: str) -> Iterator[Secret]:
+        digits = "".join(str(int(ch)) for ch in run if ch.isdecimal())  # any script's digits
+        for length in self.lengths:
+            for start in range(len(digits) - length + 1):
+                secret = self.by_digits.get(digits[start:start + length])
+                if secret:
+                    yield secret
 
     def find(self, text: str) -> Iterator[Secret]:
         for view in _views(text):
             for run in _DIGIT_RUN.finditer(view):
-                digits = "".join(ch for ch in run[0] if ch.isdigit())
-                for length in self.lengths:
-                    for start in range(len(digits) - length + 1):
-                        secret = self.by_digits.get(digits[start:start + length])
-                        if secret:
-                            yield secret
+                yield from self._in_run(run[0])
+            for pattern, secret in self.lettered:
+                if pattern.search(view):
+                    yield secret
+
+    def shown(self, path: Path) -> Path:
+        """`path` for a message: digits of a number in a file or folder name become bullets."""
+        text = _DIGIT_RUN.sub(lambda m: BULLET * len(m[0]) if any(self._in_run(m[0])) else m[0],
+                              str(path))
+        for pattern, _ in self.lettered:
+            text = pattern.sub(lambda m: BULLET * len(m[0]), text)
+        return Path(text)
 
     def scan(self, site_dir: Path) -> list[Leak]:
         """Every file of `site_dir` that shows a raw number, one leak per file and field."""
         leaks: list[Leak] = []
-        if not self.by_digits:
+        if not self:
             return leaks
         for path in sorted(p for p in site_dir.rglob("*") if p.is_file()):
-            found = {s.field + s.deal: s for s in self.find(_read(path))}
+            # The file's name is published too, as its URL: it is scanned with its content.
+            text = f"{path.relative_to(site_dir)}\n{_read(path)}"
+            found = {s.field + s.deal: s for s in self.find(text)}
             leaks.extend(Leak(path, s) for _, s in sorted(found.items()))
         return leaks
 
 
 def scan_and_remove(site_dir: Path, secrets: Iterable[Secret]) -> list[Leak]:
     """Scan `site_dir`; delete each leaking file so no server can publish it."""
-    leaks = Guard(secrets).scan(site_dir)
+    guard = Guard(secrets)
+    leaks = guard.scan(site_dir)
     for path in {leak.file for leak in leaks}:
         path.unlink(missing_ok=True)
-    return leaks
+    return [Leak(guard.shown(leak.file), leak.secret) for leak in leaks]

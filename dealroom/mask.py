@@ -38,7 +38,8 @@ class Secret:
 
     @property
     def digits(self) -> str:
-        return "".join(ch for ch in self.number if ch.isalnum())
+        """The number's letters and digits, upper case: how it is recognised wherever written."""
+        return "".join(ch for ch in self.number if ch.isalnum()).upper()
 
 
 def mask_number(number: str, visible_digits: int) -> str:
@@ -74,8 +75,9 @@ class Redactor:
         self._masked = {d: mask_number(d, visible_digits) for d in by_digits}
         # Longest first, so a number that contains another is masked whole.
         ordered = sorted(by_digits, key=len, reverse=True)
-        self._pattern = re.compile("|".join(f"({number_pattern(d)})" for d in ordered)) \
-            if ordered else None
+        # Account numbers may hold letters (IBAN-like); `gb29` in a note is the same number.
+        self._pattern = re.compile("|".join(f"({number_pattern(d)})" for d in ordered),
+                                   re.IGNORECASE) if ordered else None
         self._order = ordered
 
     def __call__(self, text: str) -> str:

@@ -27,6 +27,14 @@ from dealroom.render import DEAL_PAGES, Renderer, escape
 from dealroom.room import Room, build_files, load_room
 
 log = logging.getLogger("mkdocs.plugins.dealroom")
+# While serving, a record error is reported here: outside the `mkdocs` loggers, so that strict
+# mode does not abort the rebuild that keeps the last good room on the screen.
+serve_log = logging.getLogger("dealroom.serve")
+if not serve_log.handlers:
+    _handler = logging.StreamHandler()
+    _handler.setFormatter(logging.Formatter("%(levelname)-8s-  %(message)s"))
+    serve_log.addHandler(_handler)
+    serve_log.propagate = False
 
 
 class MaskConfig(base.Config):
@@ -59,13 +67,21 @@ class DealroomPlugin(BasePlugin[DealroomConfig]):
         config.extra["dealroom"] = {"banner": self.config.banner}
         return config
 
+    def on_startup(self, *, command: str, dirty: bool) -> None:
+        # Defining this hook keeps one plugin object across `mkdocs serve` rebuilds.
+        self.serving = command == "serve"
+
     def on_pre_build(self, config: MkDocsConfig) -> None:
         try:
             self.room = load_room(self.deals_dir)
             self.redact = Redactor(self.room.secrets(self.policy), self.policy.visible_digits)
         except RecordError as error:
-            raise PluginError(f"dealroom: {len(error.problems)} problem(s) in deal records:\n"
-                              f"{error}") from None
+            message = f"dealroom: {len(error.problems)} problem(s) in deal records:\n{error}"
+            if getattr(self, "serving", False) and hasattr(self, "room"):
+                # Keep serving the last good room rather than a server stuck on the error.
+                serve_log.error(f"{message}\nServing the last valid records until this is fixed.")
+                return
+            raise PluginError(message) from None
 
     def on_files(self, files: Files, config: MkDocsConfig) -> Files:
         with_home = files.get_file_from_path("index.md") is None

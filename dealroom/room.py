@@ -11,7 +11,7 @@ from pathlib import Path
 
 from dealroom.derive import Facts, derive
 from dealroom.errors import Problem, RecordError
-from dealroom.loader import load_file
+from dealroom.loader import Loaded, load_file
 from dealroom.mask import MaskPolicy, Secret, public_view, secrets_of
 from dealroom.render import Renderer
 from dealroom.validate import validate
@@ -49,7 +49,9 @@ def _published_name(reference: str) -> str:
     """A safe, stable file name on the site for an attached file."""
     name = Path(reference).name
     stem = re.sub(r"[^A-Za-z0-9._-]+", "-", Path(name).stem).strip("-.") or "file"
-    return f"files/{stem}{Path(name).suffix.lower()}"
+    suffix = Path(name).suffix.lower()
+    # MkDocs would render a `.md` file as a page, raw HTML and scripts in it live: publish text.
+    return f"files/{stem}{suffix}.txt" if suffix in (".md", ".markdown") else f"files/{stem}{suffix}"
 
 
 def _read_attachments(record: Path, references: list[str]) -> tuple[dict[str, str], dict[str, str]]:
@@ -68,14 +70,32 @@ def _read_attachments(record: Path, references: list[str]) -> tuple[dict[str, st
     return files, texts
 
 
+def _refuse_shared_names(loaded: Loaded, files: dict[str, str]) -> None:
+    """Two attachments published under one name would leave only one of them on the site."""
+    first: dict[str, str] = {}
+    problems: list[Problem] = []
+    for reference, published in files.items():
+        if first.setdefault(published, reference) != reference:
+            path = ("documents" if any(d.get("file") == reference for d in
+                                       loaded.data.get("documents") or []) else "exhibits",)
+            line, column = loaded.position(path)
+            problems.append(Problem(loaded.file, line, column, path[0], f"files {first[published]!r} "
+                                    f"and {reference!r} would both be published as {published}",
+                                    "rename one of the two files"))
+    if problems:
+        raise RecordError(problems)
+
+
 def load_deal(slug: str, record: Path, root: Path) -> Facts:
     """Load, validate and derive one deal; raises `RecordError` with every problem."""
     if not _SLUG.fullmatch(slug):
         raise RecordError.single(record, f"the deal's folder or file name {slug!r} is not a "
                                  "valid id", "rename it with lowercase letters, digits and dashes")
-    deal = validate(load_file(record), root)
+    loaded = load_file(record)
+    deal = validate(loaded, root)
     references = [e.file for e in deal.exhibits if e.file] + [d.file for d in deal.documents]
     files, texts = _read_attachments(record, references)
+    _refuse_shared_names(loaded, files)
     return derive(slug, deal, files, texts)
 
 
