@@ -15,7 +15,13 @@ from typing import Any
 
 import yaml
 from yaml.composer import Composer
-from yaml.events import AliasEvent
+from yaml.events import (
+    AliasEvent,
+    MappingEndEvent,
+    ScalarEvent,
+    SequenceEndEvent,
+    SequenceStartEvent,
+)
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from yaml.parser import Parser
 from yaml.reader import Reader
@@ -100,12 +106,27 @@ if CParser is not None:
         # CParser has its own composer in C; ours must run, to refuse what records may not hold.
         get_single_node = Composer.get_single_node
 
-        def compose_scalar_node(self, anchor: Any) -> ScalarNode:
-            # No tag resolution: the loader keeps the text and never reads a node's tag.
+        def compose_node(self, parent: Node | None, index: Any) -> Node:
+            # The generic composer's per-node machinery was most of the load time. Nodes are
+            # built straight from events, without tag resolution (the loader never reads a
+            # tag); what a record may not hold is only detected here: `_compose` then parses
+            # the text again with PyYAML for the message.
             event = self.get_event()
-            # libyaml says '' for a plain scalar's style, PyYAML None.
-            return ScalarNode(None, event.value, event.start_mark, event.end_mark,
-                              event.style or None)
+            if isinstance(event, AliasEvent) or event.anchor is not None or \
+                    getattr(event, "tag", None) not in (None, "!"):
+                raise _Refused(event.start_mark, "", "")
+            if isinstance(event, ScalarEvent):  # libyaml says '' for a plain style, PyYAML None
+                return ScalarNode(None, event.value, event.start_mark, event.end_mark,
+                                  event.style or None)
+            end = SequenceEndEvent if isinstance(event, SequenceStartEvent) else MappingEndEvent
+            children = []
+            while not self.check_event(end):
+                children.append(self.compose_node(None, None))
+            end_mark = self.get_event().end_mark
+            if end is SequenceEndEvent:
+                return SequenceNode(None, children, event.start_mark, end_mark, event.flow_style)
+            return MappingNode(None, list(zip(children[::2], children[1::2], strict=True)),
+                               event.start_mark, end_mark, event.flow_style)
 
 
 def _compose(text: str) -> Node | None:

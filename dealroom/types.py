@@ -21,6 +21,7 @@ MINOR_UNITS = {"USD": 2, "EUR": 2, "GBP": 2, "CHF": 2, "CAD": 2, "AUD": 2, "JPY"
 PRICE_DECIMALS = 6  # per-share prices and par values may be sub-cent ($.001 par)
 NAME_MAX, TEXT_MAX = 300, 20_000
 _INVISIBLE = {"Cc", "Cf", "Co", "Cs", "Zl", "Zp"}
+_VISIBLE_ASCII, _VISIBLE_ASCII_TEXT = re.compile(r"[ -~]*"), re.compile(r"[ -~\n\t]*")
 
 
 def _fail(kind: str, message: str, **context: Any) -> PydanticCustomError:
@@ -35,7 +36,9 @@ def _text(value: Any, limit: int, multiline: bool) -> str:
         raise _fail("dealroom_text", "expected text, found a {found} (fix: write a single value)",
                     found="list" if isinstance(value, list) else "mapping")
     allowed = "\n\t" if multiline else ""
-    for index, char in enumerate(value):
+    # Printable ASCII cannot hide a character: skip the per-character check (most text).
+    visible = _VISIBLE_ASCII_TEXT if multiline else _VISIBLE_ASCII
+    for index, char in enumerate(value if not visible.fullmatch(value) else ""):
         if char in allowed:
             continue
         if unicodedata.category(char) in _INVISIBLE:
