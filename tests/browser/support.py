@@ -16,7 +16,7 @@ from typing import Any
 from urllib.parse import urldefrag, urlsplit
 from urllib.request import url2pathname
 
-from playwright.sync_api import BrowserContext, Page
+from playwright.sync_api import BrowserContext, Page, Response
 
 # Launch options for Debian's Chromium: no sandbox (containers), no calls home.
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -95,6 +95,11 @@ def is_page(url: str) -> bool:
     return path.endswith("/") or path.endswith(".html")
 
 
+def built_pages(site: Path, base: str) -> set[str]:
+    """Every page of a built room (its index.html files but 404.html), as `page_file` URLs."""
+    return {base + p.relative_to(site).as_posix() for p in site.rglob("index.html")}
+
+
 def page_file(url: str) -> str:
     """A page URL with the `index.html` a file:// room needs, so both forms compare equal."""
     url = urldefrag(url).url
@@ -119,6 +124,7 @@ class Crawl:
     statuses: dict[str, int] = field(default_factory=dict)  # every same-origin URL -> status
     missing_fragments: set[tuple[str, str]] = field(default_factory=set)  # (page, #fragment)
     requests: list[str] = field(default_factory=list)  # every request the browser made
+    failures: list[str] = field(default_factory=list)  # requests that failed or got 4xx/5xx
     ids: dict[str, set[str]] = field(default_factory=dict)
 
 
@@ -154,6 +160,13 @@ def crawl(context: BrowserContext, start: str, nav_only: bool = False, base: str
     """
     result = Crawl(base=base or start)
     record_requests(context, result.requests)
+    context.on("requestfailed", lambda r: result.failures.append(f"{r.url}: {r.failure}"))
+
+    def on_response(response: Response) -> None:
+        if response.status >= 400:
+            result.failures.append(f"{response.url}: {response.status}")
+
+    context.on("response", on_response)
     page = context.new_page()
     queue = [start]
     seen = {page_file(start)}

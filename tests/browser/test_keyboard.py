@@ -7,8 +7,7 @@ from typing import Any
 
 from playwright.sync_api import Page
 
-from .support import page_file
-from .test_navigation import built_pages
+from .support import built_pages, page_file
 
 _FOCUSED_JS = """() => {
   const e = document.activeElement;

@@ -6,13 +6,7 @@ from pathlib import Path
 
 from playwright.sync_api import Browser
 
-from .support import Crawl, crawl, page_file
-
-
-def built_pages(site: Path, base: str) -> set[str]:
-    return {page_file(base + str(p.relative_to(site).parent).removeprefix(".") + "/")
-            .replace("//index.html", "/index.html")
-            for p in site.rglob("index.html")}
+from .support import Crawl, built_pages, crawl
 
 
 def test_every_page_is_reachable_from_home_through_the_navigation(
@@ -41,6 +35,11 @@ def test_the_crawl_checked_pages_stylesheets_scripts_and_attached_files(room_cra
     checked = " ".join(room_crawl.statuses)
     for kind in (".css", ".js", ".png", "/files/agreement.txt", "/instructions/"):
         assert kind in checked
+
+
+def test_no_request_fails_while_browsing_every_page(room_crawl: Crawl) -> None:
+    # Catches what no href or src names: fonts or images a stylesheet asks for, worker scripts.
+    assert room_crawl.failures == []
 
 
 def test_browsing_every_page_requests_only_the_local_server(room_crawl: Crawl) -> None:

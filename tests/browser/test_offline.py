@@ -63,6 +63,10 @@ def test_no_offline_link_or_asset_is_missing(offline_crawl: Crawl) -> None:
     assert offline_crawl.statuses and missing == {}
 
 
+def test_no_offline_request_fails(offline_crawl: Crawl) -> None:
+    assert offline_crawl.failures == []
+
+
 def test_offline_room_requests_only_its_own_files(offline_crawl: Crawl) -> None:
     outside = [u for u in offline_crawl.requests
                if not u.startswith(offline_crawl.base) and not u.startswith(("data:", "blob:"))]

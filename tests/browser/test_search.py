@@ -33,3 +33,14 @@ def test_searching_a_raw_account_number_shows_no_result_containing_it(
     run_search(page, number)
     shown = page.locator(".md-search-result").inner_text()
     assert not digits_pattern(number).search(shown)
+
+
+def test_search_on_a_phone_opens_from_the_header_icon_and_finds_the_deal(
+        phone: Page, room_url: str) -> None:
+    phone.goto(room_url)
+    phone.locator("label.md-header__button[for='__search']").click()
+    hrefs = run_search(phone, "Omicron")
+    assert any(h.startswith(f"{room_url}deals/{EXAMPLE_SLUG}/") for h in hrefs), hrefs
+    phone.locator(SEARCH_RESULT_LINK).first.click()
+    phone.wait_for_url(f"{room_url}deals/**")
+    assert "Omicron" in phone.locator("article").inner_text()

@@ -29,6 +29,10 @@ def test_no_link_or_asset_under_the_sub_path_is_broken(sub_path_crawl: Crawl) ->
     assert sub_path_crawl.statuses and broken == {}
 
 
+def test_no_request_fails_under_the_sub_path(sub_path_crawl: Crawl) -> None:
+    assert sub_path_crawl.failures == []
+
+
 def test_nothing_is_requested_outside_the_sub_path(sub_path_crawl: Crawl) -> None:
     outside = [u for u in sub_path_crawl.requests if not u.startswith(sub_path_crawl.base)]
     assert outside == []
