@@ -188,8 +188,9 @@ def _decode(file: Path, raw: bytes) -> str:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
+        column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
         raise RecordError.single(file, f"the file is not valid UTF-8 (byte {exc.start})",
-                                 "save the file as UTF-8", line=line) from None
+                                 "save the file as UTF-8", line=line, column=column) from None
     if "\x00" in text:
         line = text[: text.index("\x00")].count("\n") + 1
         raise RecordError.single(file, "the file contains a NUL byte: it is binary, not a YAML "
@@ -213,10 +214,16 @@ def load_text(file: Path, text: str) -> Loaded:
         mark = exc.problem_mark or exc.context_mark
         line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         problem = f"YAML syntax error: {exc.problem or exc.context}"
-        hint = "indent with spaces, not tabs" if "\t" in (exc.problem or "") or "tab" in str(
-            exc.problem) else "check the indentation and quoting on this line"
+        # PyYAML writes a tab as '\\t' in its message: a tab where indentation was expected.
+        hint = "indent with spaces, not tabs" if "'\\t'" in problem or "tab character" in problem \
+            else "check the indentation and quoting on this line"
         raise RecordError([Problem(file, line, column, "", problem, hint)]) from None
-    except yaml.YAMLError as exc:  # reader errors: control characters and the like
+    except yaml.reader.ReaderError as exc:  # control characters and the like
+        line = text.count("\n", 0, exc.position) + 1
+        column = exc.position - (text.rfind("\n", 0, exc.position) + 1) + 1
+        raise RecordError.single(file, f"control character U+{exc.character:04X} is not allowed "
+                                 "in a YAML file", "delete it", line=line, column=column) from None
+    except yaml.YAMLError as exc:
         raise RecordError.single(file, f"YAML error: {exc}", "remove the invalid characters") from None
     if not isinstance(data, dict):
         raise RecordError.single(file, "a deal record must be a mapping of fields",

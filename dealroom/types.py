@@ -47,9 +47,9 @@ def _text(value: Any, limit: int, multiline: bool) -> str:
                         "{index} (fix: delete it; a name must display as what it is)",
                         code=f"{ord(char):04X}", index=index + 1)
     if len(value) > limit:
-        raise _fail("dealroom_text", "text is {length:,} characters long; the limit here is "
-                    "{limit:,} (fix: shorten it or attach the material as a document)",
-                    length=len(value), limit=limit)
+        # Pydantic's message templates take no format specs: the numbers are formatted here.
+        raise _fail("dealroom_text", f"text is {len(value):,} characters long; the limit here is "
+                    f"{limit:,} (fix: shorten it or attach the material as a document)")
     if not value.strip():
         raise _fail("dealroom_text", "text is blank (fix: write a value or remove the field)")
     return value
@@ -104,7 +104,7 @@ def _iso_date(value: Any) -> date:
 def _digits(value: Any, what: str, pattern: str, example: str) -> str:
     if not isinstance(value, str) or not re.fullmatch(pattern, value.strip()):
         raise _fail("dealroom_identifier", f"{value!r} is not {what} (fix: write it as in the "
-                    f"source document, e.g. {example}; quote it if it starts with 0)")
+                    f"source document, e.g. {example})")
     return value.strip()
 
 

@@ -75,7 +75,7 @@ def _structure_problems(loaded: Loaded, error: ValidationError) -> Iterator[Prob
             message = message.removeprefix("Value error, ")
         fix = ""
         if "(fix: " in message:
-            message, fix = message.rstrip(")").split(" (fix: ", 1)
+            message, fix = message.removesuffix(")").split(" (fix: ", 1)  # one ")": fixes nest
         elif kind == "missing":
             message = "required field is missing"
         elif kind == "literal_error":
