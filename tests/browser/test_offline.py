@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
@@ -26,9 +27,19 @@ def offline_crawl(browser: Browser, offline_site: Path, home: str) -> Iterator[C
     context.close()
 
 
+class _AnyTagLoader(yaml.SafeLoader):
+    """Reads MkDocs configs whatever their tags (!ENV, !!python/name:...): kept as text."""
+
+
+_AnyTagLoader.add_multi_constructor("", lambda loader, tag, node: f"{tag} {node.value}")
+
+
+def read_config(name: str) -> dict[str, Any]:
+    return yaml.load((ROOT / name).read_text(encoding="utf-8"), Loader=_AnyTagLoader)
+
+
 def test_offline_config_keeps_the_main_configs_plugins_and_adds_offline() -> None:
-    main = yaml.safe_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"))
-    offline = yaml.safe_load((ROOT / "mkdocs.offline.yml").read_text(encoding="utf-8"))
+    main, offline = read_config("mkdocs.yml"), read_config("mkdocs.offline.yml")
     assert offline["INHERIT"] == "mkdocs.yml"
     assert [p for p in offline["plugins"] if p != "offline"] == main["plugins"]
 
