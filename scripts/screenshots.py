@@ -1,8 +1,9 @@
 """Screenshots for the README, taken from the real example room in Debian's Chromium.
 
-Usage: python scripts/screenshots.py [--chromium /usr/bin/chromium]
+Usage: python scripts/screenshots.py [--chromium /usr/bin/chromium] [--out docs-images]
 Builds the example room (mkdocs.yml) into a temporary folder, serves it on 127.0.0.1 and
-writes PNGs to docs-images/: overview, instructions, timeline, print preview and a phone view.
+writes PNGs (at most 200 KB each) to docs-images/: home, overview, instructions, timeline,
+print preview and a phone view.
 """
 
 from __future__ import annotations
@@ -59,11 +60,13 @@ def build(site: Path) -> None:
                     "--site-dir", str(site)], cwd=ROOT, env=env, check=True)
 
 
-def main() -> int:
+def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--chromium", default="/usr/bin/chromium", help="Chromium executable")
-    args = parser.parse_args()
-    OUT.mkdir(exist_ok=True)
+    parser.add_argument("--out", type=Path, default=OUT, help="folder for the PNGs")
+    args = parser.parse_args(argv)
+    out: Path = args.out.resolve()
+    out.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as tmp:
         site = Path(tmp) / "site"
         build(site)
@@ -80,11 +83,11 @@ def main() -> int:
                                             device_scale_factor=1)
                     page.emulate_media(media=shot.media)
                     page.goto(base + shot.path, wait_until="networkidle")
-                    target = OUT / f"{shot.name}.png"
+                    target = out / f"{shot.name}.png"
                     page.screenshot(path=target)
                     page.close()
                     size = target.stat().st_size
-                    print(f"{target.relative_to(ROOT)}  {size // 1024} KB")
+                    print(f"{target}  {size // 1024} KB")
                     if size > MAX_BYTES:
                         print(f"  larger than {MAX_BYTES // 1024} KB", file=sys.stderr)
                         return 1
