@@ -30,13 +30,22 @@ CURRENCY_SYMBOLS = {"USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥"}
 # Characters that mean something to HTML, Markdown or its extensions become entities, in one
 # pass so that the `&` and `#` of an entity are never escaped again.
 _ENTITIES = {ord(ch): f"&#{ord(ch)};" for ch in "&<>\"'\\`*_{}[]()#+!|~^=:$"}
+# Line breaks and tabs too: a note's blank line would end a table row or an HTML block, and a
+# line's indent would start a code block. The browser shows the entities as the characters.
+_ENTITIES.update({ord("\n"): "&#10;", ord("\t"): "&#9;"})
 
 
 def escape(value: Any) -> Markup:
     """Deal text as inert HTML and Markdown: entities for every meaningful character."""
     if isinstance(value, Markup):
         return value
-    return Markup(str(value).translate(_ENTITIES))
+    text = str(value).translate(_ENTITIES)
+    # Spaces at either end would undo `**bold**` around the value, or indent it into code.
+    body = text.strip(" ")
+    if body != text:
+        start = text.index(body[0]) if body else len(text)
+        text = "&#32;" * start + body + "&#32;" * (len(text) - len(body) - start)
+    return Markup(text)
 
 
 def _finalize(value: Any) -> Any:
