@@ -19,6 +19,7 @@ from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
+from dealroom.derive import Facts
 from dealroom.errors import RecordError
 from dealroom.guard import scan_and_remove
 from dealroom.mask import MaskPolicy, Redactor
@@ -35,6 +36,15 @@ if not serve_log.handlers:
     _handler.setFormatter(logging.Formatter("%(levelname)-8s-  %(message)s"))
     serve_log.addHandler(_handler)
     serve_log.propagate = False
+
+
+# Up to this many deals the nav lists them all; above, it groups them by year (see `_nav`).
+FLAT_NAV_MAX_DEALS = 20
+
+
+def _deal_section(facts: Facts) -> dict[str, list[dict[str, str]]]:
+    return {str(escape(facts.deal.name)): [{title: f"deals/{facts.slug}/{name}"}
+                                           for name, title, _ in DEAL_PAGES]}
 
 
 class MaskConfig(base.Config):
@@ -96,16 +106,25 @@ class DealroomPlugin(BasePlugin[DealroomConfig]):
         return files
 
     def _nav(self, files: Files) -> list[Any]:
-        """Hand-written pages first, then every deal with its pages in a fixed order."""
+        """Hand-written pages first, then every deal with its pages in a fixed order.
+
+        Material writes into each page every nav entry that page can see; `navigation.prune`
+        hides only the entries inside other sections. A flat list of a thousand deals would put
+        a thousand links into each of thousands of pages, and the build would grow with the
+        square of the room. A large room's deals are grouped by year, so a page carries the
+        years, its own year's deals and its own deal's pages.
+        """
         own = [f.src_uri for f in files.documentation_pages()
                if f.src_uri != "index.md" and not f.src_uri.startswith("deals/")]
         deals = sorted(self.room.deals, key=lambda f: (f.deal.agreement.date, f.slug), reverse=True)
-        deal_sections = [
-            {str(escape(facts.deal.name)): [{title: f"deals/{facts.slug}/{name}"}
-                                            for name, title, _ in DEAL_PAGES]}
-            for facts in deals]
+        sections = [_deal_section(facts) for facts in deals]
+        if len(deals) > FLAT_NAV_MAX_DEALS:
+            years: dict[str, list[Any]] = {}
+            for facts, section in zip(deals, sections, strict=True):
+                years.setdefault(str(facts.deal.agreement.date.year), []).append(section)
+            sections = [{year: items} for year, items in years.items()]
         return [{"Home": "index.md"}, *sorted(own),
-                {self.config.nav_title: ["deals/index.md", *deal_sections]}]
+                {self.config.nav_title: ["deals/index.md", *sections]}]
 
     def on_page_markdown(self, markdown: str, page: Page, config: MkDocsConfig,
                          files: Files) -> str:
