@@ -1,0 +1,162 @@
+"""The leak guard: a raw account number never reaches the built site, whatever the channel.
+
+Masking covers what the plugin renders; the guard covers everything else MkDocs writes. Each
+channel is tested with a real build: hand-written files of every kind, a theme override, the
+404 page, the sitemap (plain and gzipped), file names, notes and attached documents.
+"""
+
+from __future__ import annotations
+
+import gzip
+import shutil
+import subprocess
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from conftest import (
+    EXAMPLE_DEAL,
+    EXAMPLE_SLUG,
+    RAW_ACCOUNT_NUMBERS,
+    ROOT,
+    Room,
+    digits_pattern,
+    mkdocs,
+    site_text,
+)
+from dealroom.guard import Guard
+from dealroom.mask import Secret
+
+FBO = "instructions[0].fbo_account_number"  # 066-198038
+FURTHER = "instructions[0].further_credit_account_number"  # 561-04051-19-103
+ACCOUNT = "instructions[1].account_number"  # 1233932118
+DWAC_FBO = "instructions[1].fbo_account_number"  # 313-12878
+SECRETS = [Secret("066-198038", "d", FBO), Secret("GB29 NWBK 6016 1331 9268 19", "d", "iban")]
+
+
+@pytest.mark.parametrize("written", [
+    "066198038", "066 198 038", "066-198-038", "066.198.038", "0 6 6 1 9 8 0 3 8", "066/198038",
+    "A/C066198038", r"\u0030\u0036\u0036198038", "&#48;&#x36;6198038", "%30%366-198038",
+    "<b>066</b><i>198</i>038", "066&nbsp;198&nbsp;038", "０６６１９８０３８", "066\u200b198038",
+    "gb29nwbk60161331926819", "GB29 NWBK 6016 1331 9268 19",
+])
+def test_the_guard_finds_a_number_in_any_written_form(written: str) -> None:
+    assert list(Guard(SECRETS).find(f"<p>Pay to {written} today</p>"))
+
+
+@pytest.mark.parametrize("written", ["•••••8038", "06619803", "198038", "066  -  198038"])
+def test_the_guard_ignores_masked_partial_and_other_numbers(written: str) -> None:
+    assert not list(Guard(SECRETS[:1]).find(written))
+
+
+def no_raw_number(text: str) -> bool:
+    return not any(digits_pattern(number).search(text) for number in RAW_ACCOUNT_NUMBERS)
+
+
+@pytest.fixture(scope="module")
+def leaky_build(tmp_path_factory: pytest.TempPathFactory) -> tuple[Room, subprocess.CompletedProcess[str]]:
+    """One build with a raw number in a text file, JSON, an HTML attribute and URL, and the 404 page."""
+    room = Room(tmp_path_factory.mktemp("leaky") / "room")
+    pages = room.path / "content" / "pages"
+    pages.mkdir(parents=True)
+    shutil.copytree(ROOT / "site_overrides", room.path / "site_overrides")
+    shutil.copytree(EXAMPLE_DEAL, room.deals / EXAMPLE_SLUG)
+    config = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
+    (room.path / "mkdocs.yml").write_text(config + "  wire: 561.04051.19.103\n", encoding="utf-8")
+    (room.path / "site_overrides" / "404.html").write_text(
+        '{% extends "main.html" %}{% block content %}<p>{{ config.extra.wire }}</p>{% endblock %}')
+    (pages / "wire.txt").write_text("Send to A/C 066.198.038\n")
+    (pages / "data.json").write_text('{"acct": "\\u0031\\u0032\\u0033\\u0033932118"}\n')
+    (pages / "pay.html").write_text('<a href="https://bank.example/pay?acct=313%2D12878">Pay</a>\n')
+    result = mkdocs("build", "--strict", cwd=room.path)
+    return room, result
+
+
+def reported(result: subprocess.CompletedProcess[str], file: str, field: str) -> bool:
+    return f"site/{file}: raw account number from deal '{EXAMPLE_SLUG}', field {field}; the file " \
+        "was removed" in result.stderr
+
+
+def test_a_leak_fails_the_build_without_a_traceback(leaky_build: tuple[Room, Any]) -> None:
+    _, result = leaky_build
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert "dealroom: the leak guard found raw account numbers" in result.stderr
+
+
+def test_a_number_in_a_hand_written_text_file_is_caught(leaky_build: tuple[Room, Any]) -> None:
+    room, result = leaky_build
+    assert reported(result, "wire.txt", FBO) and not (room.site / "wire.txt").exists()
+
+
+def test_a_number_in_json_escapes_is_caught(leaky_build: tuple[Room, Any]) -> None:
+    room, result = leaky_build
+    assert reported(result, "data.json", ACCOUNT) and not (room.site / "data.json").exists()
+
+
+def test_a_number_in_a_url_of_an_attribute_is_caught(leaky_build: tuple[Room, Any]) -> None:
+    room, result = leaky_build
+    assert reported(result, "pay.html", DWAC_FBO) and not (room.site / "pay.html").exists()
+
+
+def test_a_number_from_mkdocs_extra_in_the_404_page_is_caught(leaky_build: tuple[Room, Any]) -> None:
+    room, result = leaky_build
+    assert reported(result, "404.html", FURTHER) and not (room.site / "404.html").exists()
+
+
+def test_the_guard_never_prints_the_number(leaky_build: tuple[Room, Any]) -> None:
+    _, result = leaky_build
+    assert no_raw_number(result.stdout + result.stderr)
+
+
+def test_no_file_left_in_the_site_shows_a_raw_number(leaky_build: tuple[Room, Any]) -> None:
+    room, _ = leaky_build
+    assert all(no_raw_number(text) for text in site_text(room.site).values())
+
+
+def test_a_number_in_a_page_name_is_caught_in_the_sitemap_and_not_printed(
+        make_room: Callable[..., Room]) -> None:
+    room = make_room()
+    config = room.path / "mkdocs.yml"  # with a site URL, MkDocs lists every page in the sitemap
+    config.write_text("site_url: https://deals.example/\n" + config.read_text(encoding="utf-8"))
+    (room.path / "content" / "pages" / "wire-066198038.md").write_text("# Wire\n\nSee the memo.\n")
+    result = room.build()
+    assert result.returncode == 1
+    assert reported(result, "sitemap.xml", FBO) and reported(result, "sitemap.xml.gz", FBO)
+    assert "site/wire-•••••••••/index.html: raw account number" in result.stderr
+    assert no_raw_number(result.stderr)
+    assert not (room.site / "sitemap.xml.gz").exists()
+
+
+def test_a_number_written_in_a_note_is_masked_on_the_built_page(make_room: Callable[..., Room]) -> None:
+    room = make_room()
+    room.edit("    further_credit_name: Neotherapeutics, Inc.\n",
+              "    further_credit_name: Neotherapeutics, Inc.\n"
+              "    notes: Confirm 066 198 038 and 561.04051.19.103 by phone.\n")
+    assert room.build().returncode == 0
+    assert "Confirm •••••8038 and •••••••••9103 by phone." in room.page("instructions")
+    assert all(no_raw_number(text) for text in site_text(room.site).values())
+
+
+def test_an_attached_markdown_document_is_published_redacted_as_inert_text(
+        make_room: Callable[..., Room]) -> None:
+    room = make_room()
+    folder = room.deals / EXAMPLE_SLUG
+    (folder / "memo.md").write_text("# Memo\n\n<script>alert(1)</script>\n\nWire to 066-198038.\n")
+    room.edit("documents:\n", "documents:\n  - id: memo\n    title: Memo\n    file: memo.md\n")
+    assert room.build().returncode == 0
+    published = room.site / "deals" / EXAMPLE_SLUG / "files" / "memo.md.txt"
+    assert published.read_text() == "# Memo\n\n<script>alert(1)</script>\n\nWire to •••••8038.\n"
+    assert not (room.site / "deals" / EXAMPLE_SLUG / "files" / "memo").exists()  # not a page
+    exhibits = room.page("exhibits")
+    assert 'href="../files/memo.md.txt"' in exhibits and "<script>alert(1)" not in exhibits
+    assert "Wire to •••••8038." in exhibits
+    gz = gzip.decompress((room.site / "sitemap.xml.gz").read_bytes()).decode()
+    assert "memo" not in gz
+
+
+def test_an_attached_text_document_is_published_with_every_number_redacted(
+        example_site: Path) -> None:
+    text = (example_site / "deals" / EXAMPLE_SLUG / "files" / "agreement.txt").read_text()
+    assert no_raw_number(text) and "•••••8038" in text
