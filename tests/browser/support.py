@@ -133,19 +133,28 @@ def record_requests(context: BrowserContext, into: list[str]) -> None:
     context.on("request", lambda request: into.append(request.url))
 
 
-def run_search(page: Page, query: str) -> list[str]:
-    """Type `query` into the search box like a reader; the hrefs of the results shown.
+# True once the search shows a result count and the results have not changed for 300 ms:
+# results for a partly typed query can be replaced by the final ones just after they show.
+_RESULTS_SETTLED_JS = """() => {
+  const meta = document.querySelector('.md-search-result__meta');
+  if (!meta || !/matching document/i.test(meta.textContent)) return false;
+  const shown = meta.textContent + document.querySelector('.md-search-result__list').innerHTML;
+  const now = performance.now();
+  if (window.__dealroomShown !== shown) {
+    window.__dealroomShown = shown;
+    window.__dealroomSince = now;
+    return false;
+  }
+  return now - window.__dealroomSince >= 300;
+}"""
 
-    All but the last character are filled in at once, so the one search that runs (on the
-    last key) is for the whole query and not a prefix of it.
-    """
+
+def run_search(page: Page, query: str) -> list[str]:
+    """Type `query` into the search box like a reader; the hrefs of the results shown."""
     page.click(SEARCH_INPUT)
     page.fill(SEARCH_INPUT, query[:-1])
     page.keyboard.type(query[-1])
-    page.wait_for_function("""() => {
-      const meta = document.querySelector('.md-search-result__meta');
-      return meta && /matching document/i.test(meta.textContent);
-    }""")
+    page.wait_for_function(_RESULTS_SETTLED_JS, polling=100)
     return page.eval_on_selector_all(SEARCH_RESULT_LINK, "els => els.map(e => e.href)")
 
 
