@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,11 +16,18 @@ def _display(file: Path) -> Path:
         return file
 
 
+_PLAIN_KEY = re.compile(r"[A-Za-z0-9_-]+")
+
+
 def field_name(path: Iterable[str | int]) -> str:
     """`('parties', 0, 'name')` -> `parties[0].name`: the form our messages use."""
     text = ""
     for part in path:
-        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else part)
+        if isinstance(part, int) or not _PLAIN_KEY.fullmatch(part):
+            # An odd key (a line break, a space) is quoted: the message stays on one line.
+            text += f"[{part}]" if isinstance(part, int) else f"[{part!r}]"
+        else:
+            text += f".{part}" if text else part
     return text
 
 

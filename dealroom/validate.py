@@ -69,7 +69,7 @@ def _structure_problems(loaded: Loaded, error: ValidationError) -> Iterator[Prob
             known = _fields_of(Deal, path[:-1])
             close = difflib.get_close_matches(str(path[-1]), known, n=1)
             fix = f"did you mean `{close[0]}`?" if close else f"allowed here: {', '.join(known)}"
-            yield _problem(loaded, path, f"unknown field `{path[-1]}`", fix)
+            yield _problem(loaded, path, f"unknown field `{field_name(path[-1:])}`", fix)
             continue
         if message.startswith("Value error, "):
             message = message.removeprefix("Value error, ")
@@ -106,31 +106,36 @@ def _valid_parts(data: dict[str, Any]) -> tuple[Deal, set[str]]:
     parts: dict[str, Any] = {}
     failed: set[str] = set()
     for name, info in Deal.model_fields.items():
-        if name not in data:
-            failed |= {name} if info.is_required() else set()
-            continue
-        value = data[name]
-        item_type = get_args(info.annotation)[0] if get_origin(info.annotation) is list else None
-        if item_type is not None and isinstance(value, list):
+        value = data.get(name)
+        if get_origin(info.annotation) is list:
             # Keep each valid entry: one bad party must not hide the others from the checks.
-            items = [_valid_or_none(TypeAdapter(item_type), v) for v in value]
-            parts[name] = [item for item in items if item is not None]
-            if len(parts[name]) < len(items):
+            items = value if isinstance(value, list) else []
+            parsed = [_parsed(_item_adapter(get_args(info.annotation)[0]), item) for item in items]
+            parts[name] = [item for item in parsed if item is not _INVALID]
+            if len(parts[name]) < len(items) or not isinstance(value, list | None):
                 failed.add(name)
-            continue
-        parsed = _valid_or_none(_adapter(name), value)
-        if parsed is None and value is not None:
+        elif name not in data:
+            failed |= {name} if info.is_required() else set()
+        elif (parsed_value := _parsed(_adapter(name), value)) is _INVALID:
             failed.add(name)
         else:
-            parts[name] = parsed
+            parts[name] = parsed_value
     return Deal.model_construct(**parts), failed
 
 
-def _valid_or_none(adapter: TypeAdapter[Any], value: Any) -> Any:
+_INVALID = object()
+
+
+@cache
+def _item_adapter(item_type: type) -> TypeAdapter[Any]:
+    return TypeAdapter(item_type)
+
+
+def _parsed(adapter: TypeAdapter[Any], value: Any) -> Any:
     try:
         return adapter.validate_python(value)
     except ValidationError:
-        return None
+        return _INVALID
 
 
 def _raw_ids(data: dict[str, Any], what: str) -> set[str]:
@@ -164,11 +169,12 @@ class _Checker:
             if value in seen:
                 self.add((what, index, key), f"duplicate id {value!r}", "give each entry its own id")
             seen.add(value)
-        if what in self.failed:
-            seen |= _raw_ids(self.loaded.data, what)
         return seen
 
     def ref(self, path: Path_, value: str | None, known: set[str], what: str) -> None:
+        section = "parties" if what == "party" else f"{what}s"
+        if section in self.failed and value in _raw_ids(self.loaded.data, section):
+            return  # it names an entry that is invalid: that entry's problem is reported
         if value is not None and value not in known:
             options = ", ".join(sorted(known)) or "none defined"
             self.add(path, f"refers to {what} {value!r}, which does not exist",

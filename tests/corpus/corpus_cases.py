@@ -219,7 +219,7 @@ CASES = [
                  "source document, e.g. company-wire (lowercase letters, digits and dashes))",
                  # The id written is still an id: the reference to the old one is what is wrong.
                  "45:18: obligations[0].instruction: refers to instruction 'wire', which does not "
-                 "exist (fix: use one of: Wire Transfer)")),
+                 "exist (fix: use one of: none defined)")),
     # --- attached files ----------------------------------------------------------------------
     Case("file_above_the_deal_folder", edits=(("file: memo.txt", "file: ../../secret.txt"),),
          errors=("59:11: documents[0].file: file '../../secret.txt' points outside the deal's folder",)),
