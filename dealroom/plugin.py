@@ -75,6 +75,9 @@ class DealroomPlugin(BasePlugin[DealroomConfig]):
             raise PluginError("dealroom: mask.visible_digits must be between 0 and 4")
         self.policy = MaskPolicy(tuple(self.config.mask.fields), self.config.mask.visible_digits)
         config.extra["dealroom"] = {"banner": self.config.banner}
+        if "md_in_html" not in config.markdown_extensions:
+            # The list of deals is a Markdown table inside a <div> the sorting script finds.
+            config.markdown_extensions.append("md_in_html")
         return config
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
