@@ -61,9 +61,24 @@ def _fields_of(model: type[BaseModel], path: Path_) -> list[str]:
     return list(model.model_fields)
 
 
+def _data_path(data: Any, loc: tuple[str | int, ...]) -> Path_:
+    """Pydantic's error location without its own steps (`function-after[...]`): keys of the data."""
+    path: list[str | int] = []
+    for part in loc:
+        in_dict = isinstance(data, dict) and part in data
+        if in_dict or (isinstance(data, list) and isinstance(part, int) and 0 <= part < len(data)):
+            data = data[part]
+        elif isinstance(part, str) and "[" in part:
+            continue  # pydantic's own step, e.g. `function-after[...]`
+        else:
+            data = None  # a missing or unknown field: named all the same
+        path.append(part)
+    return tuple(path)
+
+
 def _structure_problems(loaded: Loaded, error: ValidationError) -> Iterator[Problem]:
     for item in error.errors(include_url=False):
-        path = tuple(part for part in item["loc"] if not (isinstance(part, str) and "[" in part))
+        path = _data_path(loaded.data, item["loc"])
         kind, message = item["type"], item["msg"]
         if kind == "extra_forbidden":
             known = _fields_of(Deal, path[:-1])
