@@ -16,7 +16,7 @@ from typing import Any
 from urllib.parse import urldefrag, urlsplit
 from urllib.request import url2pathname
 
-from playwright.sync_api import BrowserContext, Page, Response
+from playwright.sync_api import BrowserContext, Page, Request, Response
 
 # Launch options for Debian's Chromium: no sandbox (containers), no calls home.
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -169,12 +169,17 @@ def crawl(context: BrowserContext, start: str, nav_only: bool = False, base: str
     """
     result = Crawl(base=base or start)
     record_requests(context, result.requests)
-    context.on("requestfailed", lambda r: result.failures.append(f"{r.url}: {r.failure}"))
+
+    def on_failed(request: Request) -> None:
+        # ERR_ABORTED: the crawl moved to the next page before this load finished.
+        if request.failure != "net::ERR_ABORTED":
+            result.failures.append(f"{request.url}: {request.failure}")
 
     def on_response(response: Response) -> None:
         if response.status >= 400:
             result.failures.append(f"{response.url}: {response.status}")
 
+    context.on("requestfailed", on_failed)
     context.on("response", on_response)
     page = context.new_page()
     queue = [start]
