@@ -122,7 +122,7 @@ class Crawl:
     pages: dict[str, int] = field(default_factory=dict)  # page -> status, as the browser loaded it
     references: dict[str, set[str]] = field(default_factory=dict)  # same-origin URL -> pages using it
     statuses: dict[str, int] = field(default_factory=dict)  # every same-origin URL -> status
-    missing_fragments: set[tuple[str, str]] = field(default_factory=set)  # (page, #fragment)
+    missing_fragments: set[tuple[str, str]] = field(default_factory=set)  # (target, fragment)
     requests: list[str] = field(default_factory=list)  # every request the browser made
     failures: list[str] = field(default_factory=list)  # requests that failed or got 4xx/5xx
     ids: dict[str, set[str]] = field(default_factory=dict)
