@@ -14,6 +14,9 @@ from dealroom.room import load_deal, load_room
 
 def _validate(path: Path) -> int:
     try:
+        if not path.exists():
+            raise RecordError.single(path, "no such file or folder",
+                                     "give a deals folder or one record file")
         if path.is_file():
             slug = path.parent.name if path.stem == "deal" else path.stem
             load_deal(slug, path, path.parent.parent if path.stem == "deal" else path.parent)

@@ -9,6 +9,7 @@ typed model decides what it means. Aliases, explicit tags and duplicate keys are
 from __future__ import annotations
 
 import re
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -234,9 +235,12 @@ def load_text(file: Path, text: str) -> Loaded:
 def load_file(file: Path) -> Loaded:
     """Read and parse one record file."""
     try:
-        size = file.stat().st_size
-        if size > MAX_RECORD_BYTES:  # refuse before reading: a 50 MB file costs nothing
-            raise _too_large(file, size)
+        status = file.stat()
+        if not stat.S_ISREG(status.st_mode):  # a pipe or a device would block the build forever
+            raise RecordError.single(file, "the record is not a regular file",
+                                     "replace it with a YAML text file")
+        if status.st_size > MAX_RECORD_BYTES:  # refuse before reading: a 50 MB file costs nothing
+            raise _too_large(file, status.st_size)
         raw = file.read_bytes()
     except OSError as exc:
         raise RecordError.single(file, f"cannot read the record: {exc.strerror}",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import time
 import tracemalloc
@@ -104,3 +105,11 @@ def test_two_records_for_one_deal_id_are_refused(tmp_path: Path) -> None:
     with pytest.raises(RecordError, match=r"acme\.yml:1:1: <record>: deal id 'acme' is also used by "
                        r"\S+/acme/deal\.yml \(fix: rename one of the two\)"):
         load_room(folder.parent)
+
+
+def test_a_pipe_named_like_a_record_is_refused_without_blocking(tmp_path: Path) -> None:
+    deals = tmp_path / "deals"
+    deals.mkdir()
+    os.mkfifo(deals / "pipe.yml")  # reading it would wait for a writer forever
+    with pytest.raises(RecordError, match=r"pipe\.yml:1:1: <record>: the record is not a regular file"):
+        load_room(deals)

@@ -109,3 +109,12 @@ def test_several_broken_files_fail_one_build_with_all_their_problems(built_room:
     assert "dealroom: 2 problem(s) in deal records:" in result.stderr
     assert "content/deals/b-syntax/deal.yml:2:1: <record>: YAML syntax error" in result.stderr
     assert "content/deals/c-binary/deal.yml:1:1: <record>: the file is not valid UTF-8" in result.stderr
+
+
+def test_dealroom_validate_names_a_path_that_does_not_exist(tmp_path: Path) -> None:
+    command = str(Path(sys.executable).parent / "dealroom")
+    result = subprocess.run([command, "validate", "no-such-deal.yml"], cwd=tmp_path,
+                            capture_output=True, text=True, timeout=60, check=False)
+    assert result.returncode == 1
+    assert result.stderr == ("no-such-deal.yml:1:1: <record>: no such file or folder (fix: give a "
+                             "deals folder or one record file)\n1 problem(s) found\n")
