@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Iterator
+from datetime import date
 from decimal import Decimal
 from functools import cache
 from pathlib import Path
@@ -20,7 +21,7 @@ from pydantic import BaseModel, TypeAdapter, ValidationError
 from dealroom.errors import Problem, RecordError, field_name
 from dealroom.loader import Loaded, Path_
 from dealroom.model import Deal
-from dealroom.types import MINOR_UNITS, PRICE_DECIMALS
+from dealroom.types import MINOR_UNITS, PRICE_DECIMALS, IsoDate
 
 _HINTS = {
     "missing": "add this required field",
@@ -139,6 +140,7 @@ def _valid_parts(data: dict[str, Any]) -> tuple[Deal, set[str]]:
 
 
 _INVALID = object()
+_DATE: TypeAdapter[date] = TypeAdapter(IsoDate)
 
 
 @cache
@@ -195,6 +197,14 @@ class _Checker:
             self.add(path, f"refers to {what} {value!r}, which does not exist",
                      f"use one of: {options}")
 
+    def date(self, section: str, key: str) -> date | None:
+        """A date of a section, even when another field of the section is invalid."""
+        if section not in self.failed:
+            return getattr(getattr(self.deal, section), key)
+        raw = self.loaded.data.get(section)
+        value = _parsed(_DATE, raw.get(key)) if isinstance(raw, dict) else _INVALID
+        return None if value is _INVALID else value
+
     def decimals(self, path: Path_, value: Decimal, allowed: int, what: str) -> None:
         places = -value.as_tuple().exponent  # type: ignore[operator]
         if places > allowed:
@@ -248,9 +258,9 @@ class _Checker:
         if deal.registration and deal.registration.prospectus_supplement:
             self.ref(("registration", "prospectus_supplement", "exhibit"),
                      deal.registration.prospectus_supplement.exhibit, exhibits, "exhibit")
-        signing = None if "agreement" in self.failed else deal.agreement.date
-        if signing and "closing" not in self.failed and deal.closing.deadline < signing:
-            self.add(("closing", "deadline"), f"the closing deadline {deal.closing.deadline} is "
+        signing, deadline = self.date("agreement", "date"), self.date("closing", "deadline")
+        if signing and deadline and deadline < signing:
+            self.add(("closing", "deadline"), f"the closing deadline {deadline} is "
                      f"before the agreement date {signing}", "check both dates")
         for index, instruction in enumerate(deal.instructions):
             self.ref(("instructions", index, "payer"), instruction.payer, parties, "party")
