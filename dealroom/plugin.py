@@ -8,6 +8,7 @@ never written into `docs_dir` (that would make `mkdocs serve` rebuild forever).
 from __future__ import annotations
 
 import logging
+import os
 from pathlib import Path
 from typing import Any
 
@@ -15,13 +16,13 @@ from mkdocs.config import base
 from mkdocs.config import config_options as c
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin
+from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
 from dealroom.derive import Facts
 from dealroom.errors import RecordError
-from dealroom.guard import scan_and_remove
+from dealroom.guard import PageScanner, Scanned, scan_and_remove
 from dealroom.mask import MaskPolicy, Redactor
 from dealroom.model import ACCOUNT_NUMBER_FIELDS, MASKABLE_FIELDS
 from dealroom.render import DEAL_PAGES, Renderer, escape
@@ -38,6 +39,8 @@ if not serve_log.handlers:
     serve_log.propagate = False
 
 
+# From this many deals on, pages are scanned for leaks on a second core while MkDocs builds.
+SCAN_ALONGSIDE_MIN_DEALS = 50
 # Up to this many deals the nav lists them all; above, it groups them by year (see `_nav`).
 FLAT_NAV_MAX_DEALS = 20
 
@@ -63,6 +66,7 @@ class DealroomPlugin(BasePlugin[DealroomConfig]):
     room: Room
     policy: MaskPolicy
     redact: Redactor
+    scanner: PageScanner | None = None
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         base_dir = Path(config.config_file_path or ".").resolve().parent
@@ -106,7 +110,17 @@ class DealroomPlugin(BasePlugin[DealroomConfig]):
             files.append(File.generated(config, path, content=content))
         if config.nav is None:
             config.nav = self._nav(files)
+        self._start_scanner()
         return files
+
+    def _start_scanner(self) -> None:
+        self._stop_scanner()
+        if len(self.room.deals) >= SCAN_ALONGSIDE_MIN_DEALS and len(os.sched_getaffinity(0)) > 1:
+            self.scanner = PageScanner(self.room.secrets(self.policy))
+
+    def _stop_scanner(self) -> dict[str, Scanned]:
+        scanner, self.scanner = self.scanner, None
+        return scanner.results() if scanner else {}
 
     def _nav(self, files: Files) -> list[Any]:
         """Hand-written pages first, then every deal with its pages in a fixed order.
@@ -134,8 +148,18 @@ class DealroomPlugin(BasePlugin[DealroomConfig]):
         # A hand-written page may quote a number too: it gets the same redaction as notes.
         return self.redact(markdown) if page.file.generated_by is None else markdown
 
+    @event_priority(-100)  # last, so the page is scanned as MkDocs writes it
+    def on_post_page(self, output: str, page: Page, config: MkDocsConfig) -> str:
+        if self.scanner:
+            self.scanner.submit(page.file.dest_uri, output.encode("utf-8", "xmlcharrefreplace"))
+        return output
+
+    def on_build_error(self, error: Exception) -> None:
+        self._stop_scanner()
+
     def on_post_build(self, config: MkDocsConfig) -> None:
-        leaks = scan_and_remove(Path(config.site_dir), self.room.secrets(self.policy))
+        leaks = scan_and_remove(Path(config.site_dir), self.room.secrets(self.policy),
+                                self._stop_scanner())
         if leaks:
             raise PluginError("dealroom: the leak guard found raw account numbers:\n" +
                               "\n".join(str(leak) for leak in leaks))

@@ -33,7 +33,7 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 SEED = 20020605
 HOOKS = ("on_config", "on_pre_build", "on_files", "on_nav", "on_page_markdown",
-         "on_page_context", "on_post_build")
+         "on_page_context", "on_post_page", "on_post_build")
 
 # The child process: times every hook of the plugin, builds, reports JSON on stdout's last line.
 _CHILD = """
