@@ -10,6 +10,8 @@ from __future__ import annotations
 import gzip
 import shutil
 import subprocess
+import zipfile
+import zlib
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -160,3 +162,30 @@ def test_an_attached_text_document_is_published_with_every_number_redacted(
         example_site: Path) -> None:
     text = (example_site / "deals" / EXAMPLE_SLUG / "files" / "agreement.txt").read_text()
     assert no_raw_number(text) and "•••••8038" in text
+
+
+def packed_attachments(folder: Path) -> None:
+    """A PDF whose page is a zlib stream, and a Word file (a zip), each quoting a raw number."""
+    page = zlib.compress(b"BT /F1 12 Tf (Wire to 066-198038) Tj ET")
+    header = f"%PDF-1.4\n1 0 obj <</Length {len(page)} /Filter /FlateDecode>>\nstream\n".encode()
+    (folder / "wire.pdf").write_bytes(header + page + b"\nendstream\nendobj\n%%EOF\n")
+    with zipfile.ZipFile(folder / "wire.docx", "w", zipfile.ZIP_DEFLATED) as word:
+        word.writestr("word/document.xml", "<w:p><w:t>A/C 1233</w:t><w:t>932118</w:t></w:p>")
+
+
+def test_a_number_inside_a_compressed_pdf_or_word_attachment_is_caught(
+        make_room: Callable[..., Room]) -> None:
+    room = make_room()
+    packed_attachments(room.deals / EXAMPLE_SLUG)
+    room.edit("    description: The five-year warrant to purchase up to 200,000 shares of Common Stock.\n",
+              "    description: The five-year warrant to purchase up to 200,000 shares of Common Stock.\n"
+              "    file: wire.pdf\n")
+    room.edit("    description: Regarding the issuance and sale of the Shares and the Warrant.\n",
+              "    description: Regarding the issuance and sale of the Shares and the Warrant.\n"
+              "    file: wire.docx\n")
+    result = room.build()
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    files = room.site / "deals" / EXAMPLE_SLUG / "files"
+    assert reported(result, f"deals/{EXAMPLE_SLUG}/files/wire.pdf", FBO)
+    assert reported(result, f"deals/{EXAMPLE_SLUG}/files/wire.docx", ACCOUNT)
+    assert not (files / "wire.pdf").exists() and not (files / "wire.docx").exists()
