@@ -14,10 +14,9 @@ from dealroom.errors import Problem, RecordError
 from dealroom.loader import Loaded, load_file
 from dealroom.mask import MaskPolicy, Secret, public_view, secrets_of
 from dealroom.render import Renderer
-from dealroom.validate import validate
+from dealroom.validate import TEXT_SUFFIXES, validate
 
 RECORD_NAMES = ("deal.yml", "deal.yaml")
-TEXT_SUFFIXES = {".txt", ".md", ".markdown", ".csv"}
 _SLUG = re.compile(r"[a-z0-9][a-z0-9-]{0,62}")
 
 

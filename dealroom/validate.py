@@ -105,6 +105,11 @@ ATTACHMENT_SUFFIXES = {".pdf", ".txt", ".md", ".markdown", ".csv", ".png", ".jpg
                        ".webp", ".doc", ".docx", ".xls", ".xlsx", ".ppt", ".pptx", ".zip"}
 
 
+# Attachments shown as text on their deal's page, with every account number redacted.
+TEXT_SUFFIXES = {".txt", ".md", ".markdown", ".csv"}
+MAX_TEXT_ATTACHMENT_BYTES = 2 * 1024 * 1024
+
+
 @cache
 def _adapter(name: str) -> TypeAdapter[Any]:
     info = Deal.model_fields[name]
@@ -327,6 +332,22 @@ class _Checker:
         elif not candidate.is_file():
             self.add(path, f"file {reference!r} does not exist in {folder}",
                      "add the file or remove the reference")
+        elif relative.suffix.lower() in TEXT_SUFFIXES:
+            self._check_text(path, reference, candidate)
+
+    def _check_text(self, path: Path_, reference: str, file: Path) -> None:
+        """Attached text is shown on the page, redacted: it must be text we can read whole."""
+        size = file.stat().st_size
+        if size > MAX_TEXT_ATTACHMENT_BYTES:
+            self.add(path, f"text file {reference!r} is {size:,} bytes; text shown on a page is "
+                     f"limited to {MAX_TEXT_ATTACHMENT_BYTES:,} bytes", "attach it as a PDF")
+            return
+        try:
+            file.read_bytes().decode("utf-8")
+        except UnicodeDecodeError as exc:
+            # Redaction needs to know the text; we do not guess an encoding.
+            self.add(path, f"text file {reference!r} is not UTF-8 (byte {exc.start})",
+                     "save it as UTF-8")
 
 
 def validate(loaded: Loaded, content_root: Path) -> Deal:

@@ -243,6 +243,12 @@ CASES = [
     Case("file_name_too_long", edits=(("file: memo.txt", "file: " + "m" * 290 + ".txt"),),
          errors=("59:11: documents[0].file: file '" + "m" * 290 + ".txt' cannot be read: File "
                  "name too long",)),
+    Case("attached_text_that_is_not_utf8", setup=lambda f: (f / "memo.txt").write_bytes(b"Caf\xe9\n"),
+         errors=("59:11: documents[0].file: text file 'memo.txt' is not UTF-8 (byte 3) (fix: save "
+                 "it as UTF-8)",)),
+    Case("attached_text_too_large_to_show", setup=lambda f: (f / "memo.txt").write_bytes(b"x" * 3_000_000),
+         errors=("59:11: documents[0].file: text file 'memo.txt' is 3,000,000 bytes; text shown on "
+                 "a page is limited to 2,097,152 bytes (fix: attach it as a PDF)",)),
     # --- invisible and control characters ----------------------------------------------------
     Case("nul_written_as_an_escape", edits=(("    name: Acme Bio, Inc.", '    name: "Acme\\0Bio"'),),
          errors=("12:11: parties[0].name: invisible or control character U+0000 at position 5 "
