@@ -45,9 +45,10 @@ SCAN_ALONGSIDE_MIN_DEALS = 50
 FLAT_NAV_MAX_DEALS = 20
 
 
-def _deal_section(facts: Facts) -> dict[str, list[dict[str, str]]]:
-    return {str(escape(facts.deal.name)): [{title: f"deals/{facts.slug}/{name}"}
-                                           for name, title, _ in DEAL_PAGES]}
+def _deal_section(facts: Facts, redact: Redactor) -> dict[str, list[dict[str, str]]]:
+    # The nav is built from the record, not the public view: its name is redacted here.
+    return {str(escape(redact(facts.deal.name))): [{title: f"deals/{facts.slug}/{name}"}
+                                                   for name, title, _ in DEAL_PAGES]}
 
 
 class MaskConfig(base.Config):
@@ -134,7 +135,7 @@ class DealroomPlugin(BasePlugin[DealroomConfig]):
         own = [f.src_uri for f in files.documentation_pages()
                if f.src_uri != "index.md" and not f.src_uri.startswith("deals/")]
         deals = sorted(self.room.deals, key=lambda f: (f.deal.agreement.date, f.slug), reverse=True)
-        sections = [_deal_section(facts) for facts in deals]
+        sections = [_deal_section(facts, self.redact) for facts in deals]
         if len(deals) > FLAT_NAV_MAX_DEALS:
             years: dict[str, list[Any]] = {}
             for facts, section in zip(deals, sections, strict=True):

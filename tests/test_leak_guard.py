@@ -189,3 +189,13 @@ def test_a_number_inside_a_compressed_pdf_or_word_attachment_is_caught(
     assert reported(result, f"deals/{EXAMPLE_SLUG}/files/wire.pdf", FBO)
     assert reported(result, f"deals/{EXAMPLE_SLUG}/files/wire.docx", ACCOUNT)
     assert not (files / "wire.pdf").exists() and not (files / "wire.docx").exists()
+
+
+def test_a_number_in_a_deal_name_is_masked_in_the_nav_too(make_room: Callable[..., Room]) -> None:
+    room = make_room()
+    room.edit("name: NeoTherapeutics – Omicron Partners securities purchase",
+              "name: NeoTherapeutics – Omicron wire to 066-198038")
+    result = room.build()
+    assert result.returncode == 0, result.stderr
+    assert "NeoTherapeutics – Omicron wire to •••••8038" in (room.site / "index.html").read_text()
+    assert all(no_raw_number(text) for text in site_text(room.site).values())
