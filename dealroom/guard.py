@@ -8,6 +8,7 @@ digits across any separators. Messages name the file and the field, never the nu
 
 from __future__ import annotations
 
+import dataclasses
 import gzip
 import hashlib
 import html
@@ -240,4 +241,6 @@ def scan_and_remove(site_dir: Path, secrets: Iterable[Secret],
     leaks = guard.scan(site_dir, scanned)
     for path in {leak.file for leak in leaks}:
         path.unlink(missing_ok=True)
-    return [Leak(guard.shown(leak.file), leak.secret) for leak in leaks]
+    # A deal's id is a folder name, and may hold the number too: messages mask both.
+    return [Leak(guard.shown(leak.file), dataclasses.replace(
+        leak.secret, deal=str(guard.shown(Path(leak.secret.deal))))) for leak in leaks]

@@ -15,7 +15,7 @@ from pathlib import Path
 from dealroom.derive import Facts, derive
 from dealroom.errors import Problem, RecordError
 from dealroom.loader import Loaded, load_file
-from dealroom.mask import MaskPolicy, Secret, public_view, secrets_of
+from dealroom.mask import MaskPolicy, Redactor, Secret, public_view, secrets_of
 from dealroom.render import Renderer
 from dealroom.validate import TEXT_SUFFIXES, validate
 
@@ -98,7 +98,20 @@ def load_deal(slug: str, record: Path, root: Path) -> Facts:
     references = [e.file for e in deal.exhibits if e.file] + [d.file for d in deal.documents]
     files, texts = _read_attachments(record, references)
     _refuse_shared_names(loaded, files)
-    return derive(slug, deal, files, texts)
+    facts = derive(slug, deal, files, texts)
+    _refuse_number_in_id(facts, record)
+    return facts
+
+
+def _refuse_number_in_id(facts: Facts, record: Path) -> None:
+    """A deal's id is in every URL of the deal: it must not hold one of its account numbers."""
+    secrets = secrets_of(facts, MaskPolicy())
+    redact = Redactor(secrets, 0)
+    if redact(facts.slug) != facts.slug:
+        # The message masks the number in the path too: CI logs are read by more people.
+        raise RecordError.single(Path(redact(str(record))), "the deal's folder or file name "
+                                 "holds one of its account numbers, and would publish it in "
+                                 "every URL of the deal", "rename it")
 
 
 @contextmanager

@@ -199,3 +199,15 @@ def test_a_number_in_a_deal_name_is_masked_in_the_nav_too(make_room: Callable[..
     assert result.returncode == 0, result.stderr
     assert "NeoTherapeutics – Omicron wire to •••••8038" in (room.site / "index.html").read_text()
     assert all(no_raw_number(text) for text in site_text(room.site).values())
+
+
+def test_a_number_in_a_deal_folder_name_is_refused_without_printing_it(
+        make_room: Callable[..., Room]) -> None:
+    room = make_room()
+    (room.deals / EXAMPLE_SLUG).rename(room.deals / "omicron-066198038")
+    result = room.build()
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert ("content/deals/omicron-•••••••••/deal.yml:1:1: <record>: the deal's folder or file name "
+            "holds one of its account numbers, and would publish it in every URL of the deal "
+            "(fix: rename it)") in result.stderr
+    assert no_raw_number(result.stdout + result.stderr)
