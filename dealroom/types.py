@@ -109,10 +109,15 @@ def _digits(value: Any, what: str, pattern: str, example: str) -> str:
 
 
 def _account_number(value: Any) -> str:
-    number = _digits(value, "an account number", r"[0-9A-Za-z][0-9A-Za-z \-./]*",
-                     "066-198038")
+    # Messages never echo the value: they are printed in terminals and CI logs, and a
+    # mistyped account number is still mostly the real one.
+    if not isinstance(value, str) or not re.fullmatch(r"[0-9A-Za-z][0-9A-Za-z \-./]*", value.strip()):
+        raise _fail("dealroom_identifier", "this is not an account number: only letters, digits, "
+                    "spaces and - . / are allowed (fix: copy it as written in the instructions, "
+                    "e.g. 123-456789)")
+    number = value.strip()
     if sum(ch.isdigit() for ch in number) < 5:
-        raise _fail("dealroom_identifier", f"account number {number!r} has fewer than 5 digits "
+        raise _fail("dealroom_identifier", "the account number has fewer than 5 digits "
                     "(fix: copy the full number from the instructions)")
     return number
 

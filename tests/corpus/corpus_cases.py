@@ -220,6 +220,12 @@ CASES = [
                  # The id written is still an id: the reference to the old one is what is wrong.
                  "45:18: obligations[0].instruction: refers to instruction 'wire', which does not "
                  "exist (fix: use one of: none defined)")),
+    Case("account_number_with_a_stray_character", edits=(("account_number: 987-654-3210",
+                                                          "account_number: 987-654-3210!"),),
+         errors=("37:21: instructions[0].account_number: this is not an account number: only "
+                 "letters, digits, spaces and - . / are allowed",)),
+    Case("account_number_cut_short", edits=(("account_number: 987-654-3210", "account_number: 9876"),),
+         errors=("37:21: instructions[0].account_number: the account number has fewer than 5 digits",)),
     # --- attached files ----------------------------------------------------------------------
     Case("file_above_the_deal_folder", edits=(("file: memo.txt", "file: ../../secret.txt"),),
          errors=("59:11: documents[0].file: file '../../secret.txt' points outside the deal's folder",)),

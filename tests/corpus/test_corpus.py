@@ -113,3 +113,9 @@ def test_a_pipe_named_like_a_record_is_refused_without_blocking(tmp_path: Path) 
     os.mkfifo(deals / "pipe.yml")  # reading it would wait for a writer forever
     with pytest.raises(RecordError, match=r"pipe\.yml:1:1: <record>: the record is not a regular file"):
         load_room(deals)
+
+
+@pytest.mark.parametrize("case", [c for c in CASES if "account_number" in c.name], ids=str)
+def test_a_problem_with_an_account_number_never_echoes_it(tmp_path: Path, case: Case) -> None:
+    [problem] = outcome(tmp_path, case)
+    assert "987" not in problem and "9876" not in problem
