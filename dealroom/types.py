@@ -18,6 +18,8 @@ from pydantic import BeforeValidator, WithJsonSchema
 from pydantic_core import PydanticCustomError
 
 MINOR_UNITS = {"USD": 2, "EUR": 2, "GBP": 2, "CHF": 2, "CAD": 2, "AUD": 2, "JPY": 0}
+MIN_YEAR, MAX_YEAR = 1900, 2199  # a deal's dates, and what is derived from them, fit in these
+MAX_DIGITS = 15  # before the decimal point: a quadrillion is no deal's amount or share count
 PRICE_DECIMALS = 6  # per-share prices and par values may be sub-cent ($.001 par)
 NAME_MAX, TEXT_MAX = 300, 20_000
 _INVISIBLE = {"Cc", "Cf", "Co", "Cs", "Zl", "Zp"}
@@ -60,6 +62,9 @@ def _decimal(value: Any, what: str) -> Decimal:
         raise _fail("dealroom_number", f"expected {what}, found a list or mapping")
     text = value.strip()
     if re.fullmatch(r"\d+(\.\d+)?|\.\d+", text):
+        if len(text.split(".")[0]) > MAX_DIGITS:
+            raise _fail("dealroom_number", f"{what} has more than {MAX_DIGITS} digits before the "
+                        "decimal point (fix: check the number)")
         return Decimal(text)
     if re.search(r"[$€£¥]|\b(USD|EUR|GBP)\b", text):
         fix = "write the number alone; the currency is the deal's `currency` field"
@@ -82,6 +87,9 @@ def _amount(value: Any) -> Decimal:
 
 def _quantity(value: Any) -> int:
     if isinstance(value, str) and re.fullmatch(r"\d+", value.strip()):
+        if len(value.strip()) > MAX_DIGITS:
+            raise _fail("dealroom_number", f"the number has more than {MAX_DIGITS} digits "
+                        "(fix: check the number)")
         return int(value)
     if isinstance(value, str) and re.fullmatch(r"\d{1,3}(,\d{3})+", value.strip()):
         raise _fail("dealroom_number", f"{value!r} is not a whole number (fix: write "
@@ -93,10 +101,15 @@ def _quantity(value: Any) -> int:
 def _iso_date(value: Any) -> date:
     if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value.strip()):
         try:
-            return date.fromisoformat(value.strip())
+            day = date.fromisoformat(value.strip())
         except ValueError as exc:
             raise _fail("dealroom_date", f"{value!r} is not a real date: {exc} "
                         "(fix: check the day and month)") from None
+        if not MIN_YEAR <= day.year <= MAX_YEAR:
+            # Terms and business days are counted from these dates: year 9999 has no after.
+            raise _fail("dealroom_date", f"{value!r} is outside the years {MIN_YEAR} to "
+                        f"{MAX_YEAR} (fix: check the year)")
+        return day
     raise _fail("dealroom_date", f"{value!r} is not a date (fix: write it as YYYY-MM-DD, "
                 "e.g. 2002-06-05)")
 

@@ -22,6 +22,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import ROOT
+from dealroom.derive import derive
 from dealroom.errors import RecordError
 from dealroom.guard import Guard
 from dealroom.loader import Loaded, load_file, load_text
@@ -38,7 +39,8 @@ FAST = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCh
 
 yaml_values = st.recursive(
     st.none() | st.text(max_size=30) | st.sampled_from(["021000021", "0x1F", "1_000", "12:30", "no",
-                                                       ".inf", "~", "2002-02-30", "-1", "1e3"]),
+                                                       ".inf", "~", "2002-02-30", "-1", "1e3",
+                                                       "2199-12-31", "1900-01-01", "30"]),
     lambda children: st.lists(children, max_size=3) | st.dictionaries(st.text(max_size=10),
                                                                       children, max_size=3),
     max_leaves=8)
@@ -84,7 +86,7 @@ def test_any_text_as_a_record_is_accepted_or_refused_with_record_error(text: str
 @given(st.integers(0, len(BASE_TEXT)), st.text(max_size=40))
 def test_any_text_inserted_into_a_valid_record_is_accepted_or_refused(at: int, text: str) -> None:
     edited = BASE_TEXT[:at] + text + BASE_TEXT[at:]
-    _accepted_or_refused(lambda: validate(load_text(BASE, edited), BASE.parent.parent))
+    _accepted_or_refused(lambda: derive("acme", validate(load_text(BASE, edited), BASE.parent.parent)))
 
 
 @FAST
@@ -92,7 +94,8 @@ def test_any_text_inserted_into_a_valid_record_is_accepted_or_refused(at: int, t
 def test_any_value_anywhere_is_accepted_or_refused_with_record_error(
         path: tuple[Any, ...], value: Any) -> None:
     data = _replace(BASE_DATA, path, value)
-    _accepted_or_refused(lambda: validate(Loaded(BASE, data), BASE.parent.parent))
+    # Derived too: terms and business days counted from any accepted date must exist.
+    _accepted_or_refused(lambda: derive("acme", validate(Loaded(BASE, data), BASE.parent.parent)))
 
 
 @settings(max_examples=100, deadline=None)

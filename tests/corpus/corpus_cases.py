@@ -114,6 +114,8 @@ CASES = [
          errors=("9:18: agreement.governing_law: the value is empty",)),
     Case("hexadecimal_quantity", edits=(("quantity: 1000", "quantity: 0x3E8"),),
          errors=("22:13: shares.quantity: '0x3E8' is not a whole number of shares",)),
+    Case("quantity_of_a_thousand_digits", edits=(("quantity: 1000", "quantity: " + "9" * 1000),),
+         errors=("22:13: shares.quantity: the number has more than 15 digits (fix: check the number)",)),
     Case("underscored_quantity", edits=(("quantity: 1000", "quantity: 1_000"),),
          errors=("22:13: shares.quantity: '1_000' is not a whole number of shares",)),
     Case("infinite_price", edits=(("price_per_share: 2.50", "price_per_share: .inf"),),
@@ -174,6 +176,10 @@ CASES = [
     Case("impossible_date", edits=(("date: 2024-03-01\n  governing", "date: 2024-02-30\n  governing"),),
          errors=("8:9: agreement.date: '2024-02-30' is not a real date: day is out of range for "
                  "month (fix: check the day and month)",)),
+    Case("year_9999_with_no_room_for_a_term_after_it",
+         edits=(("deadline: 2024-03-04", "deadline: 9999-12-31"),),
+         errors=("26:13: closing.deadline: '9999-12-31' is outside the years 1900 to 2199 (fix: "
+                 "check the year)",)),
     Case("deadline_before_signing", edits=(("deadline: 2024-03-04", "deadline: 2024-02-28"),),
          errors=("26:13: closing.deadline: the closing deadline 2024-02-28 is before the agreement "
                  "date 2024-03-01 (fix: check both dates)",)),
