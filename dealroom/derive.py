@@ -14,7 +14,7 @@ from functools import cache
 
 import holidays
 
-from dealroom.model import Deal, Obligation, Warrant
+from dealroom.model import Deal, Warrant
 
 
 @dataclass(frozen=True)
@@ -103,21 +103,21 @@ def _warrant_terms(deal: Deal, warrant: Warrant) -> WarrantTerms:
 def _due_dates(deal: Deal) -> dict[str, DueDate]:
     by_id = {o.id: o for o in deal.obligations}
     due: dict[str, DueDate] = {}
-
-    def resolve(obligation: Obligation) -> DueDate:
-        if obligation.id not in due:
-            if obligation.due is not None:
-                due[obligation.id] = DueDate(obligation.due, obligation.due_time, None)
-            else:
-                before = resolve(by_id[obligation.due_next_business_day_after or ""])
-                on = next_business_day(before.on, deal.holiday_calendar)
-                rule = (f"next business day after {before.on:%B} {before.on.day}, "
-                        f"{before.on.year} ({deal.holiday_calendar} calendar)")
-                due[obligation.id] = DueDate(on, obligation.due_time, rule)
-        return due[obligation.id]
-
     for obligation in deal.obligations:
-        resolve(obligation)
+        # Walk back to a known date, then forward: a loop, not recursion, so a long chain of
+        # "next business day after" cannot exhaust the stack (validation refused circles).
+        chain, current = [], obligation
+        while current.id not in due and current.due is None:
+            chain.append(current)
+            current = by_id[current.due_next_business_day_after or ""]
+        if current.id not in due:
+            due[current.id] = DueDate(current.due, current.due_time, None)  # type: ignore[arg-type]
+        before = due[current.id]
+        for link in reversed(chain):
+            on = next_business_day(before.on, deal.holiday_calendar)
+            rule = (f"next business day after {before.on:%B} {before.on.day}, "
+                    f"{before.on.year} ({deal.holiday_calendar} calendar)")
+            due[link.id] = before = DueDate(on, link.due_time, rule)
     return due
 
 

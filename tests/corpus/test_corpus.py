@@ -119,3 +119,14 @@ def test_a_pipe_named_like_a_record_is_refused_without_blocking(tmp_path: Path) 
 def test_a_problem_with_an_account_number_never_echoes_it(tmp_path: Path, case: Case) -> None:
     [problem] = outcome(tmp_path, case)
     assert "987" not in problem and "9876" not in problem
+
+
+def test_a_long_chain_of_next_business_days_is_derived_without_recursion(tmp_path: Path) -> None:
+    steps = "".join(f"  - id: s{i}\n    obligor: fund\n    beneficiary: issuer\n    action: Step.\n"
+                    f"    due_next_business_day_after: {f's{i + 1}' if i < 2999 else 'pay'}\n"
+                    for i in range(3000))  # each after the next one: the deepest walk
+    case = Case("long_chain", edits=(("obligations:\n", "obligations:\n" + steps),))
+    folder = deal_folder(tmp_path, case)
+    facts = load_deal("acme", folder / "deal.yml", folder.parent)
+    assert facts.due["s2999"].on.isoformat() == "2024-03-05"
+    assert facts.due["s0"].on.isoformat() == "2036-02-14"
