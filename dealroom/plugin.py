@@ -80,9 +80,6 @@ class DealroomPlugin(BasePlugin[DealroomConfig]):
             raise PluginError("dealroom: mask.visible_digits must be between 0 and 4")
         self.policy = MaskPolicy(tuple(self.config.mask.fields), self.config.mask.visible_digits)
         config.extra["dealroom"] = {"banner": self.config.banner}
-        if "md_in_html" not in config.markdown_extensions:
-            # The list of deals is a Markdown table inside a <div> the sorting script finds.
-            config.markdown_extensions.append("md_in_html")
         return config
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
@@ -103,7 +100,7 @@ class DealroomPlugin(BasePlugin[DealroomConfig]):
 
     def on_files(self, files: Files, config: MkDocsConfig) -> Files:
         with_home = files.get_file_from_path("index.md") is None
-        renderer = Renderer(config.site_name)
+        renderer = Renderer(config.site_name, config.use_directory_urls)
         for path, content in build_files(self.room, self.policy, renderer, with_home).items():
             if files.get_file_from_path(path) is not None:
                 raise PluginError(f"dealroom: {path} is generated from the deal records; "

@@ -82,9 +82,12 @@ def _environment() -> Environment:
 class Renderer:
     """Turns public views into Markdown. Holds the template environment, built once."""
 
-    def __init__(self, room_title: str = "Deal room") -> None:
+    def __init__(self, room_title: str = "Deal room", directory_urls: bool = True) -> None:
         self.env = _environment()
         self.room_title = room_title
+        # The list of deals is raw HTML (a table the sorting script finds by its wrapper), so
+        # its links are written as MkDocs would write them: `slug/` or `slug/index.html`.
+        self.index_page = "" if directory_urls else "index.html"
 
     def deal_pages(self, view: SimpleNamespace) -> dict[str, str]:
         """Pages of one deal, keyed by path relative to the docs root."""
@@ -103,8 +106,8 @@ class Renderer:
         deals = sorted(views, key=lambda v: (v.deal.agreement.date, v.slug), reverse=True)
         template = self.env.get_template("room.md.j2")
         pages = {"deals/index.md": template.render(deals=deals, title="All deals", home=False,
-                                                   prefix="")}
+                                                   prefix="", index_page=self.index_page)}
         if with_home:
             pages["index.md"] = template.render(deals=deals, title=self.room_title, home=True,
-                                                prefix="deals/")
+                                                prefix="deals/", index_page=self.index_page)
         return pages
