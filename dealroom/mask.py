@@ -95,6 +95,9 @@ class Redactor:
                                   f"[{_FOLDS_TO_ALNUM}]){{{shortest - 1},}}")
         # A chain without as many digits as the number with the fewest cannot hold a number.
         self._fewest_digits = min((sum(ch.isdigit() for ch in d) for d in by_digits), default=0)
+        # Where no number starts with the next few characters, no length need be tried.
+        self._prefix = min(4, shortest)
+        self._prefixes = {d[:self._prefix] for d in by_digits}
 
     def _spans(self, text: str) -> Iterator[tuple[int, int, str]]:
         for chain in self._chains.finditer(text):
@@ -103,10 +106,13 @@ class Redactor:
             at = [m.start() for m in _LETTER_OR_DIGIT.finditer(text, chain.start(), chain.end())]
             # Upper case, as numbers are kept: `gb29` in a note is the same number as GB29.
             folded = "".join(text[i] for i in at).translate(_FOLD).upper()
-            start = 0
-            while start < len(folded):
+            start, end = 0, len(folded)
+            while start < end:
+                if folded[start:start + self._prefix] not in self._prefixes:
+                    start += 1
+                    continue
                 for length in self._lengths:
-                    if start + length <= len(folded) and folded[start:start + length] in self._masked:
+                    if start + length <= end and folded[start:start + length] in self._masked:
                         yield at[start], at[start + length - 1] + 1, folded[start:start + length]
                         start += length
                         break
