@@ -155,6 +155,9 @@ class DealroomPlugin(BasePlugin[DealroomConfig]):
     def on_build_error(self, error: Exception) -> None:
         self._stop_scanner()
 
+    # After every other plugin's post-build step (Material's offline plugin writes
+    # search/search_index.js at -100): the guard must see the site as it will be served.
+    @event_priority(-200)
     def on_post_build(self, config: MkDocsConfig) -> None:
         leaks = scan_and_remove(Path(config.site_dir), self.room.secrets(self.policy),
                                 self._stop_scanner())

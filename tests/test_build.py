@@ -126,3 +126,12 @@ def test_errors_of_several_records_are_reported_together(make_room: Callable[...
     assert "acme-bridge-2024/deal.yml:2:9: status:" in result.stderr
     line = line_of("aggregate_price: 280000")
     assert f"{EXAMPLE_SLUG}/deal.yml:{line}:20: shares.aggregate_price:" in result.stderr
+
+
+def test_the_leak_guard_runs_after_the_offline_plugin_writes_its_search_index() -> None:
+    from material.plugins.offline.plugin import OfflinePlugin
+
+    from dealroom.plugin import DealroomPlugin
+
+    guard = DealroomPlugin.on_post_build.mkdocs_priority  # type: ignore[attr-defined]
+    assert guard < OfflinePlugin.on_post_build.mkdocs_priority  # type: ignore[attr-defined]

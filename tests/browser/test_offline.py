@@ -57,7 +57,7 @@ def test_offline_room_ships_its_own_web_worker_shim_and_inline_search_index(offl
 
 
 def test_offline_room_has_no_raw_account_number_in_any_file(offline_site: Path) -> None:
-    # search_index.js is written by the offline plugin after the leak guard has run.
+    # An independent check of the whole offline site, search/search_index.js included.
     for path, text in site_text(offline_site).items():
         for number in RAW_ACCOUNT_NUMBERS:
             assert not digits_pattern(number).search(text), f"{number} in {path}"
