@@ -3,17 +3,12 @@
 from __future__ import annotations
 
 import gzip
-import os
-import socket
-import subprocess
-import sys
 import time
-import urllib.request
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from pathlib import Path
 
 from conftest import EXAMPLE_SLUG, Room, mkdocs
+from serving import fetch, serving, wait_until
 
 
 def tree(site: Path) -> dict[str, bytes]:
@@ -41,47 +36,6 @@ def test_the_sitemap_is_stamped_with_source_date_epoch(make_room: Callable[..., 
     packed = (room.site / "sitemap.xml.gz").read_bytes()
     assert int.from_bytes(packed[4:8], "little") == 1022112000  # the gzip header's mtime
     assert "<lastmod>2002-05-23</lastmod>" in gzip.decompress(packed).decode()
-
-
-# --- mkdocs serve ---------------------------------------------------------------------------------
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def fetch(url: str) -> str:
-    try:
-        with urllib.request.urlopen(url, timeout=5) as response:
-            return response.read().decode("utf-8")
-    except OSError:
-        return ""
-
-
-def wait_until(condition: Callable[[], bool], seconds: float = 60) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if condition():
-            return
-        time.sleep(0.3)
-    raise AssertionError("the condition never held")
-
-
-@contextmanager
-def serving(room: Room) -> Iterator[tuple[str, Path]]:
-    """`mkdocs serve --livereload` on a free port; yields its URL and its log file."""
-    port, log = free_port(), room.path / "serve.log"
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
-    with log.open("w") as output:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "mkdocs", "serve", "--livereload", "-a", f"127.0.0.1:{port}"],
-            cwd=room.path, env=env, stdout=output, stderr=subprocess.STDOUT)
-        try:
-            yield f"http://127.0.0.1:{port}", log
-        finally:
-            process.terminate()
-            process.wait(timeout=10)
 
 
 def test_a_broken_record_while_serving_shows_the_error_and_keeps_the_last_good_room(
