@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import copy
+import importlib.util
 import os
 import re
 import shutil
 import subprocess
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from types import ModuleType
+from typing import Any
 
 import pytest
 
@@ -31,6 +35,40 @@ def digits_pattern(number: str) -> re.Pattern[str]:
     """A raw number with any (or no) separators between its digits: an independent check."""
     digits = [ch for ch in number if ch.isdigit()]
     return re.compile(r"(?<!\d)" + r"[\s\-./]*".join(digits) + r"(?!\d)")
+
+
+def benchmark_script() -> ModuleType:
+    """scripts/benchmark.py, for its synthetic rooms (valid, rich records)."""
+    spec = importlib.util.spec_from_file_location("benchmark", ROOT / "scripts" / "benchmark.py")
+    assert spec and spec.loader
+    module = sys.modules.setdefault("benchmark", importlib.util.module_from_spec(spec))
+    spec.loader.exec_module(module)
+    return module
+
+
+def value_paths(data: Any, path: tuple[Any, ...] = ()) -> Iterator[tuple[Any, ...]]:
+    """The path of every value in loaded record data, containers included (root excluded)."""
+    if path:
+        yield path
+    if isinstance(data, dict):
+        for key, value in data.items():
+            yield from value_paths(value, (*path, key))
+    elif isinstance(data, list):
+        for index, value in enumerate(data):
+            yield from value_paths(value, (*path, index))
+
+
+def value_at(data: Any, path: tuple[Any, ...]) -> Any:
+    for part in path:
+        data = data[part]
+    return data
+
+
+def with_value(data: Any, path: tuple[Any, ...], value: Any) -> Any:
+    """A deep copy of record data with the value at `path` replaced."""
+    changed = copy.deepcopy(data)
+    value_at(changed, path[:-1])[path[-1]] = value
+    return changed
 
 
 def site_text(site: Path) -> dict[Path, str]:

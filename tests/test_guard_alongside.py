@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from pathlib import Path
-from types import ModuleType
 
 import yaml
 
-from conftest import ROOT, mkdocs
+from conftest import benchmark_script, mkdocs
 from dealroom.guard import PageScanner, scan_and_remove
 from dealroom.mask import Secret
 from dealroom.plugin import SCAN_ALONGSIDE_MIN_DEALS
@@ -17,12 +14,6 @@ from dealroom.plugin import SCAN_ALONGSIDE_MIN_DEALS
 SECRET = Secret("066-198038", "acme", "instructions[0].account_number")
 
 
-def _benchmark() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("benchmark", ROOT / "scripts" / "benchmark.py")
-    assert spec and spec.loader
-    module = sys.modules.setdefault("benchmark", importlib.util.module_from_spec(spec))
-    spec.loader.exec_module(module)
-    return module
 
 
 def write(site: Path, name: str, text: str) -> bytes:
@@ -57,7 +48,7 @@ def test_a_scanner_that_fails_leaves_the_whole_scan_to_the_guard(tmp_path: Path)
 
 def test_a_large_room_with_a_number_in_its_theme_fails_the_build(tmp_path: Path) -> None:
     room = tmp_path / "room"
-    _benchmark().make_room(room, SCAN_ALONGSIDE_MIN_DEALS)
+    benchmark_script().make_room(room, SCAN_ALONGSIDE_MIN_DEALS)
     record = sorted((room / "content" / "deals").glob("*/deal.yml"))[0]
     number = yaml.safe_load(record.read_text(encoding="utf-8"))["instructions"][0]["fbo_account_number"]
     override = room / "site_overrides" / "main.html"

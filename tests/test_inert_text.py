@@ -10,7 +10,6 @@ from __future__ import annotations
 import copy
 import html
 import shutil
-from collections.abc import Iterator
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
@@ -19,7 +18,7 @@ import markdown
 import pytest
 import yaml
 
-from conftest import EXAMPLE_DEAL, Room
+from conftest import EXAMPLE_DEAL, Room, value_at, value_paths, with_value
 from dealroom.errors import RecordError
 from dealroom.loader import Loaded, load_file
 from dealroom.mask import MaskPolicy
@@ -66,24 +65,8 @@ MULTILINE = "First paragraph.\n\n<script>alert(2)</script>\n\n| a | b |\n| - | -
 EXTENSIONS = ["tables", "toc", "admonition"]  # the room's mkdocs.yml
 
 
-def leaves(data: Any, path: tuple[Any, ...] = ()) -> Iterator[tuple[Any, ...]]:
-    if isinstance(data, dict):
-        for key, value in data.items():
-            yield from leaves(value, (*path, key))
-    elif isinstance(data, list):
-        for index, value in enumerate(data):
-            yield from leaves(value, (*path, index))
-    elif isinstance(data, str):
-        yield path
 
 
-def with_value(data: Any, path: tuple[Any, ...], value: str) -> Any:
-    changed = copy.deepcopy(data)
-    target = changed
-    for part in path[:-1]:
-        target = target[part]
-    target[path[-1]] = value
-    return changed
 
 
 def accepts(data: Any) -> bool:
@@ -96,7 +79,8 @@ def accepts(data: Any) -> bool:
 
 def text_fields(value: str) -> list[tuple[Any, ...]]:
     """The fields of the example record that take `value` as it is: free text, names, titles."""
-    return [path for path in leaves(BASE_DATA) if accepts(with_value(BASE_DATA, path, value))]
+    return [path for path in value_paths(BASE_DATA)
+            if isinstance(value_at(BASE_DATA, path), str) and accepts(with_value(BASE_DATA, path, value))]
 
 
 def write_room(folder: Path, data: Any) -> Path:

@@ -21,7 +21,7 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import ROOT
+from conftest import ROOT, value_paths, with_value
 from dealroom.derive import derive
 from dealroom.errors import RecordError
 from dealroom.guard import Guard
@@ -46,27 +46,11 @@ yaml_values = st.recursive(
     max_leaves=8)
 
 
-def _paths(data: Any, path: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
-    found = [path]
-    if isinstance(data, dict):
-        for key, value in data.items():
-            found += _paths(value, (*path, key))
-    elif isinstance(data, list):
-        for index, value in enumerate(data):
-            found += _paths(value, (*path, index))
-    return found
 
 
-PATHS = [p for p in _paths(BASE_DATA) if p]
+PATHS = list(value_paths(BASE_DATA))
 
 
-def _replace(data: Any, path: tuple[Any, ...], value: Any) -> Any:
-    changed = copy.deepcopy(data)
-    target = changed
-    for part in path[:-1]:
-        target = target[part]
-    target[path[-1]] = value
-    return changed
 
 
 def _accepted_or_refused(check: Any) -> None:
@@ -93,7 +77,7 @@ def test_any_text_inserted_into_a_valid_record_is_accepted_or_refused(at: int, t
 @given(st.sampled_from(PATHS), yaml_values)
 def test_any_value_anywhere_is_accepted_or_refused_with_record_error(
         path: tuple[Any, ...], value: Any) -> None:
-    data = _replace(BASE_DATA, path, value)
+    data = with_value(BASE_DATA, path, value)
     # Derived too: terms and business days counted from any accepted date must exist.
     _accepted_or_refused(lambda: derive("acme", validate(Loaded(BASE, data), BASE.parent.parent)))
 

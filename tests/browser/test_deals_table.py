@@ -2,34 +2,24 @@
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from collections.abc import Iterator
-from types import ModuleType
 
 import pytest
 from playwright.sync_api import Page, expect
 
-from conftest import ROOT, mkdocs
+from conftest import benchmark_script, mkdocs
 
 from .support import serve
 
 DEALS = 25  # more than the nav lists flat: the nav groups these by year
 
 
-def _benchmark() -> ModuleType:
-    """scripts/benchmark.py, for its synthetic rooms (valid, rich records)."""
-    spec = importlib.util.spec_from_file_location("benchmark", ROOT / "scripts" / "benchmark.py")
-    assert spec and spec.loader
-    module = sys.modules.setdefault("benchmark", importlib.util.module_from_spec(spec))
-    spec.loader.exec_module(module)
-    return module
 
 
 @pytest.fixture(scope="module")
 def large_room_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     room = tmp_path_factory.mktemp("large") / "room"
-    _benchmark().make_room(room, DEALS)
+    benchmark_script().make_room(room, DEALS)
     result = mkdocs("build", "--strict", cwd=room, timeout=300)
     assert result.returncode == 0, result.stderr
     with serve(room / "site") as url:
