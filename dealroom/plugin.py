@@ -88,7 +88,7 @@ class DealroomPlugin(BasePlugin[DealroomConfig]):
 
     def on_pre_build(self, config: MkDocsConfig) -> None:
         try:
-            self.room = load_room(self.deals_dir)
+            self.room = load_room(self.deals_dir, self.policy)
             self.redact = Redactor(self.room.secrets(self.policy), self.policy.visible_digits)
         except RecordError as error:
             message = f"dealroom: {len(error.problems)} problem(s) in deal records:\n{error}"

@@ -20,6 +20,7 @@ from dealroom.render import Renderer
 from dealroom.validate import TEXT_SUFFIXES, validate
 
 RECORD_NAMES = ("deal.yml", "deal.yaml")
+DEFAULT_POLICY = MaskPolicy()
 _SLUG = re.compile(r"[a-z0-9][a-z0-9-]{0,62}")
 
 
@@ -88,7 +89,7 @@ def _refuse_shared_names(loaded: Loaded, files: dict[str, str]) -> None:
         raise RecordError(problems)
 
 
-def load_deal(slug: str, record: Path, root: Path) -> Facts:
+def load_deal(slug: str, record: Path, root: Path, policy: MaskPolicy = DEFAULT_POLICY) -> Facts:
     """Load, validate and derive one deal; raises `RecordError` with every problem."""
     if not _SLUG.fullmatch(slug):
         raise RecordError.single(record, f"the deal's folder or file name {slug!r} is not a "
@@ -99,13 +100,13 @@ def load_deal(slug: str, record: Path, root: Path) -> Facts:
     files, texts = _read_attachments(record, references)
     _refuse_shared_names(loaded, files)
     facts = derive(slug, deal, files, texts)
-    _refuse_number_in_id(facts, record)
+    _refuse_number_in_id(facts, record, policy)
     return facts
 
 
-def _refuse_number_in_id(facts: Facts, record: Path) -> None:
-    """A deal's id is in every URL of the deal: it must not hold one of its account numbers."""
-    secrets = secrets_of(facts, MaskPolicy())
+def _refuse_number_in_id(facts: Facts, record: Path, policy: MaskPolicy) -> None:
+    """A deal's id is in every URL of the deal: it must not hold one of its masked numbers."""
+    secrets = secrets_of(facts, policy)
     redact = Redactor(secrets, 0)
     if redact(facts.slug) != facts.slug:
         # The message masks the number in the path too: CI logs are read by more people.
@@ -127,13 +128,13 @@ def _without_cycle_collection() -> Iterator[None]:
             gc.enable()
 
 
-def load_room(deals_dir: Path) -> Room:
+def load_room(deals_dir: Path, policy: MaskPolicy = DEFAULT_POLICY) -> Room:
     """Every deal under `deals_dir`; raises `RecordError` with the problems of all records."""
     with _without_cycle_collection():
-        return _load_room(deals_dir)
+        return _load_room(deals_dir, policy)
 
 
-def _load_room(deals_dir: Path) -> Room:
+def _load_room(deals_dir: Path, policy: MaskPolicy) -> Room:
     if not deals_dir.is_dir():
         raise RecordError.single(deals_dir, "the deals folder does not exist",
                                  "create it, or set the plugin's `deals_dir` option")
@@ -146,7 +147,7 @@ def _load_room(deals_dir: Path) -> Room:
             continue
         slugs[slug] = room.records[slug] = record
         try:
-            room.deals.append(load_deal(slug, record, deals_dir))
+            room.deals.append(load_deal(slug, record, deals_dir, policy))
         except RecordError as error:
             problems.extend(error.problems)
     if problems:

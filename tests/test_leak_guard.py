@@ -211,3 +211,12 @@ def test_a_number_in_a_deal_folder_name_is_refused_without_printing_it(
             "holds one of its account numbers, and would publish it in every URL of the deal "
             "(fix: rename it)") in result.stderr
     assert no_raw_number(result.stdout + result.stderr)
+
+
+def test_the_folder_name_check_follows_the_configured_masked_fields(
+        make_room: Callable[..., Room]) -> None:
+    room = make_room("      mask:\n        fields: [aba_number]\n")
+    (room.deals / EXAMPLE_SLUG).rename(room.deals / "omicron-021000021")
+    result = room.build()
+    assert result.returncode == 1
+    assert "content/deals/omicron-•••••••••/deal.yml:1:1: <record>: the deal's folder" in result.stderr
