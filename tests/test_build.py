@@ -135,3 +135,16 @@ def test_the_leak_guard_runs_after_the_offline_plugin_writes_its_search_index() 
 
     guard = DealroomPlugin.on_post_build.mkdocs_priority  # type: ignore[attr-defined]
     assert guard < OfflinePlugin.on_post_build.mkdocs_priority  # type: ignore[attr-defined]
+
+
+def test_an_empty_banner_option_removes_the_banner(make_room: Callable[..., Room]) -> None:
+    room = make_room("      banner: ''\n")
+    assert room.build().returncode == 0
+    assert "dealroom-banner" not in (room.site / "index.html").read_text()
+
+
+def test_the_banner_text_is_an_option_shown_escaped(make_room: Callable[..., Room]) -> None:
+    room = make_room("      banner: Strictly <private>\n")
+    assert room.build().returncode == 0
+    assert '<p class="dealroom-banner" role="note">Strictly &lt;private&gt;</p>' in \
+        (room.site / "index.html").read_text()
