@@ -8,6 +8,7 @@ written (notes, descriptions, attached text). A template cannot leak a number it
 from __future__ import annotations
 
 import dataclasses
+import functools
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -26,6 +27,7 @@ _FOLDS_TO_ALNUM = "0-9A-Za-z\u0130\u0131\u017f\u212a"
 _FOLD = str.maketrans("\u0130\u0131\u017f\u212a", "IISK")
 _LETTER_OR_DIGIT = re.compile(f"[{_FOLDS_TO_ALNUM}]")
 _NOT_DIGIT = re.compile(r"[^0-9]+")
+_DIGIT = re.compile(r"[0-9]")
 
 
 @dataclass(frozen=True)
@@ -91,8 +93,10 @@ class Redactor:
         # Longest first, so a number that contains another is masked whole.
         self._lengths = sorted({len(d) for d in by_digits}, reverse=True)
         shortest = self._lengths[-1] if by_digits else 1
-        self._chains = re.compile(f"[{_FOLDS_TO_ALNUM}](?:[^{_FOLDS_TO_ALNUM}]{{0,3}}"
-                                  f"[{_FOLDS_TO_ALNUM}]){{{shortest - 1},}}")
+        # Numbers of digits alone can only be in chains of digits (a letter breaks a number):
+        # most text has far fewer of those than chains of words.
+        link = "0-9" if all(d.isascii() and d.isdigit() for d in by_digits) else _FOLDS_TO_ALNUM
+        self._chains = re.compile(f"[{link}](?:[^{_FOLDS_TO_ALNUM}]{{0,3}}[{link}]){{{shortest - 1},}}")
         # A chain without as many digits as the number with the fewest cannot hold a number.
         self._fewest_digits = min((sum(ch.isdigit() for ch in d) for d in by_digits), default=0)
         # Where no number starts with the next few characters, no length need be tried.
@@ -120,7 +124,9 @@ class Redactor:
                     start += 1
 
     def __call__(self, text: str) -> str:
-        if not self._masked:
+        # Most text of a deal (names, titles, short notes) has too few digits to hold a number:
+        # counting them is cheaper than looking for chains.
+        if not self._masked or len(_DIGIT.findall(text)) < self._fewest_digits:
             return text
         parts, done = [], 0
         for start, end, digits in self._spans(text):
@@ -130,22 +136,29 @@ class Redactor:
 
 
 def _public(value: Any, policy: MaskPolicy, redact: Redactor, key: str = "") -> Any:
-    names: Iterable[str] = ()
-    if isinstance(value, BaseModel):
-        names = type(value).model_fields
-    elif dataclasses.is_dataclass(value) and not isinstance(value, type):
-        names = (f.name for f in dataclasses.fields(value))
-    if names:  # a record: attribute access for templates, field names decide masking
-        return SimpleNamespace(**{k: _public(getattr(value, k), policy, redact, k) for k in names})
-    if isinstance(value, dict):  # keyed by ids (due dates, documents): stays a mapping
-        return {k: _public(v, policy, redact) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_public(v, policy, redact) for v in value]
+    # Text first: it is most of a deal's values.
     if isinstance(value, str):
         if key in policy.fields:
             return mask_number(value, policy.visible_digits)
         return redact(value)
+    if isinstance(value, list | tuple):
+        return [_public(v, policy, redact) for v in value]
+    if isinstance(value, dict):  # keyed by ids (due dates, documents): stays a mapping
+        return {k: _public(v, policy, redact) for k, v in value.items()}
+    names = _record_fields(type(value))
+    if names:  # a record: attribute access for templates, field names decide masking
+        return SimpleNamespace(**{k: _public(getattr(value, k), policy, redact, k) for k in names})
     return value
+
+
+@functools.cache
+def _record_fields(kind: type) -> tuple[str, ...]:
+    """The fields of a model or dataclass type; none for plain values (dates, amounts)."""
+    if issubclass(kind, BaseModel):
+        return tuple(kind.model_fields)
+    if dataclasses.is_dataclass(kind):
+        return tuple(f.name for f in dataclasses.fields(kind))
+    return ()
 
 
 def public_view(facts: Facts, policy: MaskPolicy) -> SimpleNamespace:
