@@ -10,7 +10,9 @@ import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
+from types import SimpleNamespace
 
 from dealroom.derive import Facts, derive
 from dealroom.errors import Problem, RecordError
@@ -24,6 +26,22 @@ DEFAULT_POLICY = MaskPolicy()
 _SLUG = re.compile(r"[a-z0-9][a-z0-9-]{0,62}")
 
 
+@dataclass(frozen=True)
+class Entry:
+    """What the site needs of a deal before its pages: nav, the list of deals, files, secrets.
+
+    Everything in it is public (from the public view) except `name` and `secrets`: the nav's
+    title is redacted with every number of the room, and the secrets feed redaction and guard.
+    """
+
+    slug: str
+    name: str
+    date: date
+    row: SimpleNamespace  # the public view's columns of the list of deals
+    secrets: tuple[Secret, ...]
+    files: dict[str, str | Path]  # site path -> redacted text, or the file published as it is
+
+
 @dataclass
 class Room:
     """Every deal of a content folder, validated and derived."""
@@ -34,6 +52,25 @@ class Room:
 
     def secrets(self, policy: MaskPolicy) -> list[Secret]:
         return [s for facts in self.deals for s in secrets_of(facts, policy)]
+
+    def entries(self, policy: MaskPolicy) -> list[Entry]:
+        return [entry(facts, public_view(facts, policy), self.records[facts.slug], policy)
+                for facts in self.deals]
+
+
+def entry(facts: Facts, view: SimpleNamespace, record: Path, policy: MaskPolicy) -> Entry:
+    deal = view.deal
+    row = SimpleNamespace(slug=view.slug, deal=SimpleNamespace(
+        name=deal.name, parties=[SimpleNamespace(name=p.name) for p in deal.parties],
+        agreement=SimpleNamespace(date=deal.agreement.date), shares=deal.shares,
+        currency=deal.currency, status=deal.status))
+    # Text attachments are published from the redacted view; other files as they are, and
+    # the guard scans them like every other file of the site.
+    files: dict[str, str | Path] = {
+        f"deals/{facts.slug}/{published}": view.documents.get(reference) or record.parent / reference
+        for reference, published in facts.files.items()}
+    return Entry(facts.slug, facts.deal.name, facts.deal.agreement.date, row,
+                 tuple(secrets_of(facts, policy)), files)
 
 
 def find_records(deals_dir: Path) -> list[tuple[str, Path]]:
@@ -135,44 +172,52 @@ def load_room(deals_dir: Path, policy: MaskPolicy = DEFAULT_POLICY) -> Room:
 
 
 def _load_room(deals_dir: Path, policy: MaskPolicy) -> Room:
+    records, problems = unique_records(deals_dir)
+    room = Room(deals_dir, records=dict(records))
+    room.deals, more = load_deals(records, deals_dir, policy)
+    if problems or more:
+        raise RecordError(problems + more)
+    return room
+
+
+def unique_records(deals_dir: Path) -> tuple[list[tuple[str, Path]], list[Problem]]:
+    """The records of `deals_dir`, and a problem for each id used twice."""
     if not deals_dir.is_dir():
         raise RecordError.single(deals_dir, "the deals folder does not exist",
                                  "create it, or set the plugin's `deals_dir` option")
-    room, problems = Room(deals_dir), []
+    records, problems = [], []
     slugs: dict[str, Path] = {}
     for slug, record in find_records(deals_dir):
         if slug in slugs:
             problems.append(Problem(record, 1, 1, "", f"deal id {slug!r} is also used by "
                                     f"{slugs[slug]}", "rename one of the two"))
             continue
-        slugs[slug] = room.records[slug] = record
+        slugs[slug] = record
+        records.append((slug, record))
+    return records, problems
+
+
+def load_deals(records: list[tuple[str, Path]], root: Path,
+               policy: MaskPolicy) -> tuple[list[Facts], list[Problem]]:
+    """Each record loaded, or its problems: one bad record does not hide another's."""
+    deals, problems = [], []
+    for slug, record in records:
         try:
-            room.deals.append(load_deal(slug, record, deals_dir, policy))
+            deals.append(load_deal(slug, record, root, policy))
         except RecordError as error:
             problems.extend(error.problems)
-    if problems:
-        raise RecordError(problems)
-    return room
+    return deals, problems
 
 
 def build_files(room: Room, policy: MaskPolicy, renderer: Renderer,
                 with_home: bool = True) -> dict[str, str | bytes]:
     """Every generated file of the room (Markdown pages and attachments), keyed by path."""
     with _without_cycle_collection():
-        return _build_files(room, policy, renderer, with_home)
-
-
-def _build_files(room: Room, policy: MaskPolicy, renderer: Renderer,
-                 with_home: bool) -> dict[str, str | bytes]:
-    views = [public_view(facts, policy) for facts in room.deals]
-    output: dict[str, str | bytes] = {}
-    output.update(renderer.room_pages(views, with_home))
-    for facts, view in zip(room.deals, views, strict=True):
-        output.update(renderer.deal_pages(view))
-        folder = room.records[facts.slug].parent
-        for reference, published in facts.files.items():
-            target = f"deals/{facts.slug}/{published}"
-            # Text attachments are published from the redacted view; other files as they are,
-            # and the guard scans them like every other file of the site.
-            output[target] = view.documents.get(reference) or (folder / reference).read_bytes()
-    return output
+        entries = room.entries(policy)
+        output: dict[str, str | bytes] = {}
+        output.update(renderer.room_pages([e.row for e in entries], with_home))
+        for facts, item in zip(room.deals, entries, strict=True):
+            output.update(renderer.deal_pages(public_view(facts, policy)))
+            output.update({path: source if isinstance(source, str) else source.read_bytes()
+                           for path, source in item.files.items()})
+        return output

@@ -32,18 +32,19 @@ import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = 20020605
-HOOKS = ("on_config", "on_pre_build", "on_files", "on_nav", "on_page_markdown",
-         "on_page_context", "on_post_page", "on_post_build")
+HOOKS = ("on_config", "on_pre_build", "on_files", "on_nav", "on_pre_page", "on_page_markdown",
+         "on_page_context", "on_env", "on_post_page", "on_post_build")
 
 # The child process: times every hook of the plugin, builds, reports JSON on stdout's last line.
 _CHILD = """
 import functools, json, logging, resource, sys, time
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
+from mkdocs.plugins import CombinedEvent
 from dealroom.plugin import DealroomPlugin
 hooks = {}
 def timed(name, method):
-    @functools.wraps(method)
+    @functools.wraps(method)  # keeps the method's priority
     def wrapper(*args, **kwargs):
         start = time.perf_counter()
         try:
@@ -52,16 +53,20 @@ def timed(name, method):
             hooks[name] = hooks.get(name, 0.0) + time.perf_counter() - start
     return wrapper
 for name in sys.argv[3].split(","):
-    if hasattr(DealroomPlugin, name):
-        setattr(DealroomPlugin, name, timed(name, getattr(DealroomPlugin, name)))
+    event = DealroomPlugin.__dict__.get(name)
+    if isinstance(event, CombinedEvent):  # several methods, each with its priority
+        setattr(DealroomPlugin, name, CombinedEvent(*(timed(name, m) for m in event.methods)))
+    elif event is not None:
+        setattr(DealroomPlugin, name, timed(name, event))
 logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(message)s")
 start = time.perf_counter()
 build(load_config(config_file=sys.argv[1], site_dir=sys.argv[2], strict=True))
 usage = resource.getrusage(resource.RUSAGE_SELF)
-helpers = resource.getrusage(resource.RUSAGE_CHILDREN)  # the guard's page scanner
+helpers = resource.getrusage(resource.RUSAGE_CHILDREN)  # the guard's scanner, the room's workers
 print(json.dumps({"build": time.perf_counter() - start, "hooks": hooks,
                   "cpu": usage.ru_utime + usage.ru_stime, "maxrss_kb": usage.ru_maxrss,
-                  "helper_cpu": helpers.ru_utime + helpers.ru_stime}))
+                  "helper_cpu": helpers.ru_utime + helpers.ru_stime,
+                  "helper_maxrss_kb": helpers.ru_maxrss}))
 """
 
 # --- synthetic records -------------------------------------------------------------------
@@ -216,11 +221,14 @@ def make_baseline(room: Path, path: Path) -> None:
     """The plugin's generated pages and nav, as a plain MkDocs project without the plugin."""
     from mkdocs.config import load_config
     from mkdocs.structure.files import get_files
+    from mkdocs.structure.pages import Page
 
     config = load_config(config_file=str(room / "mkdocs.yml"))
     config = config.plugins.on_config(config)
     config.plugins.on_pre_build(config=config)
     files = config.plugins.on_files(get_files(config), config=config)
+    for file in files.documentation_pages():  # the plugin writes a page when MkDocs reads it
+        config.plugins.on_pre_page(Page(None, file, config), config=config, files=files)
     docs = path / "docs"
     for file in files:
         if file.generated_by is None and not Path(file.abs_src_path or "").is_relative_to(
@@ -244,9 +252,10 @@ class Build:
     wall: float  # seconds, the whole child process: interpreter, imports, build
     build: float  # seconds inside mkdocs' build()
     cpu: float  # seconds of CPU, user and system, of the whole child process
-    helper_cpu: float  # seconds of CPU of the processes it started (the guard's page scanner)
+    helper_cpu: float  # seconds of CPU of the processes it started (scanner, workers)
     hooks: dict[str, float]
     maxrss_mb: float
+    helper_maxrss_mb: float  # the largest of the processes it started
     site_mb: float
     pages: int
 
@@ -269,7 +278,7 @@ def run_build(project: Path, site: Path) -> Build:
     report = json.loads(result.stdout.strip().splitlines()[-1])
     files = [p for p in site.rglob("*") if p.is_file()]
     return Build(wall, report["build"], report["cpu"], report["helper_cpu"], report["hooks"],
-                 report["maxrss_kb"] / 1024,
+                 report["maxrss_kb"] / 1024, report["helper_maxrss_kb"] / 1024,
                  sum(p.stat().st_size for p in files) / 1e6,
                  sum(1 for p in files if p.name == "index.html"))
 
@@ -339,9 +348,9 @@ def _wait_for(url: str, text: str, timeout: float) -> None:
 # --- report -------------------------------------------------------------------------------------
 
 def table(rows: list[dict[str, Any]]) -> str:
-    head = ("| Deals | Pages | Wall time a / b | Ratio a/b | CPU time a (+ scanner) / b | CPU ratio | "
-            "Plugin hooks (share of a) | Peak memory a / b | Site size | Time per page (a) | "
-            "`dealroom validate` |")
+    head = ("| Deals | Pages | Wall time a / b | Ratio a/b | CPU time a (+ helpers) / b | CPU ratio | "
+            "Plugin hooks (share of a) | Peak memory a (+ largest helper) / b | Site size | "
+            "Time per page (a) | `dealroom validate` |")
     lines = [head, "|" + "---:|" * (head.count("|") - 1)]
     for row in rows:
         a, b = row["plugin"], row["baseline"]
@@ -350,7 +359,8 @@ def table(rows: list[dict[str, Any]]) -> str:
                      f"{a.wall / b.wall:.3f} | {a.cpu:.2f} (+ {a.helper_cpu:.2f}) / {b.cpu:.2f} s | "
                      f"{(a.cpu + a.helper_cpu) / b.cpu:.3f} | "
                      f"{hooks:.2f} s ({100 * hooks / a.wall:.1f} %) | "
-                     f"{a.maxrss_mb:.0f} / {b.maxrss_mb:.0f} MB | {a.site_mb:.1f} MB | "
+                     f"{a.maxrss_mb:.0f} (+ {a.helper_maxrss_mb:.0f}) / {b.maxrss_mb:.0f} MB | "
+                     f"{a.site_mb:.1f} MB | "
                      f"{1000 * a.wall / a.pages:.1f} ms | {row['validate']:.2f} s |")
     return "\n".join(lines)
 

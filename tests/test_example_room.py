@@ -120,6 +120,14 @@ def test_search_index_finds_the_deal_by_parties_terms_and_file_number(example_si
         assert any(h.startswith(f"deals/{EXAMPLE_SLUG}/") for h in hits), term
 
 
+def test_the_whole_deal_page_is_left_out_of_search(example_site: Path) -> None:
+    # It repeats every section: each search result would come twice, the index twice as big.
+    index = json.loads((example_site / "search" / "search_index.json").read_text())
+    locations = {d["location"].split("#")[0] for d in index["docs"]}
+    assert f"deals/{EXAMPLE_SLUG}/terms/" in locations
+    assert f"deals/{EXAMPLE_SLUG}/print/" not in locations
+
+
 def test_pages_load_nothing_from_other_hosts(example_site: Path) -> None:
     for path, text in site_text(example_site).items():
         if path.suffix not in (".html", ".css"):
