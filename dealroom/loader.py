@@ -2,7 +2,7 @@
 
 PyYAML's own constructors guess types (`021000021` becomes 4456465, `no` becomes False,
 `12:30` becomes 750) and keep the last of duplicate keys. We build the data ourselves from
-the composed node tree instead: every scalar stays the exact text that was written, and the
+libyaml's events (or PyYAML's node tree) instead: every scalar stays the exact text that was written, and the
 typed model decides what it means. Aliases, explicit tags and duplicate keys are refused.
 """
 
@@ -18,10 +18,13 @@ import yaml
 from yaml.composer import Composer
 from yaml.events import (
     AliasEvent,
+    DocumentEndEvent,
     MappingEndEvent,
+    NodeEvent,
     ScalarEvent,
     SequenceEndEvent,
     SequenceStartEvent,
+    StreamEndEvent,
 )
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from yaml.parser import Parser
@@ -94,59 +97,131 @@ class _ComposingLoader(Reader, Scanner, Parser, _RefusingComposer, Resolver):
 
 
 _LIBYAML_DIFFERS = re.compile("[\t\x85\u2028\u2029\ufeff]")
-
-if CParser is not None:
-    class _FastLoader(CParser, _RefusingComposer, Resolver):  # type: ignore[misc,valid-type]
-        """libyaml's events through the same composer: the same nodes and marks, faster."""
-
-        def __init__(self, text: str) -> None:
-            CParser.__init__(self, text)
-            Composer.__init__(self)
-            Resolver.__init__(self)
-
-        # CParser has its own composer in C; ours must run, to refuse what records may not hold.
-        get_single_node = Composer.get_single_node
-
-        def compose_node(self, parent: Node | None, index: Any) -> Node:
-            # The generic composer's per-node machinery was most of the load time. Nodes are
-            # built straight from events, without tag resolution (the loader never reads a
-            # tag); what a record may not hold is only detected here: `_compose` then parses
-            # the text again with PyYAML for the message.
-            event = self.get_event()
-            if isinstance(event, AliasEvent) or event.anchor is not None or \
-                    getattr(event, "tag", None) not in (None, "!"):
-                raise _Refused(event.start_mark, "", "")
-            if isinstance(event, ScalarEvent):  # libyaml says '' for a plain style, PyYAML None
-                return ScalarNode(None, event.value, event.start_mark, event.end_mark,
-                                  event.style or None)
-            end = SequenceEndEvent if isinstance(event, SequenceStartEvent) else MappingEndEvent
-            children = []
-            while not self.check_event(end):
-                children.append(self.compose_node(None, None))
-            end_mark = self.get_event().end_mark
-            if end is SequenceEndEvent:
-                return SequenceNode(None, children, event.start_mark, end_mark, event.flow_style)
-            return MappingNode(None, list(zip(children[::2], children[1::2], strict=True)),
-                               event.start_mark, end_mark, event.flow_style)
+_UNTAGGED = (None, "!")
 
 
-def _compose(text: str) -> Node | None:
-    """The node tree of `text`: libyaml when it parses the text, else the pure-Python parser."""
+class _Fallback(Exception):
+    """The fast path met what only the pure-Python path explains: parse the text again there."""
+
+
+class _Pending(Exception):
+    """A refusal of the data (a duplicate or non-plain key), raised once the whole text parsed."""
+
+    def __init__(self, refused: _Refused) -> None:
+        self.refused = refused
+
+
+def _fast_collection(get: Any, start: Any, path: Path_, positions: dict[Path_, tuple[int, int]]) -> Any:
+    """Data straight from libyaml's events, as `_build` makes it of the node tree.
+
+    Node objects and a second walk over them were most of the load time. Anchors, aliases and
+    tags raise `_Fallback`; scalars are handled inline, only collections recurse.
+    """
+    mark = start.start_mark
+    positions[path] = (mark.line + 1, mark.column + 1)
+    if start.__class__ is SequenceStartEvent:
+        items: list[Any] = []
+        while (event := get()).__class__ is not SequenceEndEvent:
+            if event.anchor is not None or event.tag not in _UNTAGGED:  # an alias has an anchor
+                raise _Fallback
+            at = (*path, len(items))
+            if event.__class__ is ScalarEvent:  # libyaml says '' for a plain style
+                mark = event.start_mark
+                positions[at] = (mark.line + 1, mark.column + 1)
+                items.append(None if not event.style and event.value in NULLS else event.value)
+            else:
+                items.append(_fast_collection(get, event, at, positions))
+        return items
+    result: dict[str, Any] = {}
+    keys: dict[str, Any] = {}  # key -> its event, for the line of the first of two
+    while (event := get()).__class__ is not MappingEndEvent:
+        if event.anchor is not None or event.tag not in _UNTAGGED:
+            raise _Fallback
+        if event.__class__ is not ScalarEvent:
+            raise _Pending(_Refused(event, "a key must be plain text", "use a simple name as the key",
+                                    path))
+        key = event.value
+        if key in keys:
+            first = keys[key].start_mark.line + 1
+            raise _Pending(_Refused(event, f"duplicate key {key!r} (first written on line {first}); "
+                                    "YAML would silently keep only the last one",
+                                    "remove one of the two, or merge them", (*path, key)))
+        keys[key] = event
+        event = get()
+        if event.anchor is not None or event.tag not in _UNTAGGED:
+            raise _Fallback
+        at = (*path, key)
+        if event.__class__ is ScalarEvent:
+            mark = event.start_mark
+            positions[at] = (mark.line + 1, mark.column + 1)
+            result[key] = None if not event.style and event.value in NULLS else event.value
+        else:
+            result[key] = _fast_collection(get, event, at, positions)
+    return result
+
+
+def _fast_load(parser: Any) -> tuple[Any, dict[Path_, tuple[int, int]]] | None:
+    """The data and positions of the single document libyaml parses, or None for no document.
+
+    Like the composer it replaces, the whole stream is parsed before a refusal of the data is
+    raised: a syntax error or an anchor further down goes to the pure-Python path first.
+    """
+    get = parser.get_event
+    get()  # the start of the stream
+    if get().__class__ is StreamEndEvent:
+        return None
+    positions: dict[Path_, tuple[int, int]] = {}
+    pending: _Refused | None = None
+    event = get()
+    if event.anchor is not None or event.tag not in _UNTAGGED:
+        raise _Fallback
+    try:
+        if event.__class__ is ScalarEvent:
+            mark = event.start_mark
+            positions[()] = (mark.line + 1, mark.column + 1)
+            data = None if not event.style and event.value in NULLS else event.value
+        else:
+            data = _fast_collection(get, event, (), positions)
+    except _Pending as exc:
+        pending = exc.refused
+        # The rest of the document, checked as the composer would have: it ends at its end.
+        while (event := get()).__class__ is not DocumentEndEvent:
+            if isinstance(event, NodeEvent) and \
+                    (event.anchor is not None or getattr(event, "tag", None) not in _UNTAGGED):
+                raise _Fallback from None
+    else:
+        get()  # the end of the document
+    if get().__class__ is not StreamEndEvent:
+        raise _Fallback  # a second document: the composer's message
+    if pending is not None:
+        raise pending
+    return data, positions
+
+
+def _load(text: str) -> tuple[Any, dict[Path_, tuple[int, int]]] | None:
+    """Data and positions of `text`, or None when it holds no document.
+
+    libyaml when it parses the text, else the pure-Python parser.
+    """
     # Tabs, BOMs and Unicode line breaks are where libyaml accepts more or counts columns
     # differently; such text goes to PyYAML alone.
     if CParser is not None and not _LIBYAML_DIFFERS.search(text):
-        fast = _FastLoader(text)
+        parser = CParser(text)
         try:
-            return fast.get_single_node()
-        except (yaml.YAMLError, _Refused):
+            return _fast_load(parser)
+        except (yaml.YAMLError, _Fallback):
             pass  # parse again below, so that messages and positions are always PyYAML's
         finally:
-            fast.dispose()
+            parser.dispose()
     loader = _ComposingLoader(text)
     try:
-        return loader.get_single_node()
+        node = loader.get_single_node()
     finally:
         loader.dispose()
+    if node is None:
+        return None
+    positions: dict[Path_, tuple[int, int]] = {}
+    return _build(node, (), positions), positions
 
 
 def _build(node: Node, path: Path_, positions: dict[Path_, tuple[int, int]]) -> Any:
@@ -201,13 +276,12 @@ def _decode(file: Path, raw: bytes) -> str:
 
 def load_text(file: Path, text: str) -> Loaded:
     """Parse YAML `text` (read from `file`) into a `Loaded` record, or raise `RecordError`."""
-    positions: dict[Path_, tuple[int, int]] = {}
     try:
-        node = _compose(text)
-        if node is None:
+        loaded = _load(text)
+        if loaded is None:
             raise RecordError.single(file, "the record is empty",
                                      "write the deal's fields (see the README's YAML reference)")
-        data = _build(node, (), positions)
+        data, positions = loaded
     except _Refused as exc:
         raise RecordError.single(file, exc.message, exc.fix, line=exc.mark.line + 1,
                                  column=exc.mark.column + 1, field=field_name(exc.path)) from None
