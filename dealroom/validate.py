@@ -8,6 +8,8 @@ agree, dates that must follow each other, and files that must stay inside the co
 from __future__ import annotations
 
 import difflib
+import os
+import stat
 from collections.abc import Iterator
 from datetime import date
 from decimal import Decimal
@@ -168,6 +170,12 @@ def _raw_ids(data: dict[str, Any], what: str) -> set[str]:
     return {item["id"] for item in items if isinstance(item, dict) and isinstance(item.get("id"), str)}
 
 
+@cache
+def _calendars() -> frozenset[str]:
+    """The holiday calendars the library knows: listed once, not for every deal."""
+    return frozenset(holidays.list_supported_financial()) | frozenset(holidays.list_supported_countries())
+
+
 class _Checker:
     """Cross-field checks of one deal, collecting every problem.
 
@@ -180,6 +188,8 @@ class _Checker:
                  failed: frozenset[str] = frozenset()) -> None:
         self.loaded, self.deal, self.root, self.failed = loaded, deal, content_root, failed
         self.problems: list[Problem] = []
+        self._resolved_root: Path | None = None
+        self._plain: dict[str, bool] = {}  # path -> exists and is not a symbolic link (lstat)
 
     def add(self, path: Path_, message: str, fix: str = "") -> None:
         self.problems.append(_problem(self.loaded, path, message, fix))
@@ -227,9 +237,7 @@ class _Checker:
         self.unique(deal.documents, "id", "documents")
         cents = MINOR_UNITS[deal.currency] if "currency" not in self.failed else None
 
-        if "holiday_calendar" not in self.failed and \
-                deal.holiday_calendar not in holidays.list_supported_financial() and \
-                deal.holiday_calendar not in holidays.list_supported_countries():
+        if "holiday_calendar" not in self.failed and deal.holiday_calendar not in _calendars():
             self.add(("holiday_calendar",), f"unknown holiday calendar {deal.holiday_calendar!r}",
                      "use a market such as NYSE or a country code such as US")
         if deal.shares:
@@ -310,19 +318,62 @@ class _Checker:
             self.add(path, f"file {reference!r} cannot be read: {exc.strerror}",
                      "give the relative path of a file in the deal's folder")
 
+    def _root(self) -> Path:
+        """The content folder resolved, once per deal; an error is raised again at each call."""
+        if self._resolved_root is None:
+            self._resolved_root = self.root.resolve()
+        return self._resolved_root
+
+    def _under_plain_root(self, candidate: Path) -> bool:
+        """Whether `candidate` is absolute, has no `..`, lies under the content folder, and every
+        one of its parents exists and is not a symbolic link.
+
+        Then each parent resolves to itself, without error, and `candidate` resolves inside the
+        folder: the checks below need no `resolve()` (a walk of the path per parent, most of
+        the load time of attachments). Anything else takes those checks as they are.
+        """
+        text, root = str(candidate), str(self.root)
+        if not candidate.is_absolute() or "/../" in f"{text}/" or not text.startswith(root):
+            return False
+        if "\x00" in text:  # a name the OS cannot take makes `resolve()` raise: keep that error
+            return False
+        if not text.isascii():
+            try:
+                os.fsencode(text)
+            except UnicodeEncodeError:
+                return False
+        found_root, parent = False, os.path.dirname(text)
+        while True:
+            plain = self._plain.get(parent)
+            if plain is None:
+                try:
+                    plain = not stat.S_ISLNK(os.lstat(parent).st_mode)
+                except (OSError, ValueError):
+                    plain = False
+                self._plain[parent] = plain
+            if not plain:
+                return False
+            found_root = found_root or parent == root
+            above = os.path.dirname(parent)
+            if above == parent:
+                return found_root
+            parent = above
+
     def _check_place(self, path: Path_, reference: str) -> None:
         relative = Path(reference)
         folder = self.loaded.file.parent
         candidate = folder / relative
-        root = self.root.resolve()
+        plain = self._under_plain_root(candidate)
+        # The content folder is then one of the plain parents: it resolves to itself.
+        root = self.root if plain else self._root()
         if relative.is_absolute() or ".." in relative.parts:
             self.add(path, f"file {reference!r} points outside the deal's folder",
                      "copy the file into the deal's folder and give its relative path")
-        elif candidate.is_symlink() or any(p.is_symlink() for p in candidate.parents
-                                            if root in p.resolve().parents):
+        elif candidate.is_symlink() or (not plain and any(p.is_symlink() for p in candidate.parents
+                                                         if root in p.resolve().parents)):
             self.add(path, f"file {reference!r} is a symbolic link",
                      "copy the file itself into the deal's folder")
-        elif not candidate.resolve().is_relative_to(root):
+        elif not plain and not candidate.resolve().is_relative_to(root):
             self.add(path, f"file {reference!r} resolves outside the content folder",
                      "copy the file into the deal's folder")
         elif relative.suffix.lower() not in ATTACHMENT_SUFFIXES:
