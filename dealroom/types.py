@@ -23,7 +23,13 @@ MAX_DIGITS = 15  # before the decimal point: a quadrillion is no deal's amount o
 PRICE_DECIMALS = 6  # per-share prices and par values may be sub-cent ($.001 par)
 NAME_MAX, TEXT_MAX = 300, 20_000
 _INVISIBLE = {"Cc", "Cf", "Co", "Cs", "Zl", "Zp"}
-_VISIBLE_ASCII, _VISIBLE_ASCII_TEXT = re.compile(r"[ -~]*"), re.compile(r"[ -~\n\t]*")
+# Printable ASCII cannot hide a character: only the others are looked up (most text has none).
+_NOT_VISIBLE_ASCII, _NOT_VISIBLE_ASCII_TEXT = re.compile(r"[^ -~]"), re.compile(r"[^ -~\n\t]")
+# Compiled once: `re.fullmatch(pattern, ...)` looks its pattern up in re's cache at every value.
+_PLAIN_DECIMAL, _DIGITS = re.compile(r"\d+(\.\d+)?|\.\d+"), re.compile(r"\d+")
+_THOUSANDS, _DECIMAL_THOUSANDS = re.compile(r"\d{1,3}(,\d{3})+"), re.compile(r"\d{1,3}(,\d{3})+(\.\d+)?")
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_ACCOUNT = re.compile(r"[0-9A-Za-z][0-9A-Za-z \-./]*")
 
 
 def _fail(kind: str, message: str, **context: Any) -> PydanticCustomError:
@@ -37,17 +43,17 @@ def _text(value: Any, limit: int, multiline: bool) -> str:
     if not isinstance(value, str):
         raise _fail("dealroom_text", "expected text, found a {found} (fix: write a single value)",
                     found="list" if isinstance(value, list) else "mapping")
-    allowed = "\n\t" if multiline else ""
-    # Printable ASCII cannot hide a character: skip the per-character check (most text).
-    visible = _VISIBLE_ASCII_TEXT if multiline else _VISIBLE_ASCII
-    for index, char in enumerate(value if not visible.fullmatch(value) else ""):
-        if char in allowed:
-            continue
+    # Multi-line text may hold line breaks and tabs: they are not even looked at.
+    others = _NOT_VISIBLE_ASCII_TEXT if multiline else _NOT_VISIBLE_ASCII
+    found = others.search(value)
+    while found:
+        char = found[0]
         if unicodedata.category(char) in _INVISIBLE:
             # Bidi overrides and zero-width characters make a name display as something else.
             raise _fail("dealroom_text", "invisible or control character U+{code} at position "
                         "{index} (fix: delete it; a name must display as what it is)",
-                        code=f"{ord(char):04X}", index=index + 1)
+                        code=f"{ord(char):04X}", index=found.start() + 1)
+        found = others.search(value, found.end())
     if len(value) > limit:
         # Pydantic's message templates take no format specs: the numbers are formatted here.
         raise _fail("dealroom_text", f"text is {len(value):,} characters long; the limit here is "
@@ -61,14 +67,14 @@ def _decimal(value: Any, what: str) -> Decimal:
     if not isinstance(value, str):
         raise _fail("dealroom_number", f"expected {what}, found a list or mapping")
     text = value.strip()
-    if re.fullmatch(r"\d+(\.\d+)?|\.\d+", text):
+    if _PLAIN_DECIMAL.fullmatch(text):
         if len(text.split(".")[0]) > MAX_DIGITS:
             raise _fail("dealroom_number", f"{what} has more than {MAX_DIGITS} digits before the "
                         "decimal point (fix: check the number)")
         return Decimal(text)
     if re.search(r"[$€£¥]|\b(USD|EUR|GBP)\b", text):
         fix = "write the number alone; the currency is the deal's `currency` field"
-    elif re.fullmatch(r"\d{1,3}(,\d{3})+(\.\d+)?", text):
+    elif _DECIMAL_THOUSANDS.fullmatch(text):
         fix = f"write {text.replace(',', '')} without thousands separators"
     elif "_" in text or text.lower().startswith("0x"):
         fix = "write plain decimal digits"
@@ -86,12 +92,12 @@ def _amount(value: Any) -> Decimal:
 
 
 def _quantity(value: Any) -> int:
-    if isinstance(value, str) and re.fullmatch(r"\d+", value.strip()):
+    if isinstance(value, str) and _DIGITS.fullmatch(value.strip()):
         if len(value.strip()) > MAX_DIGITS:
             raise _fail("dealroom_number", f"the number has more than {MAX_DIGITS} digits "
                         "(fix: check the number)")
         return int(value)
-    if isinstance(value, str) and re.fullmatch(r"\d{1,3}(,\d{3})+", value.strip()):
+    if isinstance(value, str) and _THOUSANDS.fullmatch(value.strip()):
         raise _fail("dealroom_number", f"{value!r} is not a whole number (fix: write "
                     f"{value.replace(',', '')} without thousands separators)")
     raise _fail("dealroom_number", f"{value!r} is not a whole number of shares "
@@ -99,7 +105,7 @@ def _quantity(value: Any) -> int:
 
 
 def _iso_date(value: Any) -> date:
-    if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value.strip()):
+    if isinstance(value, str) and _DATE.fullmatch(value.strip()):
         try:
             day = date.fromisoformat(value.strip())
         except ValueError as exc:
@@ -114,8 +120,13 @@ def _iso_date(value: Any) -> date:
                 "e.g. 2002-06-05)")
 
 
+@cache
+def _compiled(pattern: str) -> re.Pattern[str]:
+    return re.compile(pattern)
+
+
 def _digits(value: Any, what: str, pattern: str, example: str) -> str:
-    if not isinstance(value, str) or not re.fullmatch(pattern, value.strip()):
+    if not isinstance(value, str) or not _compiled(pattern).fullmatch(value.strip()):
         raise _fail("dealroom_identifier", f"{value!r} is not {what} (fix: write it as in the "
                     f"source document, e.g. {example})")
     return value.strip()
@@ -124,12 +135,12 @@ def _digits(value: Any, what: str, pattern: str, example: str) -> str:
 def _account_number(value: Any) -> str:
     # Messages never echo the value: they are printed in terminals and CI logs, and a
     # mistyped account number is still mostly the real one.
-    if not isinstance(value, str) or not re.fullmatch(r"[0-9A-Za-z][0-9A-Za-z \-./]*", value.strip()):
+    if not isinstance(value, str) or not _ACCOUNT.fullmatch(value.strip()):
         raise _fail("dealroom_identifier", "this is not an account number: only letters, digits, "
                     "spaces and - . / are allowed (fix: copy it as written in the instructions, "
                     "e.g. 123-456789)")
     number = value.strip()
-    if sum(ch.isdigit() for ch in number) < 5:
+    if sum(map(str.isdigit, number)) < 5:
         raise _fail("dealroom_identifier", "the account number has fewer than 5 digits "
                     "(fix: copy the full number from the instructions)")
     return number
