@@ -189,7 +189,7 @@ class _Checker:
         self.loaded, self.deal, self.root, self.failed = loaded, deal, content_root, failed
         self.problems: list[Problem] = []
         self._resolved_root: Path | None = None
-        self._plain: dict[str, bool] = {}  # path -> exists and is not a symbolic link (lstat)
+        self._plain: dict[str, bool] = {}  # folder -> it and its parents exist, none a link
 
     def add(self, path: Path_, message: str, fix: str = "") -> None:
         self.problems.append(_problem(self.loaded, path, message, fix))
@@ -333,7 +333,8 @@ class _Checker:
         the load time of attachments). Anything else takes those checks as they are.
         """
         text, root = str(candidate), str(self.root)
-        if not candidate.is_absolute() or "/../" in f"{text}/" or not text.startswith(root):
+        if not candidate.is_absolute() or text.startswith("//") or "/../" in f"{text}/" or \
+                not text.startswith(root if root == "/" else f"{root}/"):
             return False
         if "\x00" in text:  # a name the OS cannot take makes `resolve()` raise: keep that error
             return False
@@ -342,22 +343,21 @@ class _Checker:
                 os.fsencode(text)
             except UnicodeEncodeError:
                 return False
-        found_root, parent = False, os.path.dirname(text)
-        while True:
-            plain = self._plain.get(parent)
-            if plain is None:
+        return self._plain_chain(os.path.dirname(text))
+
+    def _plain_chain(self, directory: str) -> bool:
+        """Whether `directory` and each of its parents exist and are not symbolic links."""
+        plain = self._plain.get(directory)
+        if plain is None:
+            parent = os.path.dirname(directory)
+            plain = parent == directory or self._plain_chain(parent)
+            if plain:
                 try:
-                    plain = not stat.S_ISLNK(os.lstat(parent).st_mode)
+                    plain = not stat.S_ISLNK(os.lstat(directory).st_mode)
                 except (OSError, ValueError):
                     plain = False
-                self._plain[parent] = plain
-            if not plain:
-                return False
-            found_root = found_root or parent == root
-            above = os.path.dirname(parent)
-            if above == parent:
-                return found_root
-            parent = above
+            self._plain[directory] = plain
+        return plain
 
     def _check_place(self, path: Path_, reference: str) -> None:
         relative = Path(reference)
