@@ -17,7 +17,7 @@ from types import SimpleNamespace
 from dealroom.derive import Facts, derive
 from dealroom.errors import Problem, RecordError
 from dealroom.loader import Loaded, load_file
-from dealroom.mask import MaskPolicy, Redactor, Secret, public_view, secrets_of
+from dealroom.mask import MaskPolicy, Redactor, Secret, public_summary, public_view, secrets_of
 from dealroom.render import Renderer
 from dealroom.validate import TEXT_SUFFIXES, validate
 
@@ -54,18 +54,18 @@ class Room:
         return [s for facts in self.deals for s in secrets_of(facts, policy)]
 
     def entries(self, policy: MaskPolicy) -> list[Entry]:
-        return [entry(facts, public_view(facts, policy), self.records[facts.slug], policy)
-                for facts in self.deals]
+        return [entry(facts, self.records[facts.slug], policy) for facts in self.deals]
 
 
-def entry(facts: Facts, view: SimpleNamespace, record: Path, policy: MaskPolicy) -> Entry:
+def entry(facts: Facts, record: Path, policy: MaskPolicy) -> Entry:
+    view = public_summary(facts, policy)
     deal = view.deal
     row = SimpleNamespace(slug=view.slug, deal=SimpleNamespace(
         name=deal.name, parties=[SimpleNamespace(name=p.name) for p in deal.parties],
         agreement=SimpleNamespace(date=deal.agreement.date), shares=deal.shares,
         currency=deal.currency, status=deal.status))
-    # Text attachments are published from the redacted view; other files as they are, and
-    # the guard scans them like every other file of the site.
+    # Text attachments are published redacted; other files as they are, and the guard scans
+    # them like every other file of the site.
     files: dict[str, str | Path] = {
         f"deals/{facts.slug}/{published}": view.documents.get(reference) or record.parent / reference
         for reference, published in facts.files.items()}

@@ -157,12 +157,10 @@ def _work(connection: Connection, records: list[tuple[str, Path]], root: Path, p
         if problems:
             connection.send(("problems", problems))
             return
-        views = [public_view(facts, policy) for facts in deals]
         paths = dict(records)
-        connection.send(("entries", [entry(facts, view, paths[facts.slug], policy)
-                                     for facts, view in zip(deals, views, strict=True)]))
-        for view in views:
-            connection.send(("pages", (view.slug, renderer.deal_pages(view))))
+        connection.send(("entries", [entry(facts, paths[facts.slug], policy) for facts in deals]))
+        for facts in deals:
+            connection.send(("pages", (facts.slug, renderer.deal_pages(public_view(facts, policy)))))
     except BrokenPipeError:
         pass  # the build stopped and closed its end
     except Exception:
