@@ -325,15 +325,22 @@ class _Checker:
         return self._resolved_root
 
     def _under_plain_root(self, candidate: Path) -> bool:
-        """Whether `candidate` is absolute, has no `..`, lies under the content folder, and every
-        one of its parents exists and is not a symbolic link.
+        """Whether `candidate` has no `..`, lies under the content folder, and every one of its
+        parents exists and is not a symbolic link, up to `/` (relative paths from the working
+        directory, which `resolve()` joins them to).
 
         Then each parent resolves to itself, without error, and `candidate` resolves inside the
         folder: the checks below need no `resolve()` (a walk of the path per parent, most of
         the load time of attachments). Anything else takes those checks as they are.
         """
         text, root = str(candidate), str(self.root)
-        if not candidate.is_absolute() or text.startswith("//") or "/../" in f"{text}/" or \
+        if not candidate.is_absolute() or not self.root.is_absolute():
+            try:
+                cwd = os.getcwd()
+            except OSError:  # deleted: `resolve()` raises, at the point it did
+                return False
+            text, root = os.path.join(cwd, text), os.path.join(cwd, root)
+        if text.startswith("//") or "/../" in f"{text}/" or "/./" in f"{text}/" or \
                 not text.startswith(root if root == "/" else f"{root}/"):
             return False
         if "\x00" in text:  # a name the OS cannot take makes `resolve()` raise: keep that error
