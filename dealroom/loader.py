@@ -2,8 +2,9 @@
 
 PyYAML's own constructors guess types (`021000021` becomes 4456465, `no` becomes False,
 `12:30` becomes 750) and keep the last of duplicate keys. We build the data ourselves from
-libyaml's events (or PyYAML's node tree) instead: every scalar stays the exact text that was written, and the
-typed model decides what it means. Aliases, explicit tags and duplicate keys are refused.
+libyaml's events (or PyYAML's node tree) instead: every scalar stays the exact text that was
+written, and the typed model decides what it means. Aliases, explicit tags and duplicate keys
+are refused.
 """
 
 from __future__ import annotations

@@ -371,8 +371,7 @@ class _Checker:
         folder = self.loaded.file.parent
         candidate = folder / relative
         plain = self._under_plain_root(candidate)
-        # The content folder is then one of the plain parents: it resolves to itself.
-        root = self.root if plain else self._root()
+        root = self.root if plain else self._root()  # under plain parents, nothing below reads it
         if relative.is_absolute() or ".." in relative.parts:
             self.add(path, f"file {reference!r} points outside the deal's folder",
                      "copy the file into the deal's folder and give its relative path")
