@@ -7,8 +7,8 @@ import signal
 from pathlib import Path
 
 import pytest
-from conftest import benchmark_script
 
+from conftest import benchmark_script
 from dealroom.errors import RecordError
 from dealroom.mask import MaskPolicy
 from dealroom.render import Renderer
