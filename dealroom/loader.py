@@ -307,6 +307,9 @@ def load_text(file: Path, text: str) -> Loaded:
                                  "in a YAML file", "delete it", line=line, column=column) from None
     except yaml.YAMLError as exc:
         raise RecordError.single(file, f"YAML error: {exc}", "remove the invalid characters") from None
+    except RecursionError:  # lists in lists a thousand deep: no record needs more than a few
+        raise RecordError.single(file, "the record nests lists or mappings too deeply to read",
+                                 "write the fields as the README's YAML reference shows") from None
     if not isinstance(data, dict):
         raise RecordError.single(file, "a deal record must be a mapping of fields",
                                  "start the file with `name:` and the other fields")

@@ -69,3 +69,8 @@ def test_syntax_error_gives_line_and_hint() -> None:
 def test_empty_record_is_refused() -> None:
     with pytest.raises(RecordError, match="the record is empty"):
         load_text(FILE, "# only a comment\n")
+
+
+def test_lists_nested_thousands_deep_are_an_error_not_a_crash() -> None:
+    with pytest.raises(RecordError, match="nests lists or mappings too deeply"):
+        load_text(Path("deal.yml"), "name: " + "[" * 5000 + "]" * 5000 + "\n")
