@@ -8,21 +8,25 @@ digits across any separators. Messages name the file and the field, never the nu
 
 from __future__ import annotations
 
+import codecs
 import dataclasses
 import gzip
 import hashlib
 import html
 import io
+import math
 import multiprocessing
+import os
+import queue
 import re
+import time
 import unicodedata
 import zipfile
 import zlib
-from collections.abc import Iterable, Iterator, Mapping
-from concurrent.futures import Future, ProcessPoolExecutor
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import unquote
+from typing import Any
 
 from dealroom.mask import BULLET, Secret
 
@@ -30,11 +34,79 @@ from dealroom.mask import BULLET, Secret
 _GAP = r"[^0-9A-Za-z]{0,3}"
 _DIGIT_RUN = re.compile(rf"\d(?:{_GAP}\d)*")
 _JSON_ESCAPE = re.compile(r"\\u([0-9a-fA-F]{4})")
+_URL_ESCAPES = re.compile(r"%[0-9a-fA-F]{2}(?:%[0-9a-fA-F]{2})*")  # a literal first: fast search
 _TAG = re.compile(r"<[^>]*>")
+_TAG_BYTES = re.compile(rb"<[^>]*>")
+_JSON_ESCAPE_BYTES = re.compile(rb"\\u([0-9a-fA-F]{4})")
+_URL_ESCAPES_BYTES = re.compile(rb"%[0-9a-fA-F]{2}(?:%[0-9a-fA-F]{2})*")
 _MAX_GZIP = 512 * 1024 * 1024
 _PDF_STREAM = re.compile(rb"stream\r?\n(.*?)endstream", re.DOTALL)
 _MAX_SEEN_RUNS = 200_000
-_PAGES_PER_BATCH = 50
+
+# Runs are searched in a copy of the text where every digit is "0", every ASCII letter "a"
+# and everything else " ": the regex then starts on one literal byte, three times faster
+# than on a class. Possessive repeats: a run ends at the first non-gap, nothing to retry.
+_CLASSES = bytes(ord("0") if chr(b).isdigit() and b < 128 else ord("a") if chr(b).isalpha() and b < 128
+                 else ord(" ") for b in range(256))
+_NOT_DIGIT = bytes(b for b in range(256) if not 48 <= b <= 57)
+# Latin-1 characters that NFKC turns into a digit or a letter (², ¼, ª, º...); and anything
+# that makes the UTF-8 reading of a file see digits or letters where Latin-1 sees separators.
+_LATIN1_TO_ALNUM = re.compile(rb"[\xaa\xb2\xb3\xb9\xba\xbc-\xbe]")
+# Where a big file can be cut: after a ">" (no tag spans it in any view) and four separators
+# that no escape can start with (so every view keeps them, and no match crosses four).
+_SEAM = re.compile(rb">[^0-9A-Za-z\\&%<\x80-\xff]{4}")
+_CHUNK = 4 * 1024 * 1024
+_RACY_NS = 2_000_000_000  # file systems with coarse timestamps: FAT's are 2 s
+_NAMES_PER_BATCH = 32
+_STALL_S = 30.0  # a scanner that reports nothing for this long is given up (its files are scanned here)
+
+
+class _Seen:
+    """What `_reduced` met since `reset`: a non-ASCII digit or letter-like character, or one
+    that NFKC might change in some context (anything but a plain symbol, space or letter)."""
+    other = False
+    unstable = False
+
+    @classmethod
+    def reset(cls) -> None:
+        cls.other = cls.unstable = False
+
+
+def _stable(ch: str) -> bool:
+    # NFKC leaves a character with no compatibility form alone, unless it combines: combining
+    # marks (and Hangul vowels and trailing consonants) join the character before them.
+    return unicodedata.combining(ch) == 0 and unicodedata.is_normalized("NFKC", ch) and \
+        unicodedata.category(ch) not in ("Mn", "Mc", "Me") and not "\u1100" <= ch <= "\u11ff"
+
+
+def _digit_or_gap(error: UnicodeError) -> tuple[str, int]:
+    """Encoding handler: a non-ASCII decimal digit becomes its ASCII digit, anything else a gap."""
+    assert isinstance(error, UnicodeEncodeError)
+    chunk = error.object[error.start:error.end]
+    known = _REPLACEMENTS.get(chunk)
+    if known is None:
+        if len(_REPLACEMENTS) > 10_000:
+            _REPLACEMENTS.clear()
+        known = _REPLACEMENTS[chunk] = (
+            "".join(str(int(ch)) if ch.isdecimal() else "?" for ch in chunk),
+            any(ch.isdecimal() or ch in _FOLDS for ch in chunk), not all(map(_stable, chunk)))
+    _Seen.other |= known[1]
+    _Seen.unstable |= known[2]
+    return known[0], error.end
+
+
+_FOLDS = "\u0130\u0131\u017f\u212a"  # IGNORECASE matches these to I, I, S and K
+_REPLACEMENTS: dict[str, tuple[str, bool, bool]] = {}
+codecs.register_error("dealroom.digit_or_gap", _digit_or_gap)
+
+
+def _reduced(view: str) -> bytes:
+    """`view` as ASCII bytes, one byte per character, with the same runs of digits.
+
+    The gap class holds every non-ASCII character and `\\d` only its decimal digits, so this
+    keeps what the runs regex sees while the regex runs on bytes (UCS-2 text is much slower).
+    """
+    return view.encode("ascii") if view.isascii() else view.encode("ascii", "dealroom.digit_or_gap")
 
 
 @dataclass(frozen=True)
@@ -47,21 +119,71 @@ class Leak:
                 f"{self.secret.field}; the file was removed (mask or delete the number at its source)")
 
 
-def _views(text: str) -> Iterator[str]:
-    yield text
-    decoded = unquote(html.unescape(_JSON_ESCAPE.sub(lambda m: chr(int(m[1], 16)), text)))
-    yield decoded
-    yield _TAG.sub("", decoded)
-    if not decoded.isascii():  # full-width and other compatibility forms of digits
-        yield unicodedata.normalize("NFKC", _TAG.sub("", decoded))
+def _json_unescaped(text: bytes) -> bytes | None:
+    """JSON escapes decoded in UTF-8 `text`; None if an escape is half a surrogate pair."""
+    chars = {escape: chr(int(escape, 16)) for escape in set(_JSON_ESCAPE_BYTES.findall(text))}
+    if any("\ud800" <= ch <= "\udfff" for ch in chars.values()):
+        return None
+    utf8 = {escape: ch.encode("utf-8") for escape, ch in chars.items()}
+    if len(chars) > 16 or any(ch in "\\u0123456789abcdefABCDEF" for ch in chars.values()):
+        return _JSON_ESCAPE_BYTES.sub(lambda m: utf8[m[1]], text)
+    # A few distinct escapes (a search index's bullets and dashes): one C-speed pass each.
+    # Same as `sub` because no replacement can form or complete another escape.
+    for escape, encoded in utf8.items():
+        text = text.replace(b"\\u" + escape, encoded)
+    return text
 
 
-def _read(path: Path) -> str:
-    data = path.read_bytes()
+def _url_unescaped(text: str) -> str:
+    # As `unquote`: each run of %XX escapes is decoded as UTF-8 bytes (errors replaced); a
+    # literal character ends a multi-byte sequence, so runs are decoded one by one.
+    return _URL_ESCAPES.sub(lambda m: bytes.fromhex(m[0].replace("%", "")).decode("utf-8", "replace"),
+                            text)
+
+
+def _decoded(text: str, utf8: bytes | None = None) -> str:
+    """`unquote(html.unescape(json_unescape(text)))`, skipping each step with nothing to do.
+
+    `utf8`: `text` encoded, if at hand; JSON and URL escapes are then decoded in bytes (a
+    search index's text is 25 MB, and UCS-2 string operations are several times slower).
+    """
+    if "\\u" in text and utf8 is not None:
+        utf8 = _json_unescaped(utf8)
+    if utf8 is None:
+        if "\\u" in text:
+            text = _JSON_ESCAPE.sub(lambda m: chr(int(m[1], 16)), text)
+    elif b"&" not in utf8:
+        if b"%" in utf8:
+            utf8 = _URL_ESCAPES_BYTES.sub(lambda m: bytes.fromhex(m[0].replace(b"%", b"").decode())
+                                          .decode("utf-8", "replace").encode("utf-8"), utf8)
+        return utf8.decode("utf-8")
+    else:
+        text = utf8.decode("utf-8")
+    if "&" in text:
+        text = html.unescape(text)
+    if "%" in text:
+        text = _url_unescaped(text)
+    return text
+
+
+def _gunzipped(data: bytes) -> bytes:
+    try:
+        with gzip.GzipFile(fileobj=io.BytesIO(data)) as stream:
+            return stream.read(_MAX_GZIP)
+    except (OSError, EOFError, zlib.error):  # damaged: what can be read, and the bytes as written
+        try:
+            inside = zlib.decompressobj(wbits=31).decompress(data, _MAX_GZIP)
+        except zlib.error:
+            inside = b""
+        return data + b"\n" + inside
+
+
+def _content(data: bytes) -> bytes:
+    """What a file publishes: its bytes, gunzipped, with the insides of PDF and Office files."""
     if data[:2] == b"\x1f\x8b":  # sitemap.xml.gz and any other gzip file
-        with gzip.open(path) as stream:
-            data = stream.read(_MAX_GZIP)
-    return _decode(data + b"\n" + b"\n".join(_unpacked(data)))
+        data = _gunzipped(data)
+    insides = list(_unpacked(data))
+    return data + b"\n" + b"\n".join(insides) if insides else data
 
 
 def _unpacked(data: bytes) -> Iterator[bytes]:
@@ -91,10 +213,10 @@ def _unpacked(data: bytes) -> Iterator[bytes]:
             yield inside
 
 
-def _decode(data: bytes) -> str:
-    # Latin-1 maps every byte to one character, so binary files are scanned too.
-    return data.decode("utf-8") if data.isascii() else data.decode("latin-1") + \
-        data.decode("utf-8", errors="replace")
+def _is_plain(data: bytes) -> bool:
+    """A file scanned as its bytes alone (nothing to unpack), so it can be cut into chunks."""
+    return data[:2] != b"\x1f\x8b" and data[:4] != b"PK\x03\x04" and \
+        not data[:1024].lstrip().startswith(b"%PDF")
 
 
 class Guard:
@@ -109,38 +231,96 @@ class Guard:
         self.lengths = sorted({len(d) for d in self.by_digits})
         # Only runs with as many digits as the shortest number: most runs in a site are short
         # (dates, sizes, icon paths), and looking each one up was most of the guard's time.
-        self.runs = re.compile(rf"\d(?:{_GAP}\d){{{max(self.lengths[:1] or [1]) - 1},}}")
+        shortest = max(self.lengths[:1] or [1])
+        self.runs = re.compile(rb"0(?: {0,3}+0){%d,}+" % (shortest - 1))
         self.lettered = [(re.compile(_GAP.join(re.escape(ch) for ch in d), re.IGNORECASE), secret)
                          for d, secret in lettered.items()]
-        self.seen: dict[str, tuple[Secret, ...]] = {}  # run -> the secrets in it
+        self.seen: dict[bytes, tuple[Secret, ...]] = {}  # a run's digits -> the secrets in them
 
     def __bool__(self) -> bool:
         return bool(self.by_digits or self.lettered)
 
-    def _in_run(self, run: str) -> Iterator[Secret]:
-        digits = "".join(str(int(ch)) for ch in run if ch.isdecimal())  # any script's digits
+    def _in_digits(self, digits: str) -> Iterator[Secret]:
         for length in self.lengths:
             for start in range(len(digits) - length + 1):
                 secret = self.by_digits.get(digits[start:start + length])
                 if secret:
                     yield secret
 
-    def _in_seen_run(self, run: str) -> tuple[Secret, ...]:
-        # The same runs recur on every page (icons, dates): each is looked up once.
-        found = self.seen.get(run)
-        if found is None:
-            if len(self.seen) >= _MAX_SEEN_RUNS:
-                self.seen.clear()
-            found = self.seen[run] = tuple(self._in_run(run))
-        return found
+    def _in_run(self, run: str) -> Iterator[Secret]:
+        return self._in_digits("".join(str(int(ch)) for ch in run if ch.isdecimal()))  # any script's
 
-    def find(self, text: str) -> Iterator[Secret]:
-        for view in _views(text):
-            for run in self.runs.finditer(view):
-                yield from self._in_seen_run(run[0])
+    def _in_reduced(self, view: bytes) -> Iterator[Secret]:
+        """The secrets in the runs of a view reduced to bytes (`_reduced`)."""
+        for match in self.runs.finditer(view.translate(_CLASSES)):
+            digits = view[match.start():match.end()].translate(None, _NOT_DIGIT)
+            # The same runs recur on every page (phone numbers, amounts): each is looked up once.
+            found = self.seen.get(digits)
+            if found is None:
+                if len(self.seen) >= _MAX_SEEN_RUNS:
+                    self.seen.clear()
+                found = self.seen[digits] = tuple(self._in_digits(digits.decode("ascii")))
+            yield from found
+
+    def _in_view(self, view: str | None, reduced: bytes) -> Iterator[Secret]:
+        yield from self._in_reduced(reduced)
+        if view is not None:
             for pattern, secret in self.lettered:
                 if pattern.search(view):
                     yield secret
+
+    def _in_views(self, text: str, utf8: bytes | None = None,
+                  seen_other: list[bool] | None = None) -> Iterator[Secret]:
+        """The secrets in `text` as written, decoded, without tags, and NFKC-normalised.
+
+        `utf8`: `text` encoded, if at hand. Views are scanned reduced to bytes (`_reduced`).
+        `seen_other` gets whether the text shows non-ASCII digits or letter-like characters.
+        """
+        _Seen.reset()
+        reduced = utf8 if utf8 is not None and utf8.isascii() else _reduced(text)
+        decoded = _decoded(text, utf8)
+        reduced_decoded = _reduced(decoded) if decoded != text else reduced
+        unstable = _Seen.unstable
+        if seen_other is not None:
+            seen_other.append(_Seen.other)
+        yield from self._in_view(text, reduced)
+        if decoded != text:
+            yield from self._in_view(decoded, reduced_decoded)
+        reduced = reduced_decoded
+        # `_Seen` now knows every character of `decoded`, and so of the text without tags.
+        if self.lettered or unstable:
+            tagless = _TAG.sub("", decoded) if "<" in decoded else decoded
+            if len(tagless) != len(decoded):
+                yield from self._in_view(tagless, _reduced(tagless))
+            # Full-width and other compatibility forms of digits.
+            if not decoded.isascii() and not unicodedata.is_normalized("NFKC", tagless):
+                normal = unicodedata.normalize("NFKC", tagless)
+                yield from self._in_view(normal, _reduced(normal))
+        else:  # NFKC changes nothing; tags removed from the reduced bytes are the same bytes
+            tagless_bytes = _TAG_BYTES.sub(b"", reduced) if b"<" in reduced else reduced
+            if len(tagless_bytes) != len(reduced):
+                yield from self._in_view(None, tagless_bytes)
+
+    def find(self, text: str) -> Iterator[Secret]:
+        """The secrets in `text`, in every view of it (a secret may come more than once)."""
+        return self._in_views(text)
+
+    def find_in_bytes(self, data: bytes) -> Iterator[Secret]:
+        """The secrets in bytes as a file holds them (text, or binary read as Latin-1)."""
+        if data.isascii():
+            yield from self._in_views(data.decode("ascii"), data)
+            return
+        try:
+            text, valid = data.decode("utf-8"), True
+        except UnicodeDecodeError:
+            text, valid = data.decode("utf-8", "replace"), False
+        other: list[bool] = []
+        yield from self._in_views(text, data if valid else None, other)
+        # Read as Latin-1 too, so that every byte of a binary file counts. For valid UTF-8 that
+        # finds nothing more: each character's bytes are that many separators instead of one,
+        # unless UTF-8 shows other digits or letters there, or NFKC of Latin-1 makes digits.
+        if not valid or other[0] or _LATIN1_TO_ALNUM.search(data):
+            yield from self._in_views(data.decode("latin-1"))
 
     def shown(self, path: Path) -> Path:
         """`path` for a message: digits of a number in a file or folder name become bullets."""
@@ -150,95 +330,297 @@ class Guard:
             text = pattern.sub(lambda m: BULLET * len(m[0]), text)
         return Path(text)
 
-    def found_in(self, name: str, text: str) -> list[Secret]:
-        """The secrets in a file's name and text, one per field."""
-        # The file's name is published too, as its URL: it is scanned with its content.
-        found = {s.field + s.deal: s for s in self.find(f"{name}\n{text}")}
-        return [s for _, s in sorted(found.items())]
+    def found_in(self, name: str, data: bytes) -> list[Secret]:
+        """The secrets in a file's name (published too, as its URL) and bytes, one per field."""
+        return _one_per_field([*self.find(name), *self.find_in_bytes(_content(data))])
 
-    def scan(self, site_dir: Path, scanned: Mapping[str, Scanned] | None = None) -> list[Leak]:
-        """Every file of `site_dir` that shows a raw number, one leak per file and field.
 
-        `scanned` holds files already scanned as they were written (`PageScanner`): a file
-        whose bytes are still those is not scanned again.
-        """
-        leaks: list[Leak] = []
-        if not self:
-            return leaks
-        for path in sorted(p for p in site_dir.rglob("*") if p.is_file()):
-            name = path.relative_to(site_dir).as_posix()
-            known = (scanned or {}).get(name)
-            if known and known.digest == hashlib.blake2b(path.read_bytes()).digest():
-                found = known.secrets
-            else:
-                found = self.found_in(name, _read(path))
-            leaks.extend(Leak(path, s) for s in found)
-        return leaks
+def _one_per_field(secrets: Iterable[Secret]) -> list[Secret]:
+    found = {s.field + s.deal: s for s in secrets}
+    return [s for _, s in sorted(found.items())]
+
+
+def _digest(data: bytes) -> bytes:
+    return hashlib.blake2b(data, digest_size=20).digest()
 
 
 @dataclass(frozen=True)
 class Scanned:
+    """What was scanned of a file: enough to prove later that its bytes are still those."""
+    size: int
+    mtime_ns: int
     digest: bytes  # BLAKE2b of the bytes scanned
     secrets: list[Secret]
 
 
-_page_guard: Guard | None = None  # in a `PageScanner` process
+def _scan_file(guard: Guard, site_dir: Path, name: str) -> Scanned | None:
+    try:
+        with open(site_dir / name, "rb") as stream:
+            stat = os.fstat(stream.fileno())
+            data = stream.read()
+        if len(data) != stat.st_size:
+            return None  # being rewritten: scanned again by the final pass
+        return Scanned(stat.st_size, stat.st_mtime_ns, _digest(data), guard.found_in(name, data))
+    except Exception:  # gone, or a bug: the final pass scans what has no record, and says why
+        return None
 
 
-def _start_page_guard(secrets: list[Secret]) -> None:
-    global _page_guard
-    _page_guard = Guard(secrets)
+def _cut(data: bytes, size: int = _CHUNK) -> list[tuple[int, int]]:
+    """`data` cut at seams into pieces of about `size` bytes; one piece if it has no seams."""
+    cuts = [0]
+    while len(data) - cuts[-1] > size * 3 // 2:
+        seam = _SEAM.search(data, cuts[-1] + size)
+        if seam is None:
+            break
+        cuts.append(seam.start() + 1)  # just after the ">"
+    return list(zip(cuts, [*cuts[1:], len(data)], strict=True))
 
 
-def _scan_pages(pages: list[tuple[str, bytes]]) -> list[tuple[str, Scanned]]:
-    assert _page_guard is not None
-    return [(name, Scanned(hashlib.blake2b(data).digest(), _page_guard.found_in(name, _decode(data))))
-            for name, data in pages]
+# A job is ("files", id, [name, ...]) or ("bytes", id, data); a report ("files", id, [(name,
+# Scanned | None), ...]) or ("bytes", id, [Secret, ...]).
+Job = tuple[str, int, Any]
 
 
-class PageScanner:
-    """Scans pages as MkDocs writes them, in another process, while MkDocs renders the next.
+def _do(guard: Guard, site_dir: Path, job: Job) -> tuple[str, int, Any]:
+    kind, number, payload = job
+    if kind == "files":
+        return kind, number, [(name, _scan_file(guard, site_dir, name)) for name in payload]
+    return kind, number, list(guard.find_in_bytes(payload))
+
+
+def _serve(site_dir: str, jobs: Any, reports: Any) -> None:
+    """The scanner process: scans what it is sent until it is stopped."""
+    guard = Guard(jobs.get())
+    while True:
+        job = jobs.get()
+        if job is None:
+            return
+        reports.put(_do(guard, Path(site_dir), job))
+
+
+class SiteScanner:
+    """Scans built files from disk in another process, as MkDocs writes them.
 
     Scanning a large site after the build took a fifth of its time on one core; here the
-    second core does it during the build. The final scan still reads every file: a page whose
-    bytes changed after it was handed over (or that never was) is scanned again there.
+    second core does it during the build. The final pass (`scan_and_remove`) trusts a record
+    only for a file whose size, time and (if recent) bytes are still those scanned.
     """
 
-    def __init__(self, secrets: list[Secret]) -> None:
-        self.pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"),
-                                        initializer=_start_page_guard, initargs=(secrets,))
-        self.futures: list[Future[list[tuple[str, Scanned]]]] = []
-        self.batch: list[tuple[str, bytes]] = []
+    def __init__(self, site_dir: Path, secrets: list[Secret]) -> None:
+        context = multiprocessing.get_context("spawn")
+        self.site_dir = site_dir
+        # Queues: `put` hands over to a feeder thread, so the caller never waits for the process.
+        self.jobs: Any = context.Queue()
+        self.reports: Any = context.Queue()
+        self.jobs.put(list(secrets))
+        self.process = context.Process(target=_serve, args=(str(site_dir), self.jobs, self.reports),
+                                       daemon=True, name="dealroom-guard")
+        self.process.start()
+        self.batch: list[str] = []
+        self.sent: dict[int, Job] = {}  # jobs sent and not yet reported
+        self.names: set[str] = set()  # every name sent
+        self.count = 0  # batches sent: their job numbers
+        self.received: list[tuple[str, int, Any]] = []  # reports not yet used by the final pass
+        self.closed = False
 
-    def submit(self, name: str, data: bytes) -> None:
-        self.batch.append((name, data))
-        if len(self.batch) >= _PAGES_PER_BATCH:  # a handover per page cost more than its scan
-            self._send()
+    def written(self, name: str) -> None:
+        """`name` (relative to the site) is written completely: scan it soon."""
+        self.batch.append(name)
+        if len(self.batch) >= _NAMES_PER_BATCH:  # a handover per page costs more than its scan
+            self.flush()
 
-    def _send(self) -> None:
+    def flush(self) -> None:
         if self.batch:
-            self.futures.append(self.pool.submit(_scan_pages, self.batch))
+            self.names.update(self.batch)
+            self.count += 1
+            self.send(("files", self.count, self.batch))
             self.batch = []
 
-    def results(self) -> dict[str, Scanned]:
-        """What was scanned; nothing if the process failed (every file is then scanned here)."""
+    def send(self, job: Job) -> None:
+        self.sent[job[1]] = job
+        if not self.closed:
+            self.jobs.put(job)
+
+    def take(self) -> Job | None:
+        """A job the process has not started: the final pass does it here instead."""
         try:
-            self._send()
-            return dict(item for future in self.futures for item in future.result())
-        except Exception:  # a scanner that died must not stop the build: the guard scans all
-            return {}
-        finally:
-            self.close()
+            job = self.jobs.get(block=False)
+        except (queue.Empty, OSError, ValueError, EOFError):
+            return None
+        # Not the secrets (the process died before reading them), nor a job done meanwhile.
+        return job if isinstance(job, tuple) and self.sent.pop(job[1], None) is not None else None
+
+    def pull(self, timeout: float) -> bool:
+        """Wait up to `timeout` seconds for a report; keep it in `received`. False if none came."""
+        try:
+            report = self.reports.get(timeout=timeout)
+        except (queue.Empty, OSError, ValueError, EOFError):
+            return False
+        if self.sent.pop(report[1], None) is not None:  # not done here meanwhile
+            self.received.append(report)
+        return True
+
+    def idle(self, timeout: float) -> bool:
+        """Wait until every file named so far is scanned (or `timeout` passed): True if so."""
+        self.flush()
+        deadline = time.monotonic() + timeout
+        while self.sent and self.alive() and time.monotonic() < deadline:
+            self.pull(min(0.05, max(0.0, deadline - time.monotonic())))
+        return not self.sent
+
+    def alive(self) -> bool:
+        return not self.closed and self.process.is_alive()
 
     def close(self) -> None:
-        self.pool.shutdown(wait=False, cancel_futures=True)
+        """Stop the process without waiting for it (a build error, or the final pass done)."""
+        if self.closed:
+            return
+        self.closed = True
+        for channel in (self.jobs, self.reports):
+            channel.cancel_join_thread()  # exiting must not wait to flush to a dead process
+        if self.process.is_alive():
+            self.process.kill()
+        for channel in (self.jobs, self.reports):
+            channel.close()
 
 
-def scan_and_remove(site_dir: Path, secrets: Iterable[Secret],
-                    scanned: Mapping[str, Scanned] | None = None) -> list[Leak]:
-    """Scan `site_dir`; delete each leaking file so no server can publish it."""
+def _files(site_dir: Path) -> Iterator[tuple[str, os.stat_result]]:
+    """Every file under `site_dir` as `rglob("*")` and `is_file()` see them, with its stat."""
+    folders = [(str(site_dir), "")]
+    while folders:
+        folder, prefix = folders.pop()
+        with os.scandir(folder) as entries:
+            for entry in entries:
+                if entry.is_dir(follow_symlinks=False):
+                    folders.append((entry.path, f"{prefix}{entry.name}/"))
+                elif entry.is_file():
+                    try:
+                        yield prefix + entry.name, entry.stat()
+                    except FileNotFoundError:
+                        continue
+
+
+class _FinalPass:
+    def __init__(self, guard: Guard, site_dir: Path, scanner: SiteScanner | None, since_ns: int | None):
+        self.guard, self.site_dir, self.scanner = guard, site_dir, scanner
+        self.recent_ns = -math.inf if since_ns is None else since_ns - _RACY_NS
+        self.records: dict[str, list[Scanned]] = {}
+        self.found: dict[str, list[Secret]] = {}  # files scanned here, or cut and all pieces done
+        self.pieces: dict[int, tuple[str, int]] = {}  # a piece's job -> its file, its index
+        self.piece_secrets: dict[str, list[list[Secret] | None]] = {}
+
+    def run(self) -> dict[str, list[Secret]]:
+        scanner = self.scanner if self.scanner and self.scanner.alive() else None
+        if scanner:
+            scanner.flush()
+        files = dict(_files(self.site_dir))
+        claimed = scanner.names if scanner else set()
+        self._share([name for name in sorted(files) if name not in claimed], scanner)
+        if scanner:
+            self._collect(scanner)
+        return {name: self._secrets(name, stat) for name, stat in sorted(files.items())}
+
+    def _share(self, names: list[str], scanner: SiteScanner | None) -> None:
+        """Scan `names` now, split with the scanner: big plain files in pieces, the rest in batches."""
+        jobs: list[Job] = []
+        for name in names:
+            path = self.site_dir / name
+            if scanner is None or path.stat().st_size < _CHUNK * 3 // 2:
+                continue
+            data = path.read_bytes()
+            if not _is_plain(data) or len(pieces := _cut(data)) == 1:
+                continue
+            self.found[name] = list(self.guard.find(name))
+            self.piece_secrets[name] = [None] * len(pieces)
+            for index, (start, end) in enumerate(pieces):
+                number = -1 - len(self.pieces)
+                self.pieces[number] = (name, index)
+                jobs.append(("bytes", number, data[start:end]))
+        rest = [name for name in names if name not in self.piece_secrets]
+        jobs.extend(("files", -1_000_000 - i, rest[i:i + 8]) for i in range(0, len(rest), 8))
+        if not jobs:
+            return
+        mine, theirs = jobs[0], jobs[1:]
+        if scanner:
+            for job in theirs:
+                scanner.send(job)
+        else:
+            theirs, mine = [], ("files", 0, names)
+        self._record(_do(self.guard, self.site_dir, mine))
+        for job in theirs:  # if no scanner (or it died): each is done here
+            if scanner is None:
+                self._record(_do(self.guard, self.site_dir, job))
+
+    def _collect(self, scanner: SiteScanner) -> None:
+        """Reports from the scanner until every job is done; jobs it has not started are done here."""
+        last = time.monotonic()
+        while True:
+            while scanner.received:
+                self._record(scanner.received.pop())
+            if not scanner.sent:
+                break
+            if scanner.pull(timeout=0):
+                last = time.monotonic()
+                continue
+            job = scanner.take()
+            if job:
+                self._record(_do(self.guard, self.site_dir, job))
+                continue
+            if not scanner.alive() or time.monotonic() - last > _STALL_S:
+                break  # what it had is scanned below
+            if scanner.pull(timeout=0.005):
+                last = time.monotonic()
+        for job in list(scanner.sent.values()):  # never reported: done here
+            self._record(_do(self.guard, self.site_dir, job))
+        scanner.sent.clear()
+
+    def _record(self, report: tuple[str, int, Any]) -> None:
+        kind, number, payload = report
+        if kind == "files":
+            for name, scanned in payload:
+                if scanned is not None:
+                    self.records.setdefault(name, []).append(scanned)
+            return
+        name, index = self.pieces[number]
+        self.piece_secrets[name][index] = payload
+
+    def _secrets(self, name: str, stat: os.stat_result) -> list[Secret]:
+        pieces = self.piece_secrets.get(name)
+        if pieces is not None and all(p is not None for p in pieces):
+            return _one_per_field([*self.found[name], *(s for p in pieces for s in p or [])])
+        data: bytes | None = None
+        for scanned in self.records.get(name, []):
+            if (scanned.size, scanned.mtime_ns) != (stat.st_size, stat.st_mtime_ns):
+                continue
+            if stat.st_mtime_ns < self.recent_ns:
+                return scanned.secrets
+            # Written within the file system's time resolution of the scan: a rewrite of the
+            # same size would keep the time, so the bytes are compared.
+            data = data if data is not None else (self.site_dir / name).read_bytes()
+            if _digest(data) == scanned.digest:
+                return scanned.secrets
+        data = data if data is not None else (self.site_dir / name).read_bytes()
+        return self.guard.found_in(name, data)
+
+
+def scan_and_remove(site_dir: Path, secrets: Iterable[Secret], scanner: SiteScanner | None = None, *,
+                    since_ns: int | None = None) -> list[Leak]:
+    """Scan every file of `site_dir`; delete each leaking file so no server can publish it.
+
+    `scanner` has scanned files as they were written; its records are used for files provably
+    unchanged since (same size and time; same bytes too if written since `since_ns` - 2 s, or
+    always when `since_ns` is None). The rest is scanned now, split with its process. A
+    scanner that died or fell behind only makes this slower.
+    """
     guard = Guard(secrets)
-    leaks = guard.scan(site_dir, scanned)
+    if not guard:
+        return []
+    try:
+        found = _FinalPass(guard, site_dir, scanner, since_ns).run()
+    finally:
+        if scanner:
+            scanner.close()
+    leaks = [Leak(site_dir / name, secret) for name, secrets_ in found.items() for secret in secrets_]
     for path in {leak.file for leak in leaks}:
         path.unlink(missing_ok=True)
     # A deal's id is a folder name, and may hold the number too: messages mask both.

@@ -1,49 +1,75 @@
-"""The leak guard's pages scanned on a second core during the build (`PageScanner`)."""
+"""The leak guard's scanner: files scanned from disk in another process while MkDocs builds
+(`SiteScanner`), and the final pass that trusts its records only for files provably unchanged."""
 
 from __future__ import annotations
 
+import os
+import time
 from pathlib import Path
 
 import yaml
 
 from conftest import benchmark_script, mkdocs
-from dealroom.guard import PageScanner, scan_and_remove
+from dealroom.guard import SiteScanner, scan_and_remove
 from dealroom.mask import Secret
 from dealroom.plugin import SCAN_ALONGSIDE_MIN_DEALS
 
 SECRET = Secret("066-198038", "acme", "instructions[0].account_number")
 
 
-
-
-def write(site: Path, name: str, text: str) -> bytes:
+def write(site: Path, name: str, text: str) -> Path:
     path = site / name
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text, encoding="utf-8")
-    return path.read_bytes()
+    return path
 
 
-def test_pages_scanned_alongside_count_and_a_page_changed_since_is_scanned_again(
+def scanned(site: Path, *names: str) -> SiteScanner:
+    """A scanner that has scanned `names` in its process."""
+    scanner = SiteScanner(site, [SECRET])
+    for name in names:
+        scanner.written(name)
+    assert scanner.idle(timeout=60)
+    return scanner
+
+
+def leaking(site: Path, leaks: list) -> list[str]:
+    return sorted(str(leak.file.relative_to(site)) for leak in leaks)
+
+
+def test_a_leak_in_a_file_scanned_by_the_scanner_process_is_reported_and_removed(tmp_path: Path) -> None:
+    page = write(tmp_path, "leaks/index.html", "<p>066 198038</p>")
+    scanner = scanned(tmp_path, "leaks/index.html")
+    leaks = scan_and_remove(tmp_path, [SECRET], scanner, since_ns=time.time_ns())
+    assert leaking(tmp_path, leaks) == ["leaks/index.html"] and not page.exists()
+
+
+def test_a_file_rewritten_after_its_scan_with_the_same_size_and_time_is_scanned_again(
         tmp_path: Path) -> None:
-    scanner = PageScanner([SECRET])
-    scanner.submit("leaks/index.html", write(tmp_path, "leaks/index.html", "<p>066 198038</p>"))
-    scanner.submit("clean/index.html", write(tmp_path, "clean/index.html", "<p>nothing</p>"))
-    scanned = scanner.results()
-    assert scanned["leaks/index.html"].secrets == [SECRET]
-    assert scanned["clean/index.html"].secrets == []
-    write(tmp_path, "clean/index.html", "<p>changed after: 0661-98038</p>")  # e.g. a later plugin
-    write(tmp_path, "never/handed.txt", "066198038")
-    leaks = scan_and_remove(tmp_path, [SECRET], scanned)
-    assert sorted(leak.file.parent.name for leak in leaks) == ["clean", "leaks", "never"]
-    assert not list(tmp_path.rglob("*.html")) and not list(tmp_path.rglob("*.txt"))
+    page = write(tmp_path, "page/index.html", "<p>call 555 0100 9</p>")
+    before = page.stat()
+    scanner = scanned(tmp_path, "page/index.html")
+    write(tmp_path, "page/index.html", "<p>wire 066-198038</p>")  # e.g. a later plugin
+    os.utime(page, ns=(before.st_atime_ns, before.st_mtime_ns))  # a coarse clock: same time
+    assert page.stat().st_size == before.st_size
+    leaks = scan_and_remove(tmp_path, [SECRET], scanner, since_ns=time.time_ns())
+    assert leaking(tmp_path, leaks) == ["page/index.html"]
 
 
-def test_a_scanner_that_fails_leaves_the_whole_scan_to_the_guard(tmp_path: Path) -> None:
-    scanner = PageScanner([SECRET])
-    scanner.submit("index.html", "not bytes")  # type: ignore[arg-type]  # the process raises
-    assert scanner.results() == {}
+def test_a_file_never_reported_as_written_is_scanned_by_the_final_pass(tmp_path: Path) -> None:
+    write(tmp_path, "clean/index.html", "<p>nothing</p>")
+    scanner = scanned(tmp_path, "clean/index.html")
+    write(tmp_path, "sitemap.xml", "<loc>https://deals.example/wire-066198038/</loc>")
+    leaks = scan_and_remove(tmp_path, [SECRET], scanner, since_ns=time.time_ns())
+    assert leaking(tmp_path, leaks) == ["sitemap.xml"]
+
+
+def test_a_scanner_whose_process_died_leaves_the_whole_scan_to_the_final_pass(tmp_path: Path) -> None:
     write(tmp_path, "index.html", "066-198038")
-    assert len(scan_and_remove(tmp_path, [SECRET], {})) == 1
+    scanner = SiteScanner(tmp_path, [SECRET])
+    scanner.process.kill()
+    scanner.written("index.html")
+    assert leaking(tmp_path, scan_and_remove(tmp_path, [SECRET], scanner)) == ["index.html"]
 
 
 def test_a_large_room_with_a_number_in_its_theme_fails_the_build(tmp_path: Path) -> None:
