@@ -55,7 +55,7 @@ _LATIN1_TO_ALNUM = re.compile(rb"[\xaa\xb2\xb3\xb9\xba\xbc-\xbe]")
 # Where a big file can be cut: after a ">" (no tag spans it in any view) and four separators
 # that no escape can start with (so every view keeps them, and no match crosses four).
 _SEAM = re.compile(rb">[^0-9A-Za-z\\&%<\x80-\xff]{4}")
-_CHUNK = 4 * 1024 * 1024
+_CHUNK = 2 * 1024 * 1024  # small enough for the two processes to finish together
 _RACY_NS = 2_000_000_000  # file systems with coarse timestamps: FAT's are 2 s
 _NAMES_PER_BATCH = 32
 _STALL_S = 30.0  # a scanner that reports nothing for this long is given up (its files are scanned here)
@@ -163,6 +163,28 @@ def _decoded(text: str, utf8: bytes | None = None) -> str:
         text = html.unescape(text)
     if "%" in text:
         text = _url_unescaped(text)
+    return text
+
+
+def _separator(ch: str) -> bool:
+    """`ch` is a separator in every view: non-ASCII, no digit, no case fold to a letter, no NFKC."""
+    return ch > "\x7f" and not ch.isdecimal() and ch not in _FOLDS and \
+        not "\ud800" <= ch <= "\udfff" and _stable(ch)
+
+
+def _reduced_decoded(text: bytes) -> bytes | None:
+    """`_reduced(_decoded(text))` for ASCII `text` whose JSON escapes are all separators and
+    which has no entity; None otherwise. A search index's escapes are bullets and dashes, and
+    this skips building its 25 MB of UCS-2 text."""
+    if b"&" in text:
+        return None
+    if b"\\u" in text:
+        if not all(_separator(chr(int(escape, 16))) for escape in set(_JSON_ESCAPE_BYTES.findall(text))):
+            return None
+        text = _JSON_ESCAPE_BYTES.sub(b"?", text)  # no "%" or hex digit: URL escapes stay as they are
+    if b"%" in text:
+        text = _URL_ESCAPES_BYTES.sub(lambda m: _reduced(bytes.fromhex(m[0].replace(b"%", b"").decode())
+                                                         .decode("utf-8", "replace")), text)
     return text
 
 
@@ -277,6 +299,17 @@ class Guard:
         `seen_other` gets whether the text shows non-ASCII digits or letter-like characters.
         """
         _Seen.reset()
+        if utf8 is not None and utf8.isascii() and not self.lettered:
+            fast = _reduced_decoded(utf8)
+            if fast is not None and not _Seen.unstable:
+                yield from self._in_reduced(utf8)
+                if fast != utf8:
+                    yield from self._in_reduced(fast)
+                tagless = _TAG_BYTES.sub(b"", fast) if b"<" in fast else fast
+                if len(tagless) != len(fast):
+                    yield from self._in_reduced(tagless)
+                return
+            _Seen.reset()
         reduced = utf8 if utf8 is not None and utf8.isascii() else _reduced(text)
         decoded = _decoded(text, utf8)
         reduced_decoded = _reduced(decoded) if decoded != text else reduced
@@ -376,16 +409,10 @@ def _cut(data: bytes, size: int = _CHUNK) -> list[tuple[int, int]]:
     return list(zip(cuts, [*cuts[1:], len(data)], strict=True))
 
 
-# A job is ("files", id, [name, ...]) or ("bytes", id, data); a report ("files", id, [(name,
-# Scanned | None), ...]) or ("bytes", id, [Secret, ...]).
+# A job is ("files", id, [name, ...]), ("bytes", id, data) or ("walk", id, [(folder, prefix), ...]);
+# its report ("files", id, [(name, Scanned | None), ...]), ("bytes", id, [Secret, ...]) or
+# ("walk", id, {name: (size, mtime_ns)}).
 Job = tuple[str, int, Any]
-
-
-def _do(guard: Guard, site_dir: Path, job: Job) -> tuple[str, int, Any]:
-    kind, number, payload = job
-    if kind == "files":
-        return kind, number, [(name, _scan_file(guard, site_dir, name)) for name in payload]
-    return kind, number, list(guard.find_in_bytes(payload))
 
 
 def _serve(site_dir: str, jobs: Any, reports: Any) -> None:
@@ -484,72 +511,103 @@ class SiteScanner:
             channel.close()
 
 
-def _files(site_dir: Path) -> Iterator[tuple[str, os.stat_result]]:
-    """Every file under `site_dir` as `rglob("*")` and `is_file()` see them, with its stat."""
-    folders = [(str(site_dir), "")]
-    while folders:
-        folder, prefix = folders.pop()
-        with os.scandir(folder) as entries:
-            for entry in entries:
+Stat = tuple[int, int]  # size, st_mtime_ns
+
+
+def _walk(folders: list[tuple[str, str]], files: dict[str, Stat], until: int | None = None) -> None:
+    """Files under `folders` (path, name prefix) as `rglob("*")` and `is_file()` see them, into
+    `files`; breadth first, stopping with `until` folders left to walk (they stay in `folders`)."""
+    while folders and (until is None or len(folders) < until):
+        folder, prefix = folders.pop(0) if until else folders.pop()
+        try:
+            with os.scandir(folder) as scan:
+                entries = list(scan)
+        except (FileNotFoundError, NotADirectoryError, PermissionError):
+            continue  # as `rglob`: removed meanwhile, or unreadable
+        for entry in entries:
+            try:
                 if entry.is_dir(follow_symlinks=False):
                     folders.append((entry.path, f"{prefix}{entry.name}/"))
                 elif entry.is_file():
-                    try:
-                        yield prefix + entry.name, entry.stat()
-                    except FileNotFoundError:
-                        continue
+                    stat = entry.stat()
+                    files[prefix + entry.name] = (stat.st_size, stat.st_mtime_ns)
+            except FileNotFoundError:
+                continue  # removed meanwhile: not published
+
+
+def _do(guard: Guard, site_dir: Path, job: Job) -> tuple[str, int, Any]:
+    kind, number, payload = job
+    if kind == "files":
+        return kind, number, [(name, _scan_file(guard, site_dir, name)) for name in payload]
+    if kind == "walk":
+        files: dict[str, Stat] = {}
+        _walk(payload, files)
+        return kind, number, files
+    return kind, number, list(guard.find_in_bytes(payload))
 
 
 class _FinalPass:
     def __init__(self, guard: Guard, site_dir: Path, scanner: SiteScanner | None, since_ns: int | None):
-        self.guard, self.site_dir, self.scanner = guard, site_dir, scanner
+        self.guard, self.site_dir = guard, site_dir
+        self.scanner = scanner if scanner and scanner.alive() else None
         self.recent_ns = -math.inf if since_ns is None else since_ns - _RACY_NS
+        self.files: dict[str, Stat] = {}
         self.records: dict[str, list[Scanned]] = {}
-        self.found: dict[str, list[Secret]] = {}  # files scanned here, or cut and all pieces done
+        self.found: dict[str, list[Secret]] = {}  # the name's secrets, for a file cut in pieces
         self.pieces: dict[int, tuple[str, int]] = {}  # a piece's job -> its file, its index
         self.piece_secrets: dict[str, list[list[Secret] | None]] = {}
+        self.jobs = 0
 
     def run(self) -> dict[str, list[Secret]]:
-        scanner = self.scanner if self.scanner and self.scanner.alive() else None
-        if scanner:
-            scanner.flush()
-        files = dict(_files(self.site_dir))
-        claimed = scanner.names if scanner else set()
-        self._share([name for name in sorted(files) if name not in claimed], scanner)
-        if scanner:
-            self._collect(scanner)
-        return {name: self._secrets(name, stat) for name, stat in sorted(files.items())}
+        scanner = self.scanner
+        folders = [(str(self.site_dir), "")]
+        if scanner is None:
+            _walk(folders, self.files)
+            return {name: self._secrets(name, stat) for name, stat in sorted(self.files.items())}
+        scanner.flush()
+        # Walking a large site takes a tenth of a second (a folder per page): half of it is
+        # walked in the scanner's process, while the files found here are scanned.
+        _walk(folders, self.files, until=64)
+        if folders:
+            folders.sort(key=lambda folder: folder[1].count("/"))  # the few shallow ones to each
+            self._send(scanner, ("walk", self._number(), folders[1::2]))
+            _walk(folders[::2], self.files)
+        self._share([name for name in sorted(self.files) if name not in scanner.names], scanner)
+        self._collect(scanner)
+        return {name: self._secrets(name, stat) for name, stat in sorted(self.files.items())}
 
-    def _share(self, names: list[str], scanner: SiteScanner | None) -> None:
+    def _number(self) -> int:
+        self.jobs += 1
+        return -self.jobs  # the scanner's own batches count up from 1
+
+    def _send(self, scanner: SiteScanner, job: Job) -> None:
+        scanner.send(job)
+        if not scanner.alive():  # done here, so that none is lost
+            self._record(_do(self.guard, self.site_dir, job))
+            scanner.sent.pop(job[1], None)
+
+    def _share(self, names: list[str], scanner: SiteScanner) -> None:
         """Scan `names` now, split with the scanner: big plain files in pieces, the rest in batches."""
         jobs: list[Job] = []
         for name in names:
-            path = self.site_dir / name
-            if scanner is None or path.stat().st_size < _CHUNK * 3 // 2:
+            if self.files[name][0] < _CHUNK * 3 // 2:
                 continue
-            data = path.read_bytes()
+            data = (self.site_dir / name).read_bytes()
             if not _is_plain(data) or len(pieces := _cut(data)) == 1:
                 continue
+            self.files[name] = (len(data), self.files[name][1])  # the pieces are of these bytes
             self.found[name] = list(self.guard.find(name))
             self.piece_secrets[name] = [None] * len(pieces)
             for index, (start, end) in enumerate(pieces):
-                number = -1 - len(self.pieces)
+                number = self._number()
                 self.pieces[number] = (name, index)
                 jobs.append(("bytes", number, data[start:end]))
         rest = [name for name in names if name not in self.piece_secrets]
-        jobs.extend(("files", -1_000_000 - i, rest[i:i + 8]) for i in range(0, len(rest), 8))
-        if not jobs:
-            return
-        mine, theirs = jobs[0], jobs[1:]
-        if scanner:
-            for job in theirs:
-                scanner.send(job)
-        else:
-            theirs, mine = [], ("files", 0, names)
-        self._record(_do(self.guard, self.site_dir, mine))
-        for job in theirs:  # if no scanner (or it died): each is done here
-            if scanner is None:
-                self._record(_do(self.guard, self.site_dir, job))
+        jobs.extend(("files", self._number(), rest[i:i + 8]) for i in range(0, len(rest), 8))
+        for job in jobs[1:]:
+            self._send(scanner, job)
+        if jobs:
+            self._record(_do(self.guard, self.site_dir, jobs[0]))
 
     def _collect(self, scanner: SiteScanner) -> None:
         """Reports from the scanner until every job is done; jobs it has not started are done here."""
@@ -567,12 +625,11 @@ class _FinalPass:
                 self._record(_do(self.guard, self.site_dir, job))
                 continue
             if not scanner.alive() or time.monotonic() - last > _STALL_S:
-                break  # what it had is scanned below
-            if scanner.pull(timeout=0.005):
+                for job in list(scanner.sent.values()):  # never reported: done here
+                    scanner.sent.pop(job[1])
+                    self._record(_do(self.guard, self.site_dir, job))
+            elif scanner.pull(timeout=0.005):
                 last = time.monotonic()
-        for job in list(scanner.sent.values()):  # never reported: done here
-            self._record(_do(self.guard, self.site_dir, job))
-        scanner.sent.clear()
 
     def _record(self, report: tuple[str, int, Any]) -> None:
         kind, number, payload = report
@@ -580,26 +637,33 @@ class _FinalPass:
             for name, scanned in payload:
                 if scanned is not None:
                     self.records.setdefault(name, []).append(scanned)
-            return
-        name, index = self.pieces[number]
-        self.piece_secrets[name][index] = payload
+        elif kind == "walk":
+            self.files.update(payload)
+            assert self.scanner is not None
+            self._share(sorted(name for name in payload if name not in self.scanner.names), self.scanner)
+        else:
+            name, index = self.pieces[number]
+            self.piece_secrets[name][index] = payload
 
-    def _secrets(self, name: str, stat: os.stat_result) -> list[Secret]:
+    def _secrets(self, name: str, stat: Stat) -> list[Secret]:
         pieces = self.piece_secrets.get(name)
         if pieces is not None and all(p is not None for p in pieces):
             return _one_per_field([*self.found[name], *(s for p in pieces for s in p or [])])
         data: bytes | None = None
-        for scanned in self.records.get(name, []):
-            if (scanned.size, scanned.mtime_ns) != (stat.st_size, stat.st_mtime_ns):
-                continue
-            if stat.st_mtime_ns < self.recent_ns:
-                return scanned.secrets
-            # Written within the file system's time resolution of the scan: a rewrite of the
-            # same size would keep the time, so the bytes are compared.
+        try:
+            for scanned in self.records.get(name, []):
+                if (scanned.size, scanned.mtime_ns) != stat:
+                    continue
+                if scanned.mtime_ns < self.recent_ns:
+                    return scanned.secrets
+                # Written within the file system's time resolution of the scan: a rewrite of the
+                # same size would keep the time, so the bytes are compared.
+                data = data if data is not None else (self.site_dir / name).read_bytes()
+                if _digest(data) == scanned.digest:
+                    return scanned.secrets
             data = data if data is not None else (self.site_dir / name).read_bytes()
-            if _digest(data) == scanned.digest:
-                return scanned.secrets
-        data = data if data is not None else (self.site_dir / name).read_bytes()
+        except FileNotFoundError:
+            return []  # removed since the walk: not published
         return self.guard.found_in(name, data)
 
 
