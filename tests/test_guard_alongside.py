@@ -86,3 +86,13 @@ def test_a_large_room_with_a_number_in_its_theme_fails_the_build(tmp_path: Path)
     assert "the leak guard found raw account numbers" in result.stderr
     assert number not in result.stderr
     assert not list((room / "site").rglob("*.html"))  # every page showed it: every page removed
+
+
+def test_a_scanner_far_behind_leaves_no_file_unscanned(tmp_path: Path) -> None:
+    for number in range(300):
+        write(tmp_path, f"p{number}/index.html", "<p>066 198038</p>" if number % 7 == 0 else "<p>ok</p>")
+    scanner = SiteScanner(tmp_path, [SECRET])
+    for number in range(300):
+        scanner.written(f"p{number}/index.html")
+    leaks = scan_and_remove(tmp_path, [SECRET], scanner, since_ns=time.time_ns())  # at once
+    assert leaking(tmp_path, leaks) == sorted(f"p{n}/index.html" for n in range(0, 300, 7))
