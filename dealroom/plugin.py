@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import os
+import time
 from pathlib import Path
 from typing import Any
 
@@ -16,17 +17,17 @@ from mkdocs.config import base
 from mkdocs.config import config_options as c
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin, event_priority
+from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
-from dealroom.derive import Facts
 from dealroom.errors import RecordError
-from dealroom.guard import PageScanner, Scanned, scan_and_remove
-from dealroom.mask import MaskPolicy, Redactor
+from dealroom.guard import SiteScanner, scan_and_remove
+from dealroom.mask import MaskPolicy, Redactor, Secret
 from dealroom.model import ACCOUNT_NUMBER_FIELDS, MASKABLE_FIELDS
 from dealroom.render import DEAL_PAGES, Renderer, escape
-from dealroom.room import Room, build_files, load_room
+from dealroom.room import Entry
+from dealroom.sources import DealSource, WorkerError, open_source
 
 log = logging.getLogger("mkdocs.plugins.dealroom")
 # While serving, a record error is reported here: outside the `mkdocs` loggers, so that strict
@@ -39,16 +40,16 @@ if not serve_log.handlers:
     serve_log.propagate = False
 
 
-# From this many deals on, pages are scanned for leaks on a second core while MkDocs builds.
+# From this many deals on, files are scanned for leaks on a second core while MkDocs builds.
 SCAN_ALONGSIDE_MIN_DEALS = 50
 # Up to this many deals the nav lists them all; above, it groups them by year (see `_nav`).
 FLAT_NAV_MAX_DEALS = 20
 
 
-def _deal_section(facts: Facts, redact: Redactor) -> dict[str, list[dict[str, str]]]:
+def _deal_section(item: Entry, redact: Redactor) -> dict[str, list[dict[str, str]]]:
     # The nav is built from the record, not the public view: its name is redacted here.
-    return {str(escape(redact(facts.deal.name))): [{title: f"deals/{facts.slug}/{name}"}
-                                                   for name, title, _ in DEAL_PAGES]}
+    return {str(escape(redact(item.name))): [{title: f"deals/{item.slug}/{name}"}
+                                             for name, title, _ in DEAL_PAGES]}
 
 
 class MaskConfig(base.Config):
@@ -64,10 +65,10 @@ class DealroomConfig(base.Config):
 
 
 class DealroomPlugin(BasePlugin[DealroomConfig]):
-    room: Room
+    source: DealSource | None = None
     policy: MaskPolicy
     redact: Redactor
-    scanner: PageScanner | None = None
+    scanner: SiteScanner | None = None
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         base_dir = Path(config.config_file_path or ".").resolve().parent
@@ -79,6 +80,7 @@ class DealroomPlugin(BasePlugin[DealroomConfig]):
         if not 0 <= self.config.mask.visible_digits <= 4:
             raise PluginError("dealroom: mask.visible_digits must be between 0 and 4")
         self.policy = MaskPolicy(tuple(self.config.mask.fields), self.config.mask.visible_digits)
+        self.renderer = Renderer(config.site_name, config.use_directory_urls)
         config.extra["dealroom"] = {"banner": self.config.banner}
         return config
 
@@ -88,37 +90,76 @@ class DealroomPlugin(BasePlugin[DealroomConfig]):
 
     def on_pre_build(self, config: MkDocsConfig) -> None:
         try:
-            self.room = load_room(self.deals_dir, self.policy)
-            self.redact = Redactor(self.room.secrets(self.policy), self.policy.visible_digits)
+            source = open_source(self.deals_dir, self.policy, self.renderer)
         except RecordError as error:
             message = f"dealroom: {len(error.problems)} problem(s) in deal records:\n{error}"
-            if getattr(self, "serving", False) and hasattr(self, "room"):
+            if getattr(self, "serving", False) and self.source is not None:
                 # Keep serving the last good room rather than a server stuck on the error.
                 serve_log.error(f"{message}\nServing the last valid records until this is fixed.")
                 return
             raise PluginError(message) from None
+        except WorkerError as error:
+            raise PluginError(f"dealroom: {error}") from None
+        self._close_source()
+        self.source = source
+        self.redact = Redactor(self._secrets(), self.policy.visible_digits)
+
+    def _secrets(self) -> list[Secret]:
+        return [secret for item in self._entries() for secret in item.secrets]
+
+    def _entries(self) -> list[Entry]:
+        assert self.source is not None
+        return self.source.entries
 
     def on_files(self, files: Files, config: MkDocsConfig) -> Files:
         with_home = files.get_file_from_path("index.md") is None
-        renderer = Renderer(config.site_name, config.use_directory_urls)
-        for path, content in build_files(self.room, self.policy, renderer, with_home).items():
+        self._unread: dict[str, str] = {}  # a deal page's path -> its deal, until MkDocs reads it
+        self._pages: dict[str, str] = {}  # the pages of the deal being read
+        generated: dict[str, str | Path] = dict(
+            self.renderer.room_pages([item.row for item in self._entries()], with_home))
+        for item in self._entries():
+            for name, _, _ in DEAL_PAGES:
+                # Written when MkDocs comes to read it (`on_pre_page`): rendered meanwhile.
+                generated[f"deals/{item.slug}/{name}"] = ""
+                self._unread[f"deals/{item.slug}/{name}"] = item.slug
+            generated.update(item.files)
+        for path, content in generated.items():
             if files.get_file_from_path(path) is not None:
                 raise PluginError(f"dealroom: {path} is generated from the deal records; "
                                   "remove the hand-written file of that name from docs_dir")
-            files.append(File.generated(config, path, content=content))
+            files.append(File.generated(config, path, content=content) if isinstance(content, str)
+                         else File.generated(config, path, abs_src_path=str(content)))
         if config.nav is None:
             config.nav = self._nav(files)
-        self._start_scanner()
+        self._start_scanner(config)
         return files
 
-    def _start_scanner(self) -> None:
-        self._stop_scanner()
-        if len(self.room.deals) >= SCAN_ALONGSIDE_MIN_DEALS and len(os.sched_getaffinity(0)) > 1:
-            self.scanner = PageScanner(self.room.secrets(self.policy))
+    def on_pre_page(self, page: Page, config: MkDocsConfig, files: Files) -> Page:
+        slug = self._unread.pop(page.file.src_uri, None)
+        if slug is not None:
+            if page.file.src_uri not in self._pages:
+                try:
+                    self._pages = self.source.pages(slug) if self.source else {}
+                except WorkerError as error:
+                    raise PluginError(f"dealroom: {error}") from None
+            page.file.content_string = self._pages.pop(page.file.src_uri)
+        return page
 
-    def _stop_scanner(self) -> dict[str, Scanned]:
+    def _start_scanner(self, config: MkDocsConfig) -> None:
+        self._stop_scanner()
+        self._last_written: str | None = None
+        if len(self._entries()) >= SCAN_ALONGSIDE_MIN_DEALS and len(os.sched_getaffinity(0)) > 1:
+            self.scanner = SiteScanner(Path(config.site_dir), self._secrets())
+
+    def _stop_scanner(self) -> None:
         scanner, self.scanner = self.scanner, None
-        return scanner.results() if scanner else {}
+        if scanner:
+            scanner.close()
+
+    def _close_source(self) -> None:
+        source, self.source = self.source, None
+        if source:
+            source.close()
 
     def _nav(self, files: Files) -> list[Any]:
         """Hand-written pages first, then every deal with its pages in a fixed order.
@@ -131,12 +172,12 @@ class DealroomPlugin(BasePlugin[DealroomConfig]):
         """
         own = [f.src_uri for f in files.documentation_pages()
                if f.src_uri != "index.md" and not f.src_uri.startswith("deals/")]
-        deals = sorted(self.room.deals, key=lambda f: (f.deal.agreement.date, f.slug), reverse=True)
-        sections = [_deal_section(facts, self.redact) for facts in deals]
+        deals = sorted(self._entries(), key=lambda e: (e.date, e.slug), reverse=True)
+        sections = [_deal_section(item, self.redact) for item in deals]
         if len(deals) > FLAT_NAV_MAX_DEALS:
             years: dict[str, list[Any]] = {}
-            for facts, section in zip(deals, sections, strict=True):
-                years.setdefault(str(facts.deal.agreement.date.year), []).append(section)
+            for item, section in zip(deals, sections, strict=True):
+                years.setdefault(str(item.date.year), []).append(section)
             sections = [{year: items} for year, items in years.items()]
         return [{"Home": "index.md"}, *sorted(own),
                 {self.config.nav_title: ["deals/index.md", *sections]}]
@@ -146,24 +187,58 @@ class DealroomPlugin(BasePlugin[DealroomConfig]):
         # A hand-written page may quote a number too: it gets the same redaction as notes.
         return self.redact(markdown) if page.file.generated_by is None else markdown
 
-    @event_priority(-100)  # last, so the page is scanned as MkDocs writes it
+    @event_priority(-100)  # last: MkDocs writes the page after this
     def on_post_page(self, output: str, page: Page, config: MkDocsConfig) -> str:
         if self.scanner:
-            self.scanner.submit(page.file.dest_uri, output.encode("utf-8", "xmlcharrefreplace"))
+            # Every file copied before the pages is written by the first page's turn; each
+            # page by the next one's.
+            if self._last_written is None:
+                site = Path(config.site_dir)
+                for file in site.rglob("*"):
+                    if file.is_file():
+                        self.scanner.written(file.relative_to(site).as_posix())
+            else:
+                self.scanner.written(self._last_written)
+            self._last_written = page.file.dest_uri
         return output
+
+    def on_env(self, env: Any, config: MkDocsConfig, files: Files) -> Any:
+        # Every page is read: the processes that rendered them can go.
+        if self.source is not None and not getattr(self, "serving", False):
+            self.source.close()
+        return env
 
     def on_build_error(self, error: Exception) -> None:
         self._stop_scanner()
+        if not getattr(self, "serving", False):
+            self._close_source()
+
+    @event_priority(100)  # before other plugins' post-build steps, which may rewrite files
+    def _note_pages_written(self, config: MkDocsConfig) -> None:
+        self._post_build_started = time.time_ns()
+        if self.scanner and self._last_written:
+            self.scanner.written(self._last_written)
 
     # After every other plugin's post-build step (Material's offline plugin writes
     # search/search_index.js at -100): the guard must see the site as it will be served.
     @event_priority(-200)
-    def on_post_build(self, config: MkDocsConfig) -> None:
-        leaks = scan_and_remove(Path(config.site_dir), self.room.secrets(self.policy),
-                                self._stop_scanner())
+    def _guard(self, config: MkDocsConfig) -> None:
+        scanner, self.scanner = self.scanner, None
+        try:
+            leaks = scan_and_remove(Path(config.site_dir), self._secrets(), scanner,
+                                    since_ns=getattr(self, "_post_build_started", None))
+        finally:
+            if scanner:
+                scanner.close()
         if leaks:
             raise PluginError("dealroom: the leak guard found raw account numbers:\n" +
                               "\n".join(str(leak) for leak in leaks))
+
+    on_post_build = CombinedEvent(_note_pages_written, _guard)
+
+    def on_shutdown(self) -> None:
+        self._stop_scanner()
+        self._close_source()
 
     def on_serve(self, server: Any, config: MkDocsConfig, builder: Any) -> Any:
         server.watch(str(self.deals_dir))
