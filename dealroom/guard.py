@@ -26,7 +26,7 @@ import zlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from dealroom.mask import BULLET, Secret
 
@@ -49,8 +49,7 @@ _MAX_SEEN_RUNS = 200_000
 _CLASSES = bytes(ord("0") if chr(b).isdigit() and b < 128 else ord("a") if chr(b).isalpha() and b < 128
                  else ord(" ") for b in range(256))
 _NOT_DIGIT = bytes(b for b in range(256) if not 48 <= b <= 57)
-# Latin-1 characters that NFKC turns into a digit or a letter (², ¼, ª, º...); and anything
-# that makes the UTF-8 reading of a file see digits or letters where Latin-1 sees separators.
+# Latin-1 characters that NFKC turns into a digit or a letter (², ¼, ª, º...).
 _LATIN1_TO_ALNUM = re.compile(rb"[\xaa\xb2\xb3\xb9\xba\xbc-\xbe]")
 # Where a big file can be cut: after a ">" (no tag spans it in any view) and four separators
 # that no escape can start with (so every view keeps them, and no match crosses four).
@@ -352,7 +351,7 @@ class Guard:
         # Read as Latin-1 too, so that every byte of a binary file counts. For valid UTF-8 that
         # finds nothing more: each character's bytes are that many separators instead of one,
         # unless UTF-8 shows other digits or letters there, or NFKC of Latin-1 makes digits.
-        if not valid or other[0] or _LATIN1_TO_ALNUM.search(data):
+        if not valid or any(other) or _LATIN1_TO_ALNUM.search(data):
             yield from self._in_views(data.decode("latin-1"))
 
     def shown(self, path: Path) -> Path:
@@ -377,8 +376,7 @@ def _digest(data: bytes) -> bytes:
     return hashlib.blake2b(data, digest_size=20).digest()
 
 
-@dataclass(frozen=True)
-class Scanned:
+class Scanned(NamedTuple):  # a tuple: thousands cross from the scanner, unpickled in the caller
     """What was scanned of a file: enough to prove later that its bytes are still those."""
     size: int
     mtime_ns: int
@@ -394,7 +392,7 @@ def _scan_file(guard: Guard, site_dir: Path, name: str) -> Scanned | None:
         if len(data) != stat.st_size:
             return None  # being rewritten: scanned again by the final pass
         return Scanned(stat.st_size, stat.st_mtime_ns, _digest(data), guard.found_in(name, data))
-    except Exception:  # gone, or a bug: the final pass scans what has no record, and says why
+    except Exception:  # gone, or a bug: the final pass scans what has no record (a bug shows there)
         return None
 
 
@@ -563,7 +561,7 @@ class _FinalPass:
         folders = [(str(self.site_dir), "")]
         if scanner is None:
             _walk(folders, self.files)
-            return {name: self._secrets(name, stat) for name, stat in sorted(self.files.items())}
+            return self._all()
         scanner.flush()
         # Walking a large site takes a tenth of a second (a folder per page): half of it is
         # walked in the scanner's process, while the files found here are scanned.
@@ -574,7 +572,12 @@ class _FinalPass:
             _walk(folders[::2], self.files)
         self._share([name for name in sorted(self.files) if name not in scanner.names], scanner)
         self._collect(scanner)
-        return {name: self._secrets(name, stat) for name, stat in sorted(self.files.items())}
+        return self._all()
+
+    def _all(self) -> dict[str, list[Secret]]:
+        # In the order of `sorted(rglob)`, as before: by path parts, so leaks are listed the same.
+        return {name: self._secrets(name, stat)
+                for name, stat in sorted(self.files.items(), key=lambda item: item[0].split("/"))}
 
     def _number(self) -> int:
         self.jobs += 1
@@ -677,10 +680,8 @@ def scan_and_remove(site_dir: Path, secrets: Iterable[Secret], scanner: SiteScan
     scanner that died or fell behind only makes this slower.
     """
     guard = Guard(secrets)
-    if not guard:
-        return []
     try:
-        found = _FinalPass(guard, site_dir, scanner, since_ns).run()
+        found = _FinalPass(guard, site_dir, scanner, since_ns).run() if guard else {}
     finally:
         if scanner:
             scanner.close()

@@ -10,7 +10,7 @@ from pathlib import Path
 import yaml
 
 from conftest import benchmark_script, mkdocs
-from dealroom.guard import SiteScanner, scan_and_remove
+from dealroom.guard import Leak, SiteScanner, scan_and_remove
 from dealroom.mask import Secret
 from dealroom.plugin import SCAN_ALONGSIDE_MIN_DEALS
 
@@ -33,7 +33,7 @@ def scanned(site: Path, *names: str) -> SiteScanner:
     return scanner
 
 
-def leaking(site: Path, leaks: list) -> list[str]:
+def leaking(site: Path, leaks: list[Leak]) -> list[str]:
     return sorted(str(leak.file.relative_to(site)) for leak in leaks)
 
 
