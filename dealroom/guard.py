@@ -19,6 +19,7 @@ import multiprocessing
 import os
 import queue
 import re
+import threading
 import time
 import unicodedata
 import zipfile
@@ -446,6 +447,8 @@ class SiteScanner:
         self.names: set[str] = set()  # every name sent
         self.count = 0  # batches sent: their job numbers
         self.received: list[tuple[str, int, Any]] = []  # reports not yet used by the final pass
+        self.arrived: queue.Queue[tuple[str, int, Any]] = queue.Queue()  # read by `reader`
+        self.reader: threading.Thread | None = None
         self.closed = False
 
     def written(self, name: str) -> None:
@@ -468,22 +471,36 @@ class SiteScanner:
 
     def take(self) -> Job | None:
         """A job the process has not started: the final pass does it here instead."""
+        if not self.alive():  # it may have died halfway through reading one: not read after
+            return None
         try:
-            job = self.jobs.get(block=False)
-        except (queue.Empty, OSError, ValueError, EOFError):
+            job = self.jobs.get(block=False)  # not while the process reads: it holds the lock then
+        except Exception:  # empty, or closed
             return None
         # Not the secrets (the process died before reading them), nor a job done meanwhile.
         return job if isinstance(job, tuple) and self.sent.pop(job[1], None) is not None else None
 
     def pull(self, timeout: float) -> bool:
         """Wait up to `timeout` seconds for a report; keep it in `received`. False if none came."""
+        if self.reader is None:
+            self.reader = threading.Thread(target=self._read, daemon=True, name="dealroom-guard-reports")
+            self.reader.start()
         try:
-            report = self.reports.get(timeout=timeout)
-        except (queue.Empty, OSError, ValueError, EOFError):
+            report = self.arrived.get(timeout=timeout)
+        except queue.Empty:
             return False
         if self.sent.pop(report[1], None) is not None:  # not done here meanwhile
             self.received.append(report)
         return True
+
+    def _read(self) -> None:
+        # In a thread: a process killed halfway through writing a report would leave a read
+        # waiting forever for the rest; the final pass waits here with a timeout instead.
+        try:
+            while (report := self.reports.get()) is not None:
+                self.arrived.put(report)
+        except Exception:  # closed
+            return
 
     def idle(self, timeout: float) -> bool:
         """Wait until every file named so far is scanned (or `timeout` passed): True if so."""
@@ -505,6 +522,7 @@ class SiteScanner:
             channel.cancel_join_thread()  # exiting must not wait to flush to a dead process
         if self.process.is_alive():
             self.process.kill()
+        self.reports.put(None)  # ends the reader thread, unless a killed process left it stuck
         for channel in (self.jobs, self.reports):
             channel.close()
 
