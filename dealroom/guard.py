@@ -414,9 +414,9 @@ def _cut(data: bytes, size: int = _CHUNK) -> list[tuple[int, int]]:
 Job = tuple[str, int, Any]
 
 
-def _serve(site_dir: str, jobs: Any, reports: Any) -> None:
+def _serve(site_dir: str, secrets: Any, jobs: Any, reports: Any) -> None:
     """The scanner process: scans what it is sent until it is stopped."""
-    guard = Guard(jobs.get())
+    guard = Guard(secrets.get())
     while True:
         job = jobs.get()
         if job is None:
@@ -438,10 +438,16 @@ class SiteScanner:
         # Queues: `put` hands over to a feeder thread, so the caller never waits for the process.
         self.jobs: Any = context.Queue()
         self.reports: Any = context.Queue()
-        self.jobs.put(list(secrets))
-        self.process = context.Process(target=_serve, args=(str(site_dir), self.jobs, self.reports),
+        # The secrets have their own queue: the final pass takes jobs from `jobs` too. Kept
+        # while the process runs: its locks are removed with it, maybe before the process read.
+        self.secrets: Any = context.Queue()
+        self.secrets.put(list(secrets))
+        self.process = context.Process(target=_serve, args=(str(site_dir), self.secrets, self.jobs,
+                                                            self.reports),
                                        daemon=True, name="dealroom-guard")
         self.process.start()
+        self.secrets.close()  # its thread still hands them over, then ends
+        self.secrets.cancel_join_thread()  # (never waited for, if the process dies first)
         self.batch: list[str] = []
         self.sent: dict[int, Job] = {}  # jobs sent and not yet reported
         self.names: set[str] = set()  # every name sent
@@ -477,8 +483,7 @@ class SiteScanner:
             job = self.jobs.get(block=False)  # not while the process reads: it holds the lock then
         except Exception:  # empty, or closed
             return None
-        # Not the secrets (the process died before reading them), nor a job done meanwhile.
-        return job if isinstance(job, tuple) and self.sent.pop(job[1], None) is not None else None
+        return job if self.sent.pop(job[1], None) is not None else None  # not done meanwhile
 
     def pull(self, timeout: float) -> bool:
         """Wait up to `timeout` seconds for a report; keep it in `received`. False if none came."""
@@ -496,11 +501,14 @@ class SiteScanner:
     def _read(self) -> None:
         # In a thread: a process killed halfway through writing a report would leave a read
         # waiting forever for the rest; the final pass waits here with a timeout instead.
-        try:
-            while (report := self.reports.get()) is not None:
-                self.arrived.put(report)
-        except Exception:  # closed
-            return
+        # The thread ends soon after `close` (the process may be gone without a word).
+        while not self.closed:
+            try:
+                self.arrived.put(self.reports.get(timeout=0.05))
+            except queue.Empty:
+                continue
+            except Exception:  # closed
+                return
 
     def idle(self, timeout: float) -> bool:
         """Wait until every file named so far is scanned (or `timeout` passed): True if so."""
@@ -522,9 +530,9 @@ class SiteScanner:
             channel.cancel_join_thread()  # exiting must not wait to flush to a dead process
         if self.process.is_alive():
             self.process.kill()
-        self.reports.put(None)  # ends the reader thread, unless a killed process left it stuck
-        for channel in (self.jobs, self.reports):
-            channel.close()
+        self.jobs.close()
+        if self.reader is None:  # else the reader thread is using it, until it sees `closed`
+            self.reports.close()
 
 
 Stat = tuple[int, int]  # size, st_mtime_ns
