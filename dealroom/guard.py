@@ -8,8 +8,8 @@ digits across any separators. Messages name the file and the field, never the nu
 
 from __future__ import annotations
 
-import codecs
 import dataclasses
+import functools
 import gzip
 import hashlib
 import html
@@ -79,25 +79,15 @@ def _stable(ch: str) -> bool:
         unicodedata.category(ch) not in ("Mn", "Mc", "Me") and not "\u1100" <= ch <= "\u11ff"
 
 
-def _digit_or_gap(error: UnicodeError) -> tuple[str, int]:
-    """Encoding handler: a non-ASCII decimal digit becomes its ASCII digit, anything else a gap."""
-    assert isinstance(error, UnicodeEncodeError)
-    chunk = error.object[error.start:error.end]
-    known = _REPLACEMENTS.get(chunk)
-    if known is None:
-        if len(_REPLACEMENTS) > 10_000:
-            _REPLACEMENTS.clear()
-        known = _REPLACEMENTS[chunk] = (
-            "".join(str(int(ch)) if ch.isdecimal() else "?" for ch in chunk),
-            any(ch.isdecimal() or ch in _FOLDS for ch in chunk), not all(map(_stable, chunk)))
-    _Seen.other |= known[1]
-    _Seen.unstable |= known[2]
-    return known[0], error.end
+@functools.lru_cache(maxsize=65536)
+def _replacement(ch: str) -> tuple[str, bool, bool]:
+    """A non-ASCII character's byte in a reduced view (its ASCII digit if it is a decimal
+    digit, else a gap), whether it is a digit or letter-like, and whether NFKC may change it."""
+    return (str(int(ch)) if ch.isdecimal() else "?", ch.isdecimal() or ch in _FOLDS,
+            not _stable(ch))
 
 
 _FOLDS = "\u0130\u0131\u017f\u212a"  # IGNORECASE matches these to I, I, S and K
-_REPLACEMENTS: dict[str, tuple[str, bool, bool]] = {}
-codecs.register_error("dealroom.digit_or_gap", _digit_or_gap)
 
 
 def _reduced(view: str) -> bytes:
@@ -105,8 +95,19 @@ def _reduced(view: str) -> bytes:
 
     The gap class holds every non-ASCII character and `\\d` only its decimal digits, so this
     keeps what the runs regex sees while the regex runs on bytes (UCS-2 text is much slower).
+    Each distinct character is looked at once: a translation table, not a call per character.
     """
-    return view.encode("ascii") if view.isascii() else view.encode("ascii", "dealroom.digit_or_gap")
+    if view.isascii():
+        return view.encode("ascii")
+    table: dict[int, str] = {}
+    for ch in set(view):
+        if ch >= "\x80":
+            table[ord(ch)], other, unstable = _replacement(ch)
+            _Seen.other |= other
+            _Seen.unstable |= unstable
+    if all(gap == "?" for gap in table.values()):  # no digit of another script: a C loop
+        return view.encode("ascii", "replace")
+    return view.translate(table).encode("ascii")
 
 
 @dataclass(frozen=True)
