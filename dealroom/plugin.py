@@ -22,11 +22,11 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
 from dealroom.errors import RecordError
-from dealroom.guard import SiteScanner, scan_and_remove
 from dealroom.mask import MaskPolicy, Redactor, Secret
 from dealroom.model import ACCOUNT_NUMBER_FIELDS, MASKABLE_FIELDS
 from dealroom.render import DEAL_PAGES, Renderer, escape
 from dealroom.room import Entry
+from dealroom.scanner import SiteScanner, scan_and_remove
 from dealroom.sources import DealSource, WorkerError, open_source
 
 log = logging.getLogger("mkdocs.plugins.dealroom")

@@ -10,9 +10,10 @@ from pathlib import Path
 import yaml
 
 from conftest import benchmark_script, mkdocs
-from dealroom.guard import Leak, SiteScanner, scan_and_remove
+from dealroom.guard import Leak
 from dealroom.mask import Secret
 from dealroom.plugin import SCAN_ALONGSIDE_MIN_DEALS
+from dealroom.scanner import SiteScanner, scan_and_remove
 
 SECRET = Secret("066-198038", "acme", "instructions[0].account_number")
 

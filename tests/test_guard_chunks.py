@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from dealroom.guard import SiteScanner, _cut, scan_and_remove
 from dealroom.mask import Secret
+from dealroom.scanner import SiteScanner, _cut, scan_and_remove
 
 SECRET = Secret("066-198038", "acme", "instructions[0].account_number")
 FILLER = '{"location":"deals/x/","text":"<p>Amount 1,250.00 on 2026-11-29</p>"},\n'
