@@ -1,8 +1,9 @@
-"""The MkDocs adapter: a thin layer over `dealroom.room` and `dealroom.guard`.
+"""The MkDocs adapter: a thin layer over `dealroom.sources` and `dealroom.scanner`.
 
 Records are loaded and validated in `on_pre_build`, before MkDocs cleans `site/`, so a bad
 record stops the build with the previous site untouched. Pages are added as generated files,
-never written into `docs_dir` (that would make `mkdocs serve` rebuild forever).
+never written into `docs_dir` (that would make `mkdocs serve` rebuild forever); a deal page's
+Markdown is set when MkDocs comes to read it, so a large room renders while MkDocs builds.
 """
 
 from __future__ import annotations
