@@ -91,7 +91,9 @@ class DealroomPlugin(BasePlugin[DealroomConfig]):
 
     def on_pre_build(self, config: MkDocsConfig) -> None:
         try:
-            source = open_source(self.deals_dir, self.policy, self.renderer)
+            # Serving keeps the last good room to render from: it must stay in this process.
+            source = open_source(self.deals_dir, self.policy, self.renderer,
+                                 fork=not getattr(self, "serving", False))
         except RecordError as error:
             message = f"dealroom: {len(error.problems)} problem(s) in deal records:\n{error}"
             if getattr(self, "serving", False) and self.source is not None:
@@ -120,7 +122,8 @@ class DealroomPlugin(BasePlugin[DealroomConfig]):
             self.renderer.room_pages([item.row for item in self._entries()], with_home))
         for item in self._entries():
             for name, _, _ in DEAL_PAGES:
-                # Written when MkDocs comes to read it (`on_pre_page`): rendered meanwhile.
+                # Written when MkDocs comes to read it (`on_pre_page`): rendered meanwhile. Until
+                # then the file is empty to a plugin that would read it earlier.
                 generated[f"deals/{item.slug}/{name}"] = ""
                 self._unread[f"deals/{item.slug}/{name}"] = item.slug
             generated.update(item.files)
@@ -139,8 +142,9 @@ class DealroomPlugin(BasePlugin[DealroomConfig]):
         slug = self._unread.pop(page.file.src_uri, None)
         if slug is not None:
             if page.file.src_uri not in self._pages:
-                try:
-                    self._pages = self.source.pages(slug) if self.source else {}
+                assert self.source is not None
+                try:  # kept until read: MkDocs or another plugin may read pages in any order
+                    self._pages.update(self.source.pages(slug))
                 except WorkerError as error:
                     raise PluginError(f"dealroom: {error}") from None
             page.file.content_string = self._pages.pop(page.file.src_uri)

@@ -50,9 +50,6 @@ class Room:
     deals: list[Facts] = field(default_factory=list)
     records: dict[str, Path] = field(default_factory=dict)  # slug -> record file
 
-    def secrets(self, policy: MaskPolicy) -> list[Secret]:
-        return [s for facts in self.deals for s in secrets_of(facts, policy)]
-
     def entries(self, policy: MaskPolicy) -> list[Entry]:
         return [entry(facts, self.records[facts.slug], policy) for facts in self.deals]
 
@@ -67,7 +64,8 @@ def entry(facts: Facts, record: Path, policy: MaskPolicy) -> Entry:
     # Text attachments are published redacted; other files as they are, and the guard scans
     # them like every other file of the site.
     files: dict[str, str | Path] = {
-        f"deals/{facts.slug}/{published}": view.documents.get(reference) or record.parent / reference
+        f"deals/{facts.slug}/{published}":
+            view.documents[reference] if reference in view.documents else record.parent / reference
         for reference, published in facts.files.items()}
     return Entry(facts.slug, facts.deal.name, facts.deal.agreement.date, row,
                  tuple(secrets_of(facts, policy)), files)

@@ -14,6 +14,7 @@ import fcntl
 import gc
 import multiprocessing
 import os
+import signal
 import sys
 import threading
 import traceback
@@ -76,23 +77,28 @@ class ForkedSource:
         context = multiprocessing.get_context("fork")
         self._connections: list[Connection] = []
         self._processes: list[Any] = []
-        for index in range(WORKERS):
-            receiving, sending = context.Pipe(duplex=False)
-            _widen(sending)
-            process = context.Process(target=_work, daemon=True, name=f"dealroom-{index}",
-                                      args=(sending, records[index::WORKERS], root, policy, renderer))
-            process.start()
-            sending.close()  # the child's end: the pipe then reports the child's exit as EOF
-            self._connections.append(receiving)
-            self._processes.append(process)
         self._owner: dict[str, Connection] = {}
         self._waiting: dict[str, dict[str, str]] = {}
         self.entries = []
         try:
+            self._start(context, records, root, policy, renderer)
             self._receive_entries()
         except BaseException:
             self.close()
             raise
+
+    def _start(self, context: Any, records: list[tuple[str, Path]], root: Path, policy: MaskPolicy,
+               renderer: Renderer) -> None:
+        for index in range(WORKERS):
+            receiving, sending = context.Pipe(duplex=False)
+            _widen(sending)
+            process = context.Process(target=_work, daemon=True, name=f"dealroom-{index}",
+                                      args=(sending, [receiving, *self._connections],
+                                            records[index::WORKERS], root, policy, renderer))
+            self._connections.append(receiving)
+            process.start()
+            sending.close()  # the child's end: the pipe then reports the child's exit as EOF
+            self._processes.append(process)
 
     def _receive_entries(self) -> None:
         problems = []
@@ -148,10 +154,15 @@ def _round_robin(shares: list[list[str]]) -> Iterator[str]:
         yield from (share[index] for share in shares if index < len(share))
 
 
-def _work(connection: Connection, records: list[tuple[str, Path]], root: Path, policy: MaskPolicy,
-          renderer: Renderer) -> None:
+def _work(connection: Connection, inherited: list[Connection], records: list[tuple[str, Path]],
+          root: Path, policy: MaskPolicy, renderer: Renderer) -> None:
     # A short-lived process freeing by reference counting: the cycle collector only costs.
     gc.disable()
+    # The parent's ends, inherited by the fork: while this process holds them, a send never
+    # fails when the parent is gone, and a killed build would leave it blocked forever.
+    for end in inherited:
+        end.close()
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C: the parent stops; sends then fail
     try:
         deals, problems = load_deals(records, root, policy)
         if problems:
@@ -169,16 +180,17 @@ def _work(connection: Connection, records: list[tuple[str, Path]], root: Path, p
         connection.close()
 
 
-def open_source(deals_dir: Path, policy: MaskPolicy, renderer: Renderer) -> DealSource:
+def open_source(deals_dir: Path, policy: MaskPolicy, renderer: Renderer, *,
+                fork: bool = True) -> DealSource:
     """The room's deals; raises `RecordError` with the problems of every record."""
     records, problems = unique_records(deals_dir)
-    if problems or not _can_fork(len(records)):
+    if problems or not fork or not _can_fork(len(records)):
         return LocalSource(load_room(deals_dir, policy), policy, renderer)
     return ForkedSource(records, deals_dir, policy, renderer)
 
 
 def _can_fork(deals: int) -> bool:
-    # Forking copies only the forking thread: with others running (`mkdocs serve`'s server
-    # and watcher), a lock one of them held would stay locked in the child forever.
+    # Forking copies only the forking thread: with others running, a lock one of them held
+    # would stay locked in the child forever.
     return (deals >= FORK_MIN_DEALS and sys.platform == "linux" and threading.active_count() == 1
             and len(os.sched_getaffinity(0)) > 1)

@@ -4,9 +4,15 @@ from __future__ import annotations
 
 import os
 import signal
+import subprocess
+import sys
+import threading
+import time
 from pathlib import Path
 
 import pytest
+from mkdocs.commands.build import build
+from mkdocs.config import load_config
 
 from conftest import benchmark_script
 from dealroom.errors import RecordError
@@ -89,3 +95,81 @@ def test_a_process_that_dies_is_an_error_not_a_hang(large_room: Path) -> None:
                 forked.pages(item.slug)
     finally:
         forked.close()
+
+
+def test_a_large_room_served_keeps_the_last_good_room_when_a_record_breaks(tmp_path: Path) -> None:
+    # `mkdocs serve` builds once before it starts its threads: that build must not fork either,
+    # or the room kept for a broken record would be processes that have already exited.
+    deals = synthetic_room(tmp_path, FORK_MIN_DEALS)
+    config_file, site = str(deals.parent.parent / "mkdocs.yml"), str(tmp_path / "site")
+    config = load_config(config_file, site_dir=site)
+    config.plugins.on_startup(command="serve", dirty=False)
+    build(config, serve_url="http://127.0.0.1:8000/")
+    record = sorted(deals.glob("*/deal.yml"))[0]
+    record.write_text(record.read_text(encoding="utf-8").replace("status:", "state:", 1),
+                      encoding="utf-8")
+    stop = threading.Event()
+    server = threading.Thread(target=stop.wait)  # by the rebuild, the server's threads run
+    server.start()
+    try:
+        config = load_config(config_file, site_dir=site)
+        build(config, serve_url="http://127.0.0.1:8000/")
+    finally:
+        stop.set()
+        server.join()
+        config.plugins.on_shutdown()
+    assert (Path(site) / "deals" / record.parent.name / "index.html").is_file()
+
+
+def _children(pid: int) -> list[int]:
+    try:
+        return [int(c) for c in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+    except FileNotFoundError:
+        return []
+
+
+def test_the_forked_processes_end_when_the_build_is_killed(tmp_path: Path) -> None:
+    deals = synthetic_room(tmp_path, 4 * FORK_MIN_DEALS)
+    build_process = subprocess.Popen([sys.executable, "-m", "mkdocs", "build", "-q"],
+                                     cwd=deals.parent.parent, stdout=subprocess.DEVNULL,
+                                     stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 60
+    while len(workers := _children(build_process.pid)) < 2 and time.monotonic() < deadline:
+        time.sleep(0.02)
+    build_process.kill()
+    build_process.wait()
+    assert len(workers) >= 2
+    deadline = time.monotonic() + 20
+    while any(Path(f"/proc/{pid}").exists() for pid in workers) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    # Orphans are re-parented, not reaped by us: a zombie has ended all the same.
+    alive = [pid for pid in workers if Path(f"/proc/{pid}").exists()
+             and "\nState:\tZ" not in Path(f"/proc/{pid}/status").read_text()]
+    assert alive == []
+
+
+REORDERING_HOOK = '''
+from mkdocs.plugins import event_priority
+from mkdocs.structure.files import Files
+
+
+@event_priority(-50)  # after the deal room's pages are added
+def on_files(files, config):
+    # Every deal's Terms page first: MkDocs then reads each deal's pages far apart.
+    terms = [f for f in files if f.src_uri.endswith("/terms.md")]
+    return Files([*terms, *(f for f in files if f not in terms)])
+'''
+
+
+def test_pages_read_in_another_order_than_deal_by_deal_build_the_same(tmp_path: Path) -> None:
+    deals = synthetic_room(tmp_path, FORK_MIN_DEALS)
+    project = deals.parent.parent
+    (project / "reorder.py").write_text(REORDERING_HOOK, encoding="utf-8")
+    with (project / "mkdocs.yml").open("a", encoding="utf-8") as config:
+        config.write("hooks:\n  - reorder.py\n")
+    result = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict"], cwd=project,
+                            capture_output=True, text=True, timeout=300, check=False)
+    assert result.returncode == 0, result.stderr
+    for record in deals.glob("*/deal.yml"):
+        for page in ("terms", "timeline", "print"):
+            assert (project / "site" / "deals" / record.parent.name / page / "index.html").is_file()
