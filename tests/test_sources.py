@@ -194,3 +194,30 @@ def test_pages_read_in_another_order_than_deal_by_deal_build_the_same(tmp_path: 
     for record in deals.glob("*/deal.yml"):
         for page in ("terms", "timeline", "print"):
             assert (project / "site" / "deals" / record.parent.name / page / "index.html").is_file()
+
+
+A_THREAD_HOOK = '''
+import threading
+
+# A thread running when the build starts: the plugin then renders in its own process.
+threading.Thread(target=threading.Event().wait, daemon=True).start()
+'''
+
+
+def test_a_room_built_by_forked_processes_is_the_room_built_in_one(tmp_path: Path) -> None:
+    deals = synthetic_room(tmp_path, FORK_MIN_DEALS)
+    project = deals.parent.parent
+    (project / "a_thread.py").write_text(A_THREAD_HOOK, encoding="utf-8")
+    environment = {**os.environ, "SOURCE_DATE_EPOCH": "1022112000"}
+    sites = {}
+    for name, extra in (("forked", ""), ("one-process", "hooks:\n  - a_thread.py\n")):
+        config = project / f"{name}.yml"
+        config.write_text((project / "mkdocs.yml").read_text(encoding="utf-8") + extra,
+                          encoding="utf-8")
+        subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(config),
+                        "-d", str(tmp_path / name)], cwd=project, env=environment,
+                       capture_output=True, text=True, timeout=300, check=True)
+        sites[name] = {p.relative_to(tmp_path / name): p.read_bytes()
+                       for p in (tmp_path / name).rglob("*") if p.is_file()}
+    assert len(sites["forked"]) > 7 * FORK_MIN_DEALS
+    assert sites["forked"] == sites["one-process"]
