@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import logging
 import os
-import time
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +17,7 @@ from mkdocs.config import base
 from mkdocs.config import config_options as c
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
+from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
@@ -27,7 +26,7 @@ from dealroom.mask import MaskPolicy, Redactor, Secret
 from dealroom.model import ACCOUNT_NUMBER_FIELDS, MASKABLE_FIELDS
 from dealroom.render import DEAL_PAGES, Renderer, escape
 from dealroom.room import Entry
-from dealroom.scanner import SiteScanner, scan_and_remove
+from dealroom.scanner import SiteScanner, UnscannableSite, scan_and_remove
 from dealroom.sources import DealSource, WorkerError, open_source
 
 log = logging.getLogger("mkdocs.plugins.dealroom")
@@ -218,28 +217,21 @@ class DealroomPlugin(BasePlugin[DealroomConfig]):
         if not getattr(self, "serving", False):
             self._close_source()
 
-    @event_priority(100)  # before other plugins' post-build steps, which may rewrite files
-    def _note_pages_written(self, config: MkDocsConfig) -> None:
-        self._post_build_started = time.time_ns()
-        if self.scanner and self._last_written:
-            self.scanner.written(self._last_written)
-
     # After every other plugin's post-build step (Material's offline plugin writes
     # search/search_index.js at -100): the guard must see the site as it will be served.
     @event_priority(-200)
-    def _guard(self, config: MkDocsConfig) -> None:
+    def on_post_build(self, config: MkDocsConfig) -> None:
         scanner, self.scanner = self.scanner, None
         try:
-            leaks = scan_and_remove(Path(config.site_dir), self._secrets(), scanner,
-                                    since_ns=getattr(self, "_post_build_started", None))
+            leaks = scan_and_remove(Path(config.site_dir), self._secrets(), scanner)
+        except UnscannableSite as error:
+            raise PluginError(f"dealroom: {error}") from None
         finally:
             if scanner:
                 scanner.close()
         if leaks:
             raise PluginError("dealroom: the leak guard found raw account numbers:\n" +
                               "\n".join(str(leak) for leak in leaks))
-
-    on_post_build = CombinedEvent(_note_pages_written, _guard)
 
     def on_shutdown(self) -> None:
         self._stop_scanner()

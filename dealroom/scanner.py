@@ -10,14 +10,13 @@ can publish it.
 from __future__ import annotations
 
 import dataclasses
-import hashlib
-import math
 import multiprocessing
 import os
 import queue
 import re
 import threading
 import time
+import zlib
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -29,20 +28,26 @@ from dealroom.mask import Secret
 # that no escape can start with (so every view keeps them, and no match crosses four).
 _SEAM = re.compile(rb">[^0-9A-Za-z\\&%<\x80-\xff]{4}")
 _CHUNK = 2 * 1024 * 1024  # small enough for the two processes to finish together
-_RACY_NS = 2_000_000_000  # file systems with coarse timestamps: FAT's are 2 s
 _NAMES_PER_BATCH = 32
 _STALL_S = 30.0  # a scanner that reports nothing for this long is given up (its files are scanned here)
 
 
 def _digest(data: bytes) -> bytes:
-    return hashlib.blake2b(data, digest_size=20).digest()
+    # A checksum against a rewrite that kept the size and time (copy2, utime, a coarse clock),
+    # fast enough to check every file: not against an adversary, who could write after the
+    # guard anyway.
+    return zlib.crc32(data).to_bytes(4, "big")
+
+
+class UnscannableSite(Exception):
+    """`site_dir` holds what the guard cannot read whole, and a web server could still serve."""
 
 
 class Scanned(NamedTuple):  # a tuple: thousands cross from the scanner, unpickled in the caller
     """What was scanned of a file: enough to prove later that its bytes are still those."""
     size: int
     mtime_ns: int
-    digest: bytes  # BLAKE2b of the bytes scanned
+    digest: bytes  # CRC-32 of the bytes scanned
     secrets: list[Secret]
 
 
@@ -207,12 +212,16 @@ def _walk(folders: list[tuple[str, str]], files: dict[str, Stat], until: int | N
         try:
             with os.scandir(folder) as scan:
                 entries = list(scan)
-        except (FileNotFoundError, NotADirectoryError, PermissionError):
-            continue  # as `rglob`: removed meanwhile, or unreadable
+        except (FileNotFoundError, NotADirectoryError):
+            continue  # removed meanwhile: not published
+        except PermissionError:  # a server may still serve its files by their URLs
+            raise UnscannableSite(f"{prefix or './'}: the folder cannot be listed") from None
         for entry in entries:
             try:
                 if entry.is_dir(follow_symlinks=False):
                     folders.append((entry.path, f"{prefix}{entry.name}/"))
+                elif entry.is_dir():  # servers follow it to what it points at, anywhere
+                    raise UnscannableSite(f"{prefix}{entry.name}: a link to a folder")
                 elif entry.is_file():
                     stat = entry.stat()
                     files[prefix + entry.name] = (stat.st_size, stat.st_mtime_ns)
@@ -232,10 +241,9 @@ def _do(guard: Guard, site_dir: Path, job: Job) -> tuple[str, int, Any]:
 
 
 class _FinalPass:
-    def __init__(self, guard: Guard, site_dir: Path, scanner: SiteScanner | None, since_ns: int | None):
+    def __init__(self, guard: Guard, site_dir: Path, scanner: SiteScanner | None):
         self.guard, self.site_dir = guard, site_dir
         self.scanner = scanner if scanner and scanner.alive() else None
-        self.recent_ns = -math.inf if since_ns is None else since_ns - _RACY_NS
         self.files: dict[str, Stat] = {}
         self.records: dict[str, list[Scanned]] = {}
         self.found: dict[str, list[Secret]] = {}  # the name's secrets, for a file cut in pieces
@@ -344,10 +352,8 @@ class _FinalPass:
             for scanned in self.records.get(name, []):
                 if (scanned.size, scanned.mtime_ns) != stat:
                     continue
-                if scanned.mtime_ns < self.recent_ns:
-                    return scanned.secrets
-                # Written within the file system's time resolution of the scan: a rewrite of the
-                # same size would keep the time, so the bytes are compared.
+                # The same size and time do not prove the same bytes: copy2 and utime set old
+                # times, and a coarse clock gives a quick rewrite its first write's time.
                 data = data if data is not None else (self.site_dir / name).read_bytes()
                 if _digest(data) == scanned.digest:
                     return scanned.secrets
@@ -357,18 +363,21 @@ class _FinalPass:
         return self.guard.found_in(name, data)
 
 
-def scan_and_remove(site_dir: Path, secrets: Iterable[Secret], scanner: SiteScanner | None = None, *,
-                    since_ns: int | None = None) -> list[Leak]:
+def scan_and_remove(site_dir: Path, secrets: Iterable[Secret],
+                    scanner: SiteScanner | None = None) -> list[Leak]:
     """Scan every file of `site_dir`; delete each leaking file so no server can publish it.
 
-    `scanner` has scanned files as they were written; its records are used for files provably
-    unchanged since (same size and time; same bytes too if written since `since_ns` - 2 s, or
-    always when `since_ns` is None). The rest is scanned now, split with its process. A
-    scanner that died or fell behind only makes this slower.
+    `scanner` has scanned files as they were written; its records are used for files still
+    of the same size, time and checksum. The rest is scanned now, split with its process. A
+    scanner that died or fell behind only makes this slower. Raises `UnscannableSite` for a
+    folder the guard cannot list or a link to a folder: a server could still publish them.
     """
     guard = Guard(secrets)
     try:
-        found = _FinalPass(guard, site_dir, scanner, since_ns).run() if guard else {}
+        found = _FinalPass(guard, site_dir, scanner).run() if guard else {}
+    except UnscannableSite as error:  # its name may hold a number too
+        raise UnscannableSite(f"{guard.shown(Path(str(error)))}; the leak guard reads every "
+                              "file of the site: make it a plain folder of files") from None
     finally:
         if scanner:
             scanner.close()

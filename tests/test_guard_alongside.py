@@ -4,16 +4,16 @@
 from __future__ import annotations
 
 import os
-import time
 from pathlib import Path
 
+import pytest
 import yaml
 
 from conftest import benchmark_script, mkdocs
 from dealroom.guard import Leak
 from dealroom.mask import Secret
 from dealroom.plugin import SCAN_ALONGSIDE_MIN_DEALS
-from dealroom.scanner import SiteScanner, scan_and_remove
+from dealroom.scanner import SiteScanner, UnscannableSite, scan_and_remove
 
 SECRET = Secret("066-198038", "acme", "instructions[0].account_number")
 
@@ -41,7 +41,7 @@ def leaking(site: Path, leaks: list[Leak]) -> list[str]:
 def test_a_leak_in_a_file_scanned_by_the_scanner_process_is_reported_and_removed(tmp_path: Path) -> None:
     page = write(tmp_path, "leaks/index.html", "<p>066 198038</p>")
     scanner = scanned(tmp_path, "leaks/index.html")
-    leaks = scan_and_remove(tmp_path, [SECRET], scanner, since_ns=time.time_ns())
+    leaks = scan_and_remove(tmp_path, [SECRET], scanner)
     assert leaking(tmp_path, leaks) == ["leaks/index.html"] and not page.exists()
 
 
@@ -53,15 +53,37 @@ def test_a_file_rewritten_after_its_scan_with_the_same_size_and_time_is_scanned_
     write(tmp_path, "page/index.html", "<p>wire 066-198038</p>")  # e.g. a later plugin
     os.utime(page, ns=(before.st_atime_ns, before.st_mtime_ns))  # a coarse clock: same time
     assert page.stat().st_size == before.st_size
-    leaks = scan_and_remove(tmp_path, [SECRET], scanner, since_ns=time.time_ns())
+    leaks = scan_and_remove(tmp_path, [SECRET], scanner)
     assert leaking(tmp_path, leaks) == ["page/index.html"]
+
+
+def test_a_file_copied_over_with_an_old_time_after_its_scan_is_scanned_again(tmp_path: Path) -> None:
+    # copy2, tar and npm keep a file's old time: same size and time, other bytes.
+    page = write(tmp_path, "lib/vendor.js", "var ref = '555-010091';")
+    os.utime(page, ns=(500_000_000_000_000_000, 500_000_000_000_000_000))  # 1985
+    scanner = scanned(tmp_path, "lib/vendor.js")
+    write(tmp_path, "lib/vendor.js", "var ref = '066-198038';")
+    os.utime(page, ns=(500_000_000_000_000_000, 500_000_000_000_000_000))
+    leaks = scan_and_remove(tmp_path, [SECRET], scanner)
+    assert leaking(tmp_path, leaks) == ["lib/vendor.js"]
+
+
+def test_a_link_to_a_folder_in_the_site_stops_the_scan(tmp_path: Path) -> None:
+    # A server follows it to files the guard would not have read.
+    outside = tmp_path / "outside"
+    write(outside, "index.html", "<p>066-198038</p>")
+    site = tmp_path / "site"
+    write(site, "index.html", "<p>home</p>")
+    (site / "linked").symlink_to(outside, target_is_directory=True)
+    with pytest.raises(UnscannableSite, match="linked: a link to a folder"):
+        scan_and_remove(site, [SECRET])
 
 
 def test_a_file_never_reported_as_written_is_scanned_by_the_final_pass(tmp_path: Path) -> None:
     write(tmp_path, "clean/index.html", "<p>nothing</p>")
     scanner = scanned(tmp_path, "clean/index.html")
     write(tmp_path, "sitemap.xml", "<loc>https://deals.example/wire-066198038/</loc>")
-    leaks = scan_and_remove(tmp_path, [SECRET], scanner, since_ns=time.time_ns())
+    leaks = scan_and_remove(tmp_path, [SECRET], scanner)
     assert leaking(tmp_path, leaks) == ["sitemap.xml"]
 
 
@@ -95,5 +117,5 @@ def test_a_scanner_far_behind_leaves_no_file_unscanned(tmp_path: Path) -> None:
     scanner = SiteScanner(tmp_path, [SECRET])
     for number in range(300):
         scanner.written(f"p{number}/index.html")
-    leaks = scan_and_remove(tmp_path, [SECRET], scanner, since_ns=time.time_ns())  # at once
+    leaks = scan_and_remove(tmp_path, [SECRET], scanner)  # at once
     assert leaking(tmp_path, leaks) == sorted(f"p{n}/index.html" for n in range(0, 300, 7))

@@ -3,7 +3,6 @@ number is found wherever it lies relative to the cuts, in any written form."""
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 import pytest
@@ -32,7 +31,7 @@ def test_a_number_astride_a_cut_of_a_big_file_is_found(tmp_path: Path, written: 
     big_file_with(index, written)
     assert len(_cut(index.read_bytes())) > 1  # the file is scanned in pieces
     scanner = SiteScanner(tmp_path, [SECRET])
-    leaks = scan_and_remove(tmp_path, [SECRET], scanner, since_ns=time.time_ns())
+    leaks = scan_and_remove(tmp_path, [SECRET], scanner)
     assert [leak.file.name for leak in leaks] == ["search_index.json"] and not index.exists()
 
 
