@@ -22,6 +22,8 @@ from dealroom.room import load_room, unique_records
 from dealroom.sources import FORK_MIN_DEALS, ForkedSource, LocalSource, WorkerError, open_source
 
 POLICY = MaskPolicy()
+# The plugin forks only with a second core to run on.
+needs_two_cores = pytest.mark.skipif(len(os.sched_getaffinity(0)) < 2, reason="one core: no fork")
 
 
 def synthetic_room(tmp_path: Path, deals: int) -> Path:
@@ -41,6 +43,7 @@ def forked(deals: Path) -> ForkedSource:
     return ForkedSource(records, deals, POLICY, Renderer())
 
 
+@needs_two_cores
 def test_a_large_room_is_loaded_by_forked_processes(large_room: Path) -> None:
     # In a fresh process, as `mkdocs build` runs the plugin.
     chosen = subprocess.run(
@@ -149,6 +152,7 @@ def _children(pid: int) -> list[int]:
         return []
 
 
+@needs_two_cores
 def test_the_forked_processes_end_when_the_build_is_killed(tmp_path: Path) -> None:
     deals = synthetic_room(tmp_path, 4 * FORK_MIN_DEALS)
     build_process = subprocess.Popen([sys.executable, "-m", "mkdocs", "build", "-q"],
