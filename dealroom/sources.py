@@ -69,7 +69,7 @@ class ForkedSource:
 
     Each process loads every `WORKERS`-th record and sends their entries (or the problems of
     its records), then renders its deals in that order, one message per deal; a send waits
-    until the plugin reads, so at most a deal or two is rendered ahead of MkDocs.
+    while the pipe is full, so about a dozen deals are rendered ahead of MkDocs, not all.
     """
 
     def __init__(self, records: list[tuple[str, Path]], root: Path, policy: MaskPolicy,
@@ -119,8 +119,11 @@ class ForkedSource:
         try:
             kind, value = connection.recv()
         except (EOFError, OSError):
-            raise WorkerError("a process rendering the room stopped unexpectedly; "
-                               "run the build again, and report it if it persists") from None
+            process = self._processes[self._connections.index(connection)]
+            process.join(timeout=5)
+            raise WorkerError(f"a process rendering the room stopped unexpectedly (exit code "
+                              f"{process.exitcode}; -9 is often the system out of memory); run "
+                              "the build again, and report it if it persists") from None
         if kind == "failed":
             raise WorkerError(f"rendering the room failed:\n{value}")
         return kind, value
