@@ -169,14 +169,18 @@ def _without_cycle_collection() -> Iterator[None]:
             gc.enable()
 
 
-def load_room(deals_dir: Path, policy: MaskPolicy = DEFAULT_POLICY) -> Room:
-    """Every deal under `deals_dir`; raises `RecordError` with the problems of all records."""
+def load_room(deals_dir: Path, policy: MaskPolicy = DEFAULT_POLICY,
+              found: tuple[list[tuple[str, Path]], list[Problem]] | None = None) -> Room:
+    """Every deal under `deals_dir`; raises `RecordError` with the problems of all records.
+
+    `found` is what `unique_records(deals_dir)` returned, when the caller has it already."""
     with _without_cycle_collection():
-        return _load_room(deals_dir, policy)
+        return _load_room(deals_dir, policy, found or unique_records(deals_dir))
 
 
-def _load_room(deals_dir: Path, policy: MaskPolicy) -> Room:
-    records, problems = unique_records(deals_dir)
+def _load_room(deals_dir: Path, policy: MaskPolicy,
+               found: tuple[list[tuple[str, Path]], list[Problem]]) -> Room:
+    records, problems = found
     room = Room(deals_dir, records=dict(records))
     room.deals, more = load_deals(records, deals_dir, policy)
     if problems or more:

@@ -188,7 +188,7 @@ def open_source(deals_dir: Path, policy: MaskPolicy, renderer: Renderer, *,
     """The room's deals; raises `RecordError` with the problems of every record."""
     records, problems = unique_records(deals_dir)
     if problems or not fork or not _can_fork(len(records)):
-        return LocalSource(load_room(deals_dir, policy), policy, renderer)
+        return LocalSource(load_room(deals_dir, policy, (records, problems)), policy, renderer)
     return ForkedSource(records, deals_dir, policy, renderer)
 
 
