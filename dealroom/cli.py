@@ -9,20 +9,12 @@ from pathlib import Path
 
 from dealroom.errors import RecordError
 from dealroom.model import Deal
-from dealroom.room import load_deal, load_room
+from dealroom.pipeline import check
 
 
 def _validate(path: Path) -> int:
     try:
-        if not path.exists():
-            raise RecordError.single(path, "no such file or folder",
-                                     "give a deals folder or one record file")
-        if path.is_file():
-            slug = path.parent.name if path.stem == "deal" else path.stem
-            load_deal(slug, path, path.parent.parent if path.stem == "deal" else path.parent)
-            count = 1
-        else:
-            count = len(load_room(path).deals)
+        count = len(check(path))
     except RecordError as error:
         print(error, file=sys.stderr)
         print(f"{len(error.problems)} problem(s) found", file=sys.stderr)

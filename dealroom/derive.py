@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 from functools import cache
+from pathlib import Path
 
 import holidays
 
@@ -57,6 +58,12 @@ class Facts:
     calendar_name: str
     files: dict[str, str] = field(default_factory=dict)  # file reference -> path on the site
     documents: dict[str, str] = field(default_factory=dict)  # file reference -> text, unmasked
+    record: Path = Path("deal.yml")  # the record file
+
+    @property
+    def folder(self) -> Path:
+        """Where the record's attachments are, by their references."""
+        return self.record.parent
 
 
 @cache
@@ -144,10 +151,10 @@ def _timeline(deal: Deal, due: dict[str, DueDate], warrants: list[WarrantTerms])
 
 
 def derive(slug: str, deal: Deal, files: dict[str, str] | None = None,
-           documents: dict[str, str] | None = None) -> Facts:
+           documents: dict[str, str] | None = None, record: Path = Path("deal.yml")) -> Facts:
     """Compute the derived terms, due dates and timeline of a validated deal."""
     warrants = [_warrant_terms(deal, w) for w in deal.warrants]
     due = _due_dates(deal)
     computed = deal.shares.quantity * deal.shares.price_per_share if deal.shares else None
     return Facts(slug, deal, computed, warrants, due, _timeline(deal, due, warrants),
-                 deal.holiday_calendar, files or {}, documents or {})
+                 deal.holiday_calendar, files or {}, documents or {}, record)

@@ -46,15 +46,12 @@ _NOT_DIGIT = bytes(b for b in range(256) if not 48 <= b <= 57)
 _LATIN1_TO_ALNUM = re.compile(rb"[\xaa\xb2\xb3\xb9\xba\xbc-\xbe]")
 
 
+@dataclass
 class _Seen:
-    """What `_reduced` met since `reset`: a non-ASCII digit or letter-like character, or one
-    that NFKC might change in some context (anything but a plain symbol, space or letter)."""
-    other = False
-    unstable = False
-
-    @classmethod
-    def reset(cls) -> None:
-        cls.other = cls.unstable = False
+    """What `_reduced` met: a non-ASCII digit or letter-like character, or one that NFKC might
+    change in some context (anything but a plain symbol, space or letter)."""
+    other: bool = False
+    unstable: bool = False
 
 
 def _stable(ch: str) -> bool:
@@ -75,7 +72,7 @@ def _replacement(ch: str) -> tuple[str, bool, bool]:
 _FOLDS = "\u0130\u0131\u017f\u212a"  # IGNORECASE matches these to I, I, S and K
 
 
-def _reduced(view: str) -> bytes:
+def _reduced(view: str, seen: _Seen) -> bytes:
     """`view` as ASCII bytes, one byte per character, with the same runs of digits.
 
     The gap class holds every non-ASCII character and `\\d` only its decimal digits, so this
@@ -88,8 +85,8 @@ def _reduced(view: str) -> bytes:
     for ch in set(view):
         if ch >= "\x80":
             table[ord(ch)], other, unstable = _replacement(ch)
-            _Seen.other |= other
-            _Seen.unstable |= unstable
+            seen.other |= other
+            seen.unstable |= unstable
     if all(gap == "?" for gap in table.values()):  # no digit of another script: a C loop
         return view.encode("ascii", "replace")
     return view.translate(table).encode("ascii")
@@ -158,7 +155,7 @@ def _separator(ch: str) -> bool:
         not "\ud800" <= ch <= "\udfff" and _stable(ch)
 
 
-def _reduced_decoded(text: bytes) -> bytes | None:
+def _reduced_decoded(text: bytes, seen: _Seen) -> bytes | None:
     """`_reduced(_decoded(text))` for ASCII `text` whose JSON escapes are all separators and
     which has no entity; None otherwise. A search index's escapes are bullets and dashes, and
     this skips building its 25 MB of UCS-2 text."""
@@ -170,7 +167,7 @@ def _reduced_decoded(text: bytes) -> bytes | None:
         text = _JSON_ESCAPE_BYTES.sub(b"?", text)  # no "%" or hex digit: URL escapes stay as they are
     if b"%" in text:
         text = _URL_ESCAPES_BYTES.sub(lambda m: _reduced(bytes.fromhex(m[0].replace(b"%", b"").decode())
-                                                         .decode("utf-8", "replace")), text)
+                                                         .decode("utf-8", "replace"), seen), text)
     return text
 
 
@@ -284,10 +281,10 @@ class Guard:
         `utf8`: `text` encoded, if at hand. Views are scanned reduced to bytes (`_reduced`).
         `seen_other` gets whether the text shows non-ASCII digits or letter-like characters.
         """
-        _Seen.reset()
+        seen = _Seen()
         if utf8 is not None and utf8.isascii() and not self.lettered:
-            fast = _reduced_decoded(utf8)
-            if fast is not None and not _Seen.unstable:
+            fast = _reduced_decoded(utf8, seen)
+            if fast is not None and not seen.unstable:
                 yield from self._in_reduced(utf8)
                 if fast != utf8:
                     yield from self._in_reduced(fast)
@@ -295,26 +292,26 @@ class Guard:
                 if len(tagless) != len(fast):
                     yield from self._in_reduced(tagless)
                 return
-            _Seen.reset()
-        reduced = utf8 if utf8 is not None and utf8.isascii() else _reduced(text)
+            seen = _Seen()
+        reduced = utf8 if utf8 is not None and utf8.isascii() else _reduced(text, seen)
         decoded = _decoded(text, utf8)
-        reduced_decoded = _reduced(decoded) if decoded != text else reduced
-        unstable = _Seen.unstable
+        reduced_decoded = _reduced(decoded, seen) if decoded != text else reduced
+        unstable = seen.unstable
         if seen_other is not None:
-            seen_other.append(_Seen.other)
+            seen_other.append(seen.other)
         yield from self._in_view(text, reduced)
         if decoded != text:
             yield from self._in_view(decoded, reduced_decoded)
         reduced = reduced_decoded
-        # `_Seen` now knows every character of `decoded`, and so of the text without tags.
+        # `seen` now knows every character of `decoded`, and so of the text without tags.
         if self.lettered or unstable:
             tagless = _TAG.sub("", decoded) if "<" in decoded else decoded
             if len(tagless) != len(decoded):
-                yield from self._in_view(tagless, _reduced(tagless))
+                yield from self._in_view(tagless, _reduced(tagless, seen))
             # Full-width and other compatibility forms of digits.
             if not decoded.isascii() and not unicodedata.is_normalized("NFKC", tagless):
                 normal = unicodedata.normalize("NFKC", tagless)
-                yield from self._in_view(normal, _reduced(normal))
+                yield from self._in_view(normal, _reduced(normal, seen))
         else:  # NFKC changes nothing; tags removed from the reduced bytes are the same bytes
             tagless_bytes = _TAG_BYTES.sub(b"", reduced) if b"<" in reduced else reduced
             if len(tagless_bytes) != len(reduced):

@@ -318,6 +318,16 @@ def load_text(file: Path, text: str) -> Loaded:
 
 def load_file(file: Path) -> Loaded:
     """Read and parse one record file."""
+    return load_bytes(file, read_record(file))
+
+
+def load_bytes(file: Path, raw: bytes) -> Loaded:
+    """Parse a record's bytes as read from `file`."""
+    return load_text(file, _decode(file, raw))
+
+
+def read_record(file: Path) -> bytes:
+    """A record file's bytes; refused before reading when it cannot be a record."""
     try:
         status = file.stat()
         if not stat.S_ISREG(status.st_mode):  # a pipe or a device would block the build forever
@@ -325,11 +335,10 @@ def load_file(file: Path) -> Loaded:
                                      "replace it with a YAML text file")
         if status.st_size > MAX_RECORD_BYTES:  # refuse before reading: a 50 MB file costs nothing
             raise _too_large(file, status.st_size)
-        raw = file.read_bytes()
+        return file.read_bytes()
     except OSError as exc:
         raise RecordError.single(file, f"cannot read the record: {exc.strerror}",
                                  "check the file exists and is readable") from None
-    return load_text(file, _decode(file, raw))
 
 
-__all__ = ["Loaded", "load_file", "load_text"]
+__all__ = ["Loaded", "load_bytes", "load_file", "load_text", "read_record"]

@@ -1,23 +1,28 @@
-"""Mask stage: the public view of a deal, the only thing templates ever see.
+"""Mask stage: the public view of the room, the only thing templates ever see.
 
-The view is built from the derived facts by replacing every account number field named in
-the policy with its masked form, and by redacting those same numbers wherever else they are
-written (notes, descriptions, attached text). A template cannot leak a number it never gets.
+One rule for the whole room: every account number field named in the policy is replaced by
+its masked form, and every number of every deal of the room is redacted wherever else it is
+written (names, notes, descriptions, attached text, hand-written pages). A deal's note that
+quotes another deal's account is masked like its own. A template cannot leak a number it
+never gets.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import functools
+import hashlib
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
 from pydantic import BaseModel
 
 from dealroom.derive import Facts
+from dealroom.errors import Problem, RecordError
 from dealroom.model import ACCOUNT_NUMBER_FIELDS
 
 BULLET = "\u2022"
@@ -32,8 +37,18 @@ _DIGIT = re.compile(r"[0-9]")
 
 @dataclass(frozen=True)
 class MaskPolicy:
+    """Which fields are masked, and how many last digits stay visible.
+
+    The account number fields are always masked: `fields` can add fields (a routing number,
+    say), never remove them, so an empty list in `mkdocs.yml` cannot turn protection off.
+    """
+
     fields: tuple[str, ...] = ACCOUNT_NUMBER_FIELDS
     visible_digits: int = 4
+
+    def __post_init__(self) -> None:
+        added = tuple(f for f in self.fields if f not in ACCOUNT_NUMBER_FIELDS)
+        object.__setattr__(self, "fields", ACCOUNT_NUMBER_FIELDS + tuple(dict.fromkeys(added)))
 
 
 @dataclass(frozen=True)
@@ -69,11 +84,11 @@ def number_pattern(digits: str, gap: str = r"[^0-9A-Za-z]{0,3}") -> str:
 def secrets_of(facts: Facts, policy: MaskPolicy) -> list[Secret]:
     """Every raw value of a masked field in the deal, with its field path."""
     found: list[Secret] = []
-    for index, instruction in enumerate(facts.deal.instructions):
+    for instruction in facts.deal.instructions:
         for name in policy.fields:
             value = getattr(instruction, name, None)
             if value:
-                found.append(Secret(value, facts.slug, f"instructions[{index}].{name}"))
+                found.append(Secret(value, facts.slug, f"instructions[{instruction.id}].{name}"))
     return found
 
 
@@ -161,19 +176,59 @@ def _record_fields(kind: type) -> tuple[str, ...]:
     return ()
 
 
-def public_view(facts: Facts, policy: MaskPolicy) -> SimpleNamespace:
-    """The deal as templates may see it: masked numbers, redacted text, derived facts."""
-    redact = Redactor(secrets_of(facts, policy), policy.visible_digits)
-    return _public(facts, policy, redact)
+# The columns of the list of deals: what a room needs of every deal on every build.
+_ROW_FIELDS = ("name", "parties", "agreement", "shares", "currency", "status")
 
 
-def public_summary(facts: Facts, policy: MaskPolicy) -> SimpleNamespace:
-    """The few parts of the public view a room needs before any page: for the list of deals
-    and the published files. Masked as `public_view` masks them; much quicker than it."""
-    redact = Redactor(secrets_of(facts, policy), policy.visible_digits)
-    deal = facts.deal
-    return SimpleNamespace(slug=facts.slug, documents=_public(facts.documents, policy, redact),
-                           deal=SimpleNamespace(**{
-                               name: _public(getattr(deal, name), policy, redact, name)
-                               for name in ("name", "parties", "agreement", "shares", "currency",
-                                            "status")}))
+class PublicRoom:
+    """The room as templates may see it: one redaction rule made of every secret of the room."""
+
+    def __init__(self, deals: Iterable[Facts], policy: MaskPolicy) -> None:
+        self.policy = policy
+        self.deals = {facts.slug: facts for facts in deals}
+        self.secrets = [s for facts in self.deals.values() for s in secrets_of(facts, policy)]
+        self.redact = Redactor(self.secrets, policy.visible_digits)
+        # What the rule depends on: a page rendered under another rule must be rendered again.
+        digest = hashlib.sha256(repr((policy, sorted(s.digits for s in self.secrets))).encode())
+        self.rule_digest = digest.hexdigest()
+
+    def _public(self, value: Any, key: str = "") -> Any:
+        return _public(value, self.policy, self.redact, key)
+
+    def view(self, slug: str) -> SimpleNamespace:
+        """One deal, every field masked or redacted, with its derived facts."""
+        view: SimpleNamespace = self._public(self.deals[slug])
+        return view
+
+    @functools.cached_property
+    def rows(self) -> list[SimpleNamespace]:
+        """Each deal's columns in the list of deals and the nav, masked as its pages are."""
+        rows = []
+        for facts in self.deals.values():
+            deal = facts.deal
+            rows.append(SimpleNamespace(slug=facts.slug, deal=SimpleNamespace(**{
+                name: self._public(getattr(deal, name), name) for name in _ROW_FIELDS})))
+        return rows
+
+    def files(self, slug: str) -> dict[str, str | Path]:
+        """Site path -> attached text, redacted, or the attached file, published as it is (the
+        guard reads it like every other file of the site)."""
+        facts = self.deals[slug]
+        return {f"deals/{slug}/{published}":
+                self.redact(facts.documents[reference]) if reference in facts.documents
+                else facts.folder / reference
+                for reference, published in facts.files.items()}
+
+    def refuse_numbers_in_ids(self) -> None:
+        """A deal's id is in every URL of the deal: it must not hold a number of the room."""
+        problems = []
+        hide = Redactor(self.secrets, 0)
+        for slug, facts in self.deals.items():
+            if hide(slug) != slug:
+                # The message masks the number in the path too: CI logs are read by more people.
+                problems.append(Problem(
+                    Path(hide(str(facts.record))), 1, 1, "", "the deal's folder or file name holds one "
+                    "of the room's account numbers, and would publish it in every URL of the deal",
+                    "rename it"))
+        if problems:
+            raise RecordError(problems)

@@ -7,14 +7,22 @@ shows deal data as inert text unless it explicitly marks markup as safe.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable
 from datetime import date
 from decimal import Decimal
+from functools import cache
+from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
+import holidays
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
+
+from dealroom import __version__
+
+_TEMPLATES = Path(__file__).parent / "templates"
 
 # (file name, nav title, section template); the order is the nav's order.
 DEAL_PAGES = (
@@ -79,6 +87,17 @@ def _environment() -> Environment:
     return env
 
 
+@cache
+def _templates_digest() -> str:
+    """What the templates and the code that fills them are: a change renders every page again."""
+    digest = hashlib.sha256(f"{__version__}:{holidays.__version__}".encode())
+    for template in sorted(_TEMPLATES.glob("*.j2")):
+        digest.update(template.name.encode() + b"\0" + template.read_bytes())
+    for module in ("derive.py", "mask.py", "render.py"):
+        digest.update((_TEMPLATES.parent / module).read_bytes())
+    return digest.hexdigest()
+
+
 class Renderer:
     """Turns public views into Markdown. Holds the template environment, built once."""
 
@@ -88,6 +107,11 @@ class Renderer:
         # The list of deals is raw HTML (a table the sorting script finds by its wrapper), so
         # its links are written as MkDocs would write them: `slug/` or `slug/index.html`.
         self.index_page = "" if directory_urls else "index.html"
+
+    def fingerprint(self, rule_digest: str) -> str:
+        """Everything besides a deal's own record that its pages depend on."""
+        options = f"{self.room_title}:{self.index_page}:{rule_digest}:{_templates_digest()}"
+        return hashlib.sha256(options.encode()).hexdigest()
 
     def deal_pages(self, view: SimpleNamespace) -> dict[str, str]:
         """Pages of one deal, keyed by path relative to the docs root."""
@@ -111,3 +135,28 @@ class Renderer:
             pages["index.md"] = template.render(deals=deals, title=self.room_title, home=True,
                                                 prefix="deals/", index_page=self.index_page)
         return pages
+
+
+# Up to this many deals the nav lists them all; above, it groups them by year.
+FLAT_NAV_MAX_DEALS = 20
+
+
+def deals_nav(rows: Iterable[SimpleNamespace], title: str) -> dict[str, list[Any]]:
+    """The nav's section of deals, newest first, each with its pages in a fixed order.
+
+    Material writes into each page every nav entry that page can see; `navigation.prune`
+    hides only the entries inside other sections. A flat list of a thousand deals would put
+    a thousand links into each of thousands of pages, and the build would grow with the
+    square of the room. A large room's deals are grouped by year, so a page carries the
+    years, its own year's deals and its own deal's pages.
+    """
+    deals = sorted(rows, key=lambda v: (v.deal.agreement.date, v.slug), reverse=True)
+    sections: list[Any] = [{str(escape(v.deal.name)): [{page_title: f"deals/{v.slug}/{name}"}
+                                                      for name, page_title, _ in DEAL_PAGES]}
+                           for v in deals]
+    if len(deals) > FLAT_NAV_MAX_DEALS:
+        years: dict[str, list[Any]] = {}
+        for view, section in zip(deals, sections, strict=True):
+            years.setdefault(str(view.deal.agreement.date.year), []).append(section)
+        sections = [{year: items} for year, items in years.items()]
+    return {title: ["deals/index.md", *sections]}

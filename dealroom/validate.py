@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import difflib
 import os
+import re
 import stat
 from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from functools import cache
@@ -190,6 +192,7 @@ class _Checker:
         self.problems: list[Problem] = []
         self._resolved_root: Path | None = None
         self._plain: dict[str, bool] = {}  # folder -> it and its parents exist, none a link
+        self.texts: dict[str, str] = {}  # attached text file -> its text, read once here
 
     def add(self, path: Path_, message: str, fix: str = "") -> None:
         self.problems.append(_problem(self.loaded, path, message, fix))
@@ -400,7 +403,7 @@ class _Checker:
                      f"limited to {MAX_TEXT_ATTACHMENT_BYTES:,} bytes", "attach it as a PDF")
             return
         try:
-            file.read_bytes().decode("utf-8")
+            self.texts[reference] = file.read_bytes().decode("utf-8")
         except UnicodeDecodeError as exc:
             # Redaction needs to know the text; we do not guess an encoding.
             self.add(path, f"text file {reference!r} is not UTF-8 (byte {exc.start})",
@@ -409,6 +412,10 @@ class _Checker:
 
 def validate(loaded: Loaded, content_root: Path) -> Deal:
     """Return the typed deal of `loaded`, or raise `RecordError` with every problem found."""
+    return _validated(loaded, content_root)[0]
+
+
+def _validated(loaded: Loaded, content_root: Path) -> tuple[Deal, _Checker]:
     try:
         deal = Deal.model_validate(loaded.data)
     except ValidationError as error:
@@ -416,7 +423,53 @@ def validate(loaded: Loaded, content_root: Path) -> Deal:
         problems = list(_structure_problems(loaded, error))
         problems += _Checker(loaded, partial, content_root, frozenset(failed)).run()
         raise RecordError(problems) from None
-    problems = _Checker(loaded, deal, content_root).run()
+    checker = _Checker(loaded, deal, content_root)
+    problems = checker.run()
     if problems:
         raise RecordError(problems)
-    return deal
+    return deal, checker
+
+
+@dataclass(frozen=True)
+class Validated:
+    """A record that passed every check, with its attachments read once."""
+
+    slug: str
+    deal: Deal
+    files: dict[str, str]  # attached file -> its path on the site, under the deal's folder
+    texts: dict[str, str]  # attached text file -> its text, not yet masked
+
+
+_SLUG = re.compile(r"[a-z0-9][a-z0-9-]{0,62}")
+
+
+def published_name(reference: str) -> str:
+    """A safe, stable file name on the site for an attached file."""
+    name = Path(reference).name
+    stem = re.sub(r"[^A-Za-z0-9._-]+", "-", Path(name).stem).strip("-.") or "file"
+    suffix = Path(name).suffix.lower()
+    # MkDocs would render a `.md` file as a page, raw HTML and scripts in it live: publish text.
+    return f"files/{stem}{suffix}.txt" if suffix in (".md", ".markdown") else f"files/{stem}{suffix}"
+
+
+def validate_record(slug: str, loaded: Loaded, content_root: Path) -> Validated:
+    """Every check of one record: its id, its fields, and the files it attaches."""
+    if not _SLUG.fullmatch(slug):
+        raise RecordError.single(loaded.file, f"the deal's folder or file name {slug!r} is not a "
+                                 "valid id", "rename it with lowercase letters, digits and dashes")
+    deal, checker = _validated(loaded, content_root)
+    files: dict[str, str] = {}
+    problems: list[Problem] = []
+    attached = [("exhibits", i, e.file) for i, e in enumerate(deal.exhibits) if e.file] + \
+        [("documents", i, d.file) for i, d in enumerate(deal.documents)]
+    first: dict[str, str] = {}
+    for section, index, reference in attached:
+        published = files[reference] = published_name(reference)
+        if first.setdefault(published, reference) != reference:
+            # Two attachments under one name would leave only one of them on the site.
+            problems.append(_problem(loaded, (section, index, "file"), f"files {first[published]!r} "
+                                     f"and {reference!r} would both be published as {published}",
+                                     "rename one of the two files"))
+    if problems:
+        raise RecordError(problems)
+    return Validated(slug, deal, files, checker.texts)

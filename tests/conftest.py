@@ -37,6 +37,10 @@ def digits_pattern(number: str) -> re.Pattern[str]:
     return re.compile(r"(?<!\d)" + r"[\s\-./]*".join(digits) + r"(?!\d)")
 
 
+def no_raw_number(text: str) -> bool:
+    return not any(digits_pattern(number).search(text) for number in RAW_ACCOUNT_NUMBERS)
+
+
 def benchmark_script() -> ModuleType:
     """scripts/benchmark.py, for its synthetic rooms (valid, rich records)."""
     spec = importlib.util.spec_from_file_location("benchmark", ROOT / "scripts" / "benchmark.py")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from conftest import EXAMPLE_DEAL, EXAMPLE_SLUG, Room
+from conftest import EXAMPLE_DEAL, EXAMPLE_SLUG, Room, no_raw_number, site_text
 
 RECORD_TEXT = (EXAMPLE_DEAL / "deal.yml").read_text(encoding="utf-8")
 
@@ -72,7 +72,7 @@ def test_a_raw_number_in_a_hand_written_file_fails_the_build_without_printing_it
     result = room.build()
     assert result.returncode == 1
     assert "wire.txt: raw account number from deal" in result.stderr
-    assert f"'{EXAMPLE_SLUG}', field instructions[0].fbo_account_number" in result.stderr
+    assert f"'{EXAMPLE_SLUG}', field instructions[company-wire].fbo_account_number" in result.stderr
     assert "198" not in result.stderr.replace("site/", "")
     assert not (room.site / "wire.txt").exists()
 
@@ -90,7 +90,14 @@ def test_visible_digits_and_masked_fields_are_plugin_options(make_room: Callable
     assert room.build().returncode == 0
     page = room.page("instructions")
     assert "•••••••38" in page and "•••••••21" in page
-    assert "1233932118" in page  # no longer a masked field, so shown as written
+
+
+def test_an_empty_list_of_masked_fields_still_masks_every_account_number(
+        make_room: Callable[..., Room]) -> None:
+    room = make_room("      mask:\n        fields: []\n")
+    assert room.build().returncode == 0
+    page = room.page("instructions")
+    assert "••••••2118" in page and "1233932118" not in page
 
 
 def test_a_room_of_two_deals_lists_both_on_the_home_page(make_room: Callable[..., Room]) -> None:
@@ -128,13 +135,16 @@ def test_errors_of_several_records_are_reported_together(make_room: Callable[...
     assert f"{EXAMPLE_SLUG}/deal.yml:{line}:20: shares.aggregate_price:" in result.stderr
 
 
-def test_the_leak_guard_runs_after_the_offline_plugin_writes_its_search_index() -> None:
-    from material.plugins.offline.plugin import OfflinePlugin
-
-    from dealroom.plugin import DealroomPlugin
-
-    guard = DealroomPlugin.on_post_build.mkdocs_priority  # type: ignore[attr-defined]
-    assert guard < OfflinePlugin.on_post_build.mkdocs_priority  # type: ignore[attr-defined]
+def test_the_leak_guard_reads_the_search_index_the_offline_plugin_writes(
+        make_room: Callable[..., Room]) -> None:
+    room = make_room()
+    config = room.path / "mkdocs.yml"
+    config.write_text(config.read_text(encoding="utf-8").replace("  - search\n", "  - search\n  - offline\n"))
+    (room.path / "content" / "pages" / "memo.md").write_text("---\ntitle: Wire to 1233932118\n---\n\nMemo.\n")
+    result = room.build()
+    assert result.returncode == 1
+    assert "search/search_index.js: raw account number" in result.stderr
+    assert all(no_raw_number(text) for text in site_text(room.site).values())
 
 
 def test_an_empty_banner_option_removes_the_banner(make_room: Callable[..., Room]) -> None:

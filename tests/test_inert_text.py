@@ -1,8 +1,8 @@
 """Deal data is untrusted text: HTML, Markdown and Jinja in any text field render literally and inertly.
 
 Every text field of the example record is found by trying it, then filled with each hostile
-string; the room is rendered by the core (`build_files`) and Python-Markdown with the room's
-extensions, and once through the real `mkdocs build`.
+string; the room is rendered by the plugin's own pipeline (`build_in_memory`) and
+Python-Markdown with the room's extensions, and once through the real `mkdocs build`.
 """
 
 from __future__ import annotations
@@ -21,9 +21,7 @@ import yaml
 from conftest import EXAMPLE_DEAL, Room, value_at, value_paths, with_value
 from dealroom.errors import RecordError
 from dealroom.loader import Loaded, load_file
-from dealroom.mask import MaskPolicy
-from dealroom.render import Renderer
-from dealroom.room import build_files, load_room
+from dealroom.pipeline import build_in_memory
 from dealroom.validate import validate
 
 BASE = EXAMPLE_DEAL / "deal.yml"  # the richest record: notices, signatures, warrants, provisions
@@ -93,8 +91,7 @@ def write_room(folder: Path, data: Any) -> Path:
 
 def render(folder: Path, data: Any) -> dict[str, str]:
     """Every generated page of the room as HTML, the way MkDocs would convert it."""
-    room = load_room(write_room(folder, data))
-    files = build_files(room, MaskPolicy(), Renderer("Deal room"))
+    files = build_in_memory(write_room(folder, data))
     return {path: markdown.markdown(text, extensions=EXTENSIONS)
             for path, text in files.items() if path.endswith(".md") and isinstance(text, str)}
 

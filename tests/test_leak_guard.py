@@ -21,20 +21,19 @@ import pytest
 from conftest import (
     EXAMPLE_DEAL,
     EXAMPLE_SLUG,
-    RAW_ACCOUNT_NUMBERS,
     ROOT,
     Room,
-    digits_pattern,
     mkdocs,
+    no_raw_number,
     site_text,
 )
 from dealroom.guard import Guard
 from dealroom.mask import Secret
 
-FBO = "instructions[0].fbo_account_number"  # 066-198038
-FURTHER = "instructions[0].further_credit_account_number"  # 561-04051-19-103
-ACCOUNT = "instructions[1].account_number"  # 1233932118
-DWAC_FBO = "instructions[1].fbo_account_number"  # 313-12878
+FBO = "instructions[company-wire].fbo_account_number"  # 066-198038
+FURTHER = "instructions[company-wire].further_credit_account_number"  # 561-04051-19-103
+ACCOUNT = "instructions[purchaser-dwac].account_number"  # 1233932118
+DWAC_FBO = "instructions[purchaser-dwac].fbo_account_number"  # 313-12878
 SECRETS = [Secret("066-198038", "d", FBO), Secret("GB29 NWBK 6016 1331 9268 19", "d", "iban")]
 
 
@@ -51,10 +50,6 @@ def test_the_guard_finds_a_number_in_any_written_form(written: str) -> None:
 @pytest.mark.parametrize("written", ["•••••8038", "06619803", "198038", "066  -  198038"])
 def test_the_guard_ignores_masked_partial_and_other_numbers(written: str) -> None:
     assert not list(Guard(SECRETS[:1]).find(written))
-
-
-def no_raw_number(text: str) -> bool:
-    return not any(digits_pattern(number).search(text) for number in RAW_ACCOUNT_NUMBERS)
 
 
 @pytest.fixture(scope="module")
@@ -208,7 +203,7 @@ def test_a_number_in_a_deal_folder_name_is_refused_without_printing_it(
     result = room.build()
     assert result.returncode == 1 and "Traceback" not in result.stderr
     assert ("content/deals/omicron-•••••••••/deal.yml:1:1: <record>: the deal's folder or file name "
-            "holds one of its account numbers, and would publish it in every URL of the deal "
+            "holds one of the room's account numbers, and would publish it in every URL of the deal "
             "(fix: rename it)") in result.stderr
     assert no_raw_number(result.stdout + result.stderr)
 

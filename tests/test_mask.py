@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 import dataclasses
+from typing import Any
 
 from conftest import EXAMPLE_DEAL
-from dealroom.derive import derive
+from dealroom.derive import Facts, derive
 from dealroom.loader import load_file
-from dealroom.mask import MaskPolicy, mask_number, public_view
+from dealroom.mask import MaskPolicy, PublicRoom, mask_number
 from dealroom.validate import validate
 
 DEAL = validate(load_file(EXAMPLE_DEAL / "deal.yml"), EXAMPLE_DEAL.parent)
+
+
+def public_view(facts: Facts, policy: MaskPolicy) -> Any:
+    return PublicRoom([facts], policy).view(facts.slug)
 
 
 def test_mask_keeps_the_last_four_digits() -> None:
@@ -28,10 +33,22 @@ def test_public_view_masks_account_numbers_and_keeps_routing_numbers() -> None:
     assert wire.aba_number == "021 000 021"
 
 
-def test_masked_fields_are_configurable() -> None:
+def test_masked_fields_can_be_added() -> None:
     view = public_view(derive("x", DEAL), MaskPolicy(("aba_number",), 2))
     assert view.deal.instructions[0].aba_number == "•••••••21"
-    assert view.deal.instructions[0].fbo_account_number == "066-198038"
+
+
+def test_account_number_fields_stay_masked_whatever_the_configuration_says() -> None:
+    view = public_view(derive("x", DEAL), MaskPolicy((), 2))
+    assert view.deal.instructions[0].fbo_account_number == "•••••••38"
+
+
+def test_a_note_quoting_another_deals_account_number_is_masked() -> None:
+    other = dataclasses.replace(derive("other", DEAL))
+    quoting = DEAL.model_copy(update={"summary": "Same bank as the other deal: A/C 066 198 038.",
+                                      "instructions": []})
+    room = PublicRoom([other, derive("quoting", quoting)], MaskPolicy())
+    assert room.view("quoting").deal.summary == "Same bank as the other deal: A/C •••••8038."
 
 
 def test_a_number_written_in_a_note_is_masked_too() -> None:

@@ -1,8 +1,8 @@
 """Properties over generated records: validation fails only with `RecordError`, and a rendered
 room never shows a raw account number or markup from the data.
 
-Rendering goes through the core (`build_files`) and Python-Markdown with the room's extensions,
-the same conversion MkDocs makes, so hundreds of records take seconds.
+Rendering goes through the plugin's own pipeline (`build_in_memory`) and Python-Markdown with
+the room's extensions, the same conversion MkDocs makes, so hundreds of records take seconds.
 """
 
 from __future__ import annotations
@@ -26,9 +26,8 @@ from dealroom.derive import derive
 from dealroom.errors import RecordError
 from dealroom.guard import Guard
 from dealroom.loader import Loaded, load_file, load_text
-from dealroom.mask import MaskPolicy, Secret
-from dealroom.render import Renderer
-from dealroom.room import build_files, load_room
+from dealroom.mask import Secret
+from dealroom.pipeline import build_in_memory
 from dealroom.validate import validate
 
 BASE = ROOT / "tests" / "corpus" / "base" / "deal.yml"
@@ -117,10 +116,9 @@ def _render(data: Any) -> dict[str, str] | None:
         shutil.copytree(BASE.parent, deals / "acme")
         (deals / "acme" / "deal.yml").write_text(yaml.safe_dump(data, allow_unicode=True), "utf-8")
         try:
-            room = load_room(deals)
+            files = build_in_memory(deals)
         except RecordError:
             return None
-        files = build_files(room, MaskPolicy(), Renderer("Deal room"))
     pages = {path: markdown.markdown(text, extensions=["tables", "toc", "admonition"])
              for path, text in files.items() if path.endswith(".md") and isinstance(text, str)}
     pages.update({path: text if isinstance(text, str) else text.decode("utf-8", "replace")

@@ -13,7 +13,7 @@ from corpus_cases import BASE, CASES, Case
 
 from dealroom.errors import RecordError
 from dealroom.loader import MAX_RECORD_BYTES
-from dealroom.room import load_deal, load_room
+from dealroom.pipeline import check
 
 
 def deal_folder(tmp_path: Path, case: Case) -> Path:
@@ -30,7 +30,7 @@ def outcome(tmp_path: Path, case: Case) -> list[str]:
     """The problems reported for the case, each without the file's path; [] when accepted."""
     folder = deal_folder(tmp_path, case)
     try:
-        load_deal("acme", folder / "deal.yml", folder.parent)
+        check(folder / "deal.yml")[0]
     except RecordError as error:
         return [str(problem).split("deal.yml:", 1)[1] for problem in error.problems]
     return []
@@ -57,7 +57,7 @@ def test_a_bad_record_is_refused_with_every_problem_exactly(tmp_path: Path, case
 @pytest.mark.parametrize("case", [c for c in CASES if c.holds], ids=str)
 def test_a_value_yaml_would_coerce_is_kept_as_written(tmp_path: Path, case: Case) -> None:
     folder = deal_folder(tmp_path, case)
-    deal = load_deal("acme", folder / "deal.yml", folder.parent).deal
+    deal = check(folder / "deal.yml")[0].deal
     assert case.holds is not None and case.holds(deal)
 
 
@@ -68,7 +68,7 @@ def test_a_50_mb_record_is_refused_by_its_size_before_it_is_read(tmp_path: Path)
         record.truncate(50_000_000)  # a sparse file: nothing to parse but its size
     started = time.perf_counter()
     with pytest.raises(RecordError) as error:
-        load_deal("huge", folder / "deal.yml", folder.parent)
+        check(folder / "deal.yml")[0]
     assert time.perf_counter() - started < 0.5
     assert str(error.value).endswith(f"deal.yml:1:1: <record>: the record is 50,000,000 bytes; deal "
                                      f"records are limited to {MAX_RECORD_BYTES:,} bytes (fix: "
@@ -94,7 +94,7 @@ def test_problems_of_several_broken_files_are_reported_together(tmp_path: Path) 
         (deals / slug / "deal.yml").write_bytes(text)
     (deals / "Bad Name.yml").write_text("name: a\n")
     with pytest.raises(RecordError) as error:
-        load_room(deals)
+        check(deals)
     files = [problem.file.parent.name or problem.file.name for problem in error.value.problems]
     assert files == ["deals", "a-syntax", "b-binary", "c-empty", "d-dupe"]
 
@@ -104,7 +104,7 @@ def test_two_records_for_one_deal_id_are_refused(tmp_path: Path) -> None:
     shutil.copy(folder / "deal.yml", folder.parent / "acme.yml")
     with pytest.raises(RecordError, match=r"acme\.yml:1:1: <record>: deal id 'acme' is also used by "
                        r"\S+/acme/deal\.yml \(fix: rename one of the two\)"):
-        load_room(folder.parent)
+        check(folder.parent)
 
 
 def test_a_pipe_named_like_a_record_is_refused_without_blocking(tmp_path: Path) -> None:
@@ -112,7 +112,7 @@ def test_a_pipe_named_like_a_record_is_refused_without_blocking(tmp_path: Path) 
     deals.mkdir()
     os.mkfifo(deals / "pipe.yml")  # reading it would wait for a writer forever
     with pytest.raises(RecordError, match=r"pipe\.yml:1:1: <record>: the record is not a regular file"):
-        load_room(deals)
+        check(deals)
 
 
 @pytest.mark.parametrize("case", [c for c in CASES if "account_number" in c.name], ids=str)
@@ -127,6 +127,6 @@ def test_a_long_chain_of_next_business_days_is_derived_without_recursion(tmp_pat
                     for i in range(3000))  # each after the next one: the deepest walk
     case = Case("long_chain", edits=(("obligations:\n", "obligations:\n" + steps),))
     folder = deal_folder(tmp_path, case)
-    facts = load_deal("acme", folder / "deal.yml", folder.parent)
+    facts = check(folder / "deal.yml")[0]
     assert facts.due["s2999"].on.isoformat() == "2024-03-05"
     assert facts.due["s0"].on.isoformat() == "2036-02-14"

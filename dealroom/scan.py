@@ -1,0 +1,107 @@
+"""Leak guard, over a built site: every file read by `dealroom.guard`, each leaking file deleted.
+
+It runs after every other plugin has written its files, and reads the site as a web server
+would serve it. Serving keeps what it read: a rebuild reads again only the files whose size or
+times changed (the change time cannot be set back by `copy2` or `utime`, unlike the
+modification time), and everything when the room's secrets changed.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import os
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from dealroom.guard import Guard, Leak
+from dealroom.mask import Secret
+
+Stat = tuple[int, int, int]  # size, modification and change times (ns)
+
+
+class UnscannableSite(Exception):
+    """`site_dir` holds what the guard cannot read whole, and a web server could still serve."""
+
+
+@dataclass
+class ScanMemory:
+    """What the last scan read: reused for unchanged files under the same secrets."""
+
+    secrets_digest: str = ""
+    files: dict[str, tuple[Stat, tuple[Secret, ...]]] = field(default_factory=dict)
+
+
+def _walk(site_dir: Path) -> dict[str, Stat]:
+    """Every file a server could publish from `site_dir`, by its path in the site."""
+    files: dict[str, Stat] = {}
+    folders = [(str(site_dir), "")]
+    while folders:
+        folder, prefix = folders.pop()
+        try:
+            with os.scandir(folder) as scan:
+                entries = list(scan)
+        except (FileNotFoundError, NotADirectoryError):
+            continue  # removed meanwhile: not published
+        except OSError:  # a server may still serve its files by their URLs
+            raise UnscannableSite(f"{prefix or './'}: the folder cannot be listed") from None
+        for entry in entries:
+            try:
+                if entry.is_dir(follow_symlinks=False):
+                    folders.append((entry.path, f"{prefix}{entry.name}/"))
+                elif entry.is_dir():  # servers follow it to what it points at, anywhere
+                    raise UnscannableSite(f"{prefix}{entry.name}: a link to a folder")
+                elif entry.is_file():
+                    status = entry.stat()
+                    files[prefix + entry.name] = (status.st_size, status.st_mtime_ns, status.st_ctime_ns)
+            except FileNotFoundError:
+                continue
+            except OSError:  # a loop of links
+                raise UnscannableSite(f"{prefix}{entry.name}: cannot be read") from None
+    return files
+
+
+def _digest(secrets: list[Secret]) -> str:
+    return hashlib.sha256(repr(sorted((s.digits, s.deal, s.field) for s in secrets)).encode()).hexdigest()
+
+
+def scan_and_remove(site_dir: Path, secrets: Iterable[Secret],
+                    memory: ScanMemory | None = None) -> list[Leak]:
+    """Scan every file of `site_dir`; delete each leaking file so no server can publish it.
+
+    Raises `UnscannableSite` for a folder the guard cannot list or a link to a folder. With
+    `memory` (kept by the caller between builds), files unchanged since are not read again.
+    """
+    secrets = list(secrets)
+    guard = Guard(secrets)
+    if memory is not None and memory.secrets_digest != _digest(secrets):
+        memory.secrets_digest, memory.files = _digest(secrets), {}
+    try:
+        files = _walk(site_dir) if guard else {}
+    except UnscannableSite as error:  # its name may hold a number too
+        raise UnscannableSite(f"{guard.shown(Path(str(error)))}; the leak guard reads every "
+                              "file of the site: make it a plain folder of files") from None
+    leaks: list[Leak] = []
+    for name, status in sorted(files.items()):
+        known = memory.files.get(name) if memory is not None else None
+        if known is not None and known[0] == status:
+            found = known[1]
+        else:
+            try:
+                found = tuple(guard.found_in(name, (site_dir / name).read_bytes()))
+            except FileNotFoundError:
+                continue  # removed since the walk: not published
+            except OSError:
+                raise UnscannableSite(f"{guard.shown(Path(name))}: the file cannot be read; the "
+                                      "leak guard reads every file of the site") from None
+            if memory is not None:
+                memory.files[name] = (status, found)
+        leaks.extend(Leak(site_dir / name, secret) for secret in found)
+    for path in {leak.file for leak in leaks}:
+        path.unlink(missing_ok=True)
+        if memory is not None:
+            memory.files.pop(path.relative_to(site_dir).as_posix(), None)
+    # A deal's id is a folder name, and may hold the number too: messages mask both.
+    return [Leak(guard.shown(leak.file), dataclasses.replace(
+        leak.secret, deal=str(guard.shown(Path(leak.secret.deal))))) for leak in leaks]
