@@ -288,9 +288,9 @@ class Guard:
                 yield from self._in_reduced(utf8)
                 if fast != utf8:
                     yield from self._in_reduced(fast)
-                tagless = _TAG_BYTES.sub(b"", fast) if b"<" in fast else fast
-                if len(tagless) != len(fast):
-                    yield from self._in_reduced(tagless)
+                without_tags = _TAG_BYTES.sub(b"", fast) if b"<" in fast else fast
+                if len(without_tags) != len(fast):
+                    yield from self._in_reduced(without_tags)
                 return
             seen = _Seen()
         reduced = utf8 if utf8 is not None and utf8.isascii() else _reduced(text, seen)

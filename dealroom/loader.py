@@ -34,6 +34,7 @@ from yaml.scanner import Scanner
 
 from dealroom.errors import Problem, RecordError, field_name
 
+CParser: Any
 try:  # libyaml's parser, in C: scanning in pure Python is most of the time of a large room
     from yaml._yaml import CParser
 except ImportError:  # PyYAML built without libyaml: the pure-Python parser alone
@@ -69,8 +70,8 @@ class _Refused(Exception):
 class _RefusingComposer(Composer):
     """PyYAML's composer, refusing aliases, anchors and tags; no constructor ever runs."""
 
-    def compose_node(self, parent: Node | None, index: Any) -> Node:
-        event = self.peek_event()
+    def compose_node(self, parent: Node | None, index: Any) -> Node | None:
+        event = self.peek_event()  # type: ignore[attr-defined]  # the Parser's, mixed in below
         if isinstance(event, AliasEvent):
             # Refusing aliases outright also defuses "billion laughs" expansion bombs.
             raise _Refused(event.start_mark, "YAML aliases (*name) are not allowed in deal records",
@@ -124,7 +125,7 @@ def _fast_collection(get: Any, start: Any, path: Path_, positions: dict[Path_, t
     tags raise `_Fallback` (looked for only if `check`); scalars are handled inline, only
     collections recurse.
     """
-    mark = start.start_mark
+    mark: Any = start.start_mark
     positions[path] = (mark.line + 1, mark.column + 1)
     if start.__class__ is SequenceStartEvent:
         items: list[Any] = []
@@ -185,7 +186,7 @@ def _fast_load(parser: Any, check: bool = True) -> tuple[Any, dict[Path_, tuple[
         raise _Fallback
     try:
         if event.__class__ is ScalarEvent:
-            mark = event.start_mark
+            mark: Any = event.start_mark
             positions[()] = (mark.line + 1, mark.column + 1)
             data = None if not event.style and event.value in NULLS else event.value
         else:

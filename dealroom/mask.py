@@ -13,7 +13,7 @@ import dataclasses
 import functools
 import hashlib
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Hashable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from types import SimpleNamespace
@@ -160,15 +160,17 @@ def _public(value: Any, policy: MaskPolicy, redact: Redactor, key: str = "") -> 
         return [_public(v, policy, redact) for v in value]
     if isinstance(value, dict):  # keyed by ids (due dates, documents): stays a mapping
         return {k: _public(v, policy, redact) for k, v in value.items()}
-    names = _record_fields(type(value))
+    names = _record_fields(value.__class__)
     if names:  # a record: attribute access for templates, field names decide masking
         return SimpleNamespace(**{k: _public(getattr(value, k), policy, redact, k) for k in names})
     return value
 
 
 @functools.cache
-def _record_fields(kind: type) -> tuple[str, ...]:
+def _record_fields(kind: Hashable) -> tuple[str, ...]:
     """The fields of a model or dataclass type; none for plain values (dates, amounts)."""
+    if not isinstance(kind, type):
+        return ()
     if issubclass(kind, BaseModel):
         return tuple(kind.model_fields)
     if dataclasses.is_dataclass(kind):

@@ -32,9 +32,17 @@ from dealroom.mask import MaskPolicy
 from dealroom.pipeline import Pipeline, Published, Settings
 from dealroom.render import Renderer, deals_nav
 from dealroom.scan import ScanMemory, UnscannableSite, scan_and_remove
-from dealroom.search import repair_search_index
+from dealroom.search import SearchIndexRepair
 
 log = logging.getLogger("mkdocs.plugins.dealroom")
+
+
+class _DirtyBuildsAreWhole(logging.Filter):
+    """MkDocs warns that a dirty build leaves navigation inaccurate (an abort in strict mode).
+    This plugin rebuilds every page when the nav changes, so the warning does not apply."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not record.getMessage().startswith("A 'dirty' build is being performed")
 
 
 class DealroomPlugin(BasePlugin[DealroomConfig]):
@@ -46,11 +54,18 @@ class DealroomPlugin(BasePlugin[DealroomConfig]):
         self.published: Published | None = None
         self.scan_memory = ScanMemory()
         self.page_urls: set[str] = set()
+        self.search = SearchIndexRepair()
         self.layout = ""  # what every page shows of the room: nav and masking rule
+        self._dirty_filter = _DirtyBuildsAreWhole()
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         # Defining this hook keeps one plugin object across `mkdocs serve` rebuilds.
         self.serving, self.dirty = command == "serve", dirty
+        if dirty:
+            logging.getLogger("mkdocs.commands.build").addFilter(self._dirty_filter)
+
+    def on_shutdown(self) -> None:
+        logging.getLogger("mkdocs.commands.build").removeFilter(self._dirty_filter)
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         if not self.config.enabled:
@@ -117,6 +132,7 @@ class DealroomPlugin(BasePlugin[DealroomConfig]):
             clean_directory(config.site_dir)
         self.layout = layout
         self.page_urls = {file.url for file in files.documentation_pages()}
+        self.search.start()
         return files
 
     def on_page_markdown(self, markdown: str, page: Page, config: MkDocsConfig,
@@ -126,10 +142,14 @@ class DealroomPlugin(BasePlugin[DealroomConfig]):
             return markdown
         return self.published.public.redact(markdown)
 
+    def on_page_context(self, context: Any, page: Page, config: MkDocsConfig, nav: Any) -> Any:
+        self.search.page_built(page.url)
+        return context
+
     @event_priority(-50)  # after the search plugin writes its index, before the offline plugin
     def _repair_search(self, config: MkDocsConfig) -> None:
         if self.config.enabled and self.dirty:
-            repair_search_index(Path(config.site_dir), self.page_urls)
+            self.search.repair(Path(config.site_dir), self.page_urls)
 
     @event_priority(-200)  # after every other plugin's post-build step (offline: -100)
     def _guard(self, config: MkDocsConfig) -> None:

@@ -12,11 +12,11 @@ from collections.abc import Iterable
 from datetime import date
 from decimal import Decimal
 from functools import cache
+from importlib.metadata import version
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
-import holidays
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
@@ -90,7 +90,7 @@ def _environment() -> Environment:
 @cache
 def _templates_digest() -> str:
     """What the templates and the code that fills them are: a change renders every page again."""
-    digest = hashlib.sha256(f"{__version__}:{holidays.__version__}".encode())
+    digest = hashlib.sha256(f"{__version__}:{version('holidays')}".encode())
     for template in sorted(_TEMPLATES.glob("*.j2")):
         digest.update(template.name.encode() + b"\0" + template.read_bytes())
     for module in ("derive.py", "mask.py", "render.py"):

@@ -1,10 +1,11 @@
 """The search index after a dirty build (`mkdocs serve --dirty`), made whole again.
 
-Material's search plugin, in a dirty build, keeps the previous index and appends the pages it
-built; it removes only the previous entries of the first page built, so a rebuild of several
-pages (a deal's pages and the list of deals) would list the others twice, and pages that no
-longer exist would stay. Each indexing of a page is a run of entries that starts with the
-page's own entry (a location without `#`); the last run of each current page is kept.
+Material's search plugin, in a dirty build, keeps the previous index, drops the entries under
+the first page it built, and appends the pages it built. A rebuild of several pages (a deal's
+pages, the list of deals, the home page at `""`, under which every page lies) would lose
+other pages or list some twice. This keeps the entries of every page from the build that last
+built it: each indexing of a page is a run of entries that starts with the page's own entry
+(a location without `#`).
 """
 
 from __future__ import annotations
@@ -13,28 +14,45 @@ import json
 from pathlib import Path
 from typing import Any
 
+Entry = dict[str, Any]
 
-def whole_index(docs: list[dict[str, Any]], page_urls: set[str]) -> list[dict[str, Any]]:
-    """The entries of the last indexing of each page in `page_urls`, in first-seen order."""
-    runs: dict[str, list[dict[str, Any]]] = {}
+
+def last_runs(docs: list[Entry]) -> dict[str, list[Entry]]:
+    """The entries of the last indexing of each page in `docs`, by page location."""
+    runs: dict[str, list[Entry]] = {}
     for entry in docs:
         location = str(entry.get("location", ""))
         page = location.split("#", 1)[0]
         if "#" not in location or page not in runs:
-            runs.pop(page, None)  # a later indexing of the page replaces the earlier one
-            runs[page] = [entry]
+            runs[page] = [entry]  # a later indexing of the page replaces the earlier one
         else:
             runs[page].append(entry)
-    return [entry for page, run in runs.items() if page in page_urls for entry in run]
+    return runs
 
 
-def repair_search_index(site_dir: Path, page_urls: set[str]) -> None:
-    index = site_dir / "search" / "search_index.json"
-    try:
-        data = json.loads(index.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return  # no search plugin, or another one: nothing of ours to repair
-    docs = whole_index(data.get("docs", []), page_urls)
-    if docs != data.get("docs"):
-        data["docs"] = docs
-        index.write_text(json.dumps(data, separators=(",", ":"), default=str), encoding="utf-8")
+class SearchIndexRepair:
+    def __init__(self) -> None:
+        self.kept: dict[str, list[Entry]] = {}  # page location -> its entries
+        self.built: set[str] = set()
+
+    def start(self) -> None:
+        self.built = set()
+
+    def page_built(self, url: str) -> None:
+        self.built.add(url)
+
+    def repair(self, site_dir: Path, page_urls: set[str]) -> None:
+        """Rewrite the index with every current page's entries from the build that made it."""
+        index = site_dir / "search" / "search_index.json"
+        try:
+            data = json.loads(index.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return  # no search plugin, or another one: nothing of ours to repair
+        runs = last_runs(data.get("docs", []))
+        for page in self.built | (set(runs) - set(self.kept)):
+            self.kept[page] = runs.get(page, [])
+        self.kept = {page: run for page, run in self.kept.items() if page in page_urls}
+        docs = [entry for run in self.kept.values() for entry in run]
+        if docs != data.get("docs"):
+            data["docs"] = docs
+            index.write_text(json.dumps(data, separators=(",", ":"), default=str), encoding="utf-8")

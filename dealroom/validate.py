@@ -118,7 +118,7 @@ MAX_TEXT_ATTACHMENT_BYTES = 2 * 1024 * 1024
 def _adapter(name: str) -> TypeAdapter[Any]:
     info = Deal.model_fields[name]
     if not info.metadata:
-        return TypeAdapter(info.annotation)
+        return TypeAdapter(info.annotation)  # type: ignore[arg-type]  # every field has one
     return TypeAdapter(Annotated[info.annotation, *info.metadata])  # type: ignore[arg-type]
 
 
@@ -218,10 +218,11 @@ class _Checker:
     def date(self, section: str, key: str) -> date | None:
         """A date of a section, even when another field of the section is invalid."""
         if section not in self.failed:
-            return getattr(getattr(self.deal, section), key)
+            known: date | None = getattr(getattr(self.deal, section), key)
+            return known
         raw = self.loaded.data.get(section)
         value = _parsed(_DATE, raw.get(key)) if isinstance(raw, dict) else _INVALID
-        return None if value is _INVALID else value
+        return value if isinstance(value, date) else None
 
     def decimals(self, path: Path_, value: Decimal, allowed: int, what: str) -> None:
         places = -value.as_tuple().exponent  # type: ignore[operator]

@@ -39,13 +39,13 @@ def wait_until(condition: Callable[[], bool], seconds: float = 60) -> None:
 
 
 @contextmanager
-def serving(room: Room) -> Iterator[tuple[str, Path]]:
+def serving(room: Room, *options: str) -> Iterator[tuple[str, Path]]:
     """`mkdocs serve --livereload` on a free port; yields its URL and its log file."""
     port, log = free_port(), room.path / "serve.log"
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
     with log.open("w") as output:
         process = subprocess.Popen(
-            [sys.executable, "-m", "mkdocs", "serve", "--livereload", "-a", f"127.0.0.1:{port}"],
+            [sys.executable, "-m", "mkdocs", "serve", "--livereload", *options, "-a", f"127.0.0.1:{port}"],
             cwd=room.path, env=env, stdout=output, stderr=subprocess.STDOUT)
         try:
             yield f"http://127.0.0.1:{port}", log

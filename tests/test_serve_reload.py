@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 
 from conftest import EXAMPLE_SLUG, Room
@@ -16,3 +17,35 @@ def test_editing_a_record_while_serving_rebuilds_the_page(make_room: Callable[..
         assert "livereload" in fetch(url)  # the script that reloads the open browser tab
         room.edit("Omicron Partners, L.P. buys", "Omicron Partners, L.P. acquires")
         wait_until(lambda: "Omicron Partners, L.P. acquires 800,000 shares" in fetch(url))
+
+
+def _search_locations(base: str) -> list[str]:
+    text = fetch(f"{base}/search/search_index.json")
+    return [entry["location"] for entry in json.loads(text)["docs"]] if text else []
+
+
+def test_a_dirty_serve_rebuilds_the_changed_deal_and_keeps_search_whole(
+        make_room: Callable[..., Room]) -> None:
+    room = make_room()
+    with serving(room, "--dirty") as (base, log):
+        url = f"{base}/deals/{EXAMPLE_SLUG}/"
+        wait_until(lambda: "buys 800,000 shares" in fetch(url) and bool(_search_locations(base)))
+        before = _search_locations(base)
+        room.edit("Omicron Partners, L.P. buys", "Omicron Partners, L.P. acquires")
+        wait_until(lambda: "acquires 800,000 shares" in fetch(url))
+        wait_until(lambda: "acquires 800,000" in fetch(f"{base}/search/search_index.json"))
+        assert _search_locations(base) == before  # every page once, none lost, none twice
+        assert "buys 800,000" not in fetch(f"{base}/search/search_index.json")
+        assert "Aborted" not in log.read_text()
+
+
+def test_a_dirty_serve_shows_a_renamed_deal_in_the_nav_of_every_page(
+        make_room: Callable[..., Room]) -> None:
+    room = make_room()
+    with serving(room, "--dirty") as (base, _):
+        terms = f"{base}/deals/{EXAMPLE_SLUG}/terms/"
+        wait_until(lambda: "Omicron Partners securities purchase" in fetch(terms))
+        room.edit("name: NeoTherapeutics – Omicron Partners securities purchase",
+                  "name: NeoTherapeutics – Omicron Partners share purchase")
+        wait_until(lambda: "Omicron Partners share purchase" in fetch(f"{base}/about/"))
+        assert "Omicron Partners securities purchase" not in fetch(f"{base}/about/")
