@@ -1,0 +1,28 @@
+"""The marker of a records folder: a build from a folder without it would publish an empty room.
+
+A wrong `deals_dir`, a folder not mounted or not checked out, all look like a room with no deal
+to MkDocs; the marker file tells a records folder from any other folder.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from dealroom.errors import Problem
+
+MARKER_NAME = ".dealroom"
+
+
+def check_marker(deals_dir: Path) -> str | None:
+    """A problem message (`file:line:col: field: message (fix: ...)`) if `deals_dir` is not a
+    marked records folder; None if it is."""
+    marker = deals_dir / MARKER_NAME
+    if not deals_dir.is_dir():
+        return str(Problem(deals_dir, 1, 1, "", "the deals folder does not exist",
+                           "check the plugin's `deals_dir` option, or that the folder is there"))
+    if not marker.is_file():
+        return str(Problem(marker, 1, 1, "",
+                           "this folder is not marked as deal records: nothing would be published",
+                           f"check that `deals_dir` names the records folder; if it does, "
+                           f"add a {MARKER_NAME} file to it and commit it with the records"))
+    return None
