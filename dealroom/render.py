@@ -8,6 +8,7 @@ shows deal data as inert text unless it explicitly marks markup as safe.
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Iterable
 from datetime import date
 from decimal import Decimal
@@ -118,12 +119,22 @@ class Renderer:
         parties = {p.id: p for p in view.deal.parties}
         context = {"view": view, "deal": view.deal, "parties": parties,
                    "pages": DEAL_PAGES, "sections": [p for p in DEAL_PAGES if p[2]]}
-        pages = {}
+        pages, parts = {}, []
         for file_name, title, section in DEAL_PAGES:
-            template = self.env.get_template(f"{section or 'print'}.md.j2")
-            pages[f"deals/{view.slug}/{file_name}"] = template.render(
-                context, title=title, level=1, standalone=True)
-        return pages
+            if section is None:
+                continue
+            template = self.env.get_template(f"{section}.md.j2")
+            # Each section is rendered once, as a part of the whole-deal page; its own page is
+            # that part with every heading one level up (the overview differs: rendered again).
+            part = template.render(context, title=title, level=2, standalone=False)
+            parts.append(part)
+            pages[f"deals/{view.slug}/{file_name}"] = _PART_HEADING.sub(r"\1", part) \
+                if section != "overview" else template.render(context, title=title, level=1,
+                                                              standalone=True)
+        pages[f"deals/{view.slug}/print.md"] = self.env.get_template("print.md.j2").render(
+            context, parts=[Markup(part) for part in parts])
+        return {f"deals/{view.slug}/{name}": pages[f"deals/{view.slug}/{name}"]
+                for name, _, _ in DEAL_PAGES}
 
     def room_pages(self, views: Iterable[SimpleNamespace], with_home: bool) -> dict[str, str]:
         """The list of all deals, and the home page when the room has no hand-written one."""
@@ -136,6 +147,9 @@ class Renderer:
                                                 prefix="deals/", index_page=self.index_page)
         return pages
 
+
+# A heading line of a section rendered at level 2: data never starts a line with `#` (escaped).
+_PART_HEADING = re.compile(r"^#(#+ )", re.MULTILINE)
 
 # Up to this many deals the nav lists them all; above, it groups them by year.
 FLAT_NAV_MAX_DEALS = 20
