@@ -1,95 +1,27 @@
 """Leak guard, detection: find a raw account number in a built file's name and bytes.
 
 Masking should make this find nothing. It exists for what masking cannot see: a number pasted
-into a hand-written page, a theme override, an asset, a plugin's output. It reads each file as
-written and also decoded (HTML entities, JSON and URL escapes, tags removed), and matches
-digits across any separators. Messages name the file and the field, never the number.
-Walking and scanning the built site, and removing what leaks, is `dealroom.scanner`.
+into a hand-written page, a theme override, an asset, a plugin's output. It reads what a file
+publishes (gzip, the insides of PDF and Office files) and finds numbers with the rule of
+`dealroom.numbers`, the one the mask uses. Messages name the file and the field, never the
+number. Walking the built site, and removing what leaks, is `dealroom.scan`.
 """
 
 from __future__ import annotations
 
-import functools
 import gzip
-import html
 import io
 import re
-import unicodedata
 import zipfile
 import zlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from dealroom.mask import BULLET, Secret
+from dealroom.numbers import Finder, Secret
 
-# A run of digits, allowing up to three non-alphanumeric characters between any two.
-_GAP = r"[^0-9A-Za-z]{0,3}"
-_DIGIT_RUN = re.compile(rf"\d(?:{_GAP}\d)*")
-_JSON_ESCAPE = re.compile(r"\\u([0-9a-fA-F]{4})")
-_URL_ESCAPES = re.compile(r"%[0-9a-fA-F]{2}(?:%[0-9a-fA-F]{2})*")  # a literal first: fast search
-_TAG = re.compile(r"<[^>]*>")
-_TAG_BYTES = re.compile(rb"<[^>]*>")
-_JSON_ESCAPE_BYTES = re.compile(rb"\\u([0-9a-fA-F]{4})")
-_URL_ESCAPES_BYTES = re.compile(rb"%[0-9a-fA-F]{2}(?:%[0-9a-fA-F]{2})*")
 _MAX_GZIP = 512 * 1024 * 1024
 _PDF_STREAM = re.compile(rb"stream\r?\n(.*?)endstream", re.DOTALL)
-_MAX_SEEN_RUNS = 200_000
-
-# Runs are searched in a copy of the text where every digit is "0", every ASCII letter "a"
-# and everything else " ": the regex then starts on one literal byte, three times faster
-# than on a class. Possessive repeats: a run ends at the first non-gap, nothing to retry.
-_CLASSES = bytes(ord("0") if chr(b).isdigit() and b < 128 else ord("a") if chr(b).isalpha() and b < 128
-                 else ord(" ") for b in range(256))
-_NOT_DIGIT = bytes(b for b in range(256) if not 48 <= b <= 57)
-# Latin-1 characters that NFKC turns into a digit or a letter (², ¼, ª, º...).
-_LATIN1_TO_ALNUM = re.compile(rb"[\xaa\xb2\xb3\xb9\xba\xbc-\xbe]")
-
-
-@dataclass
-class _Seen:
-    """What `_reduced` met: a non-ASCII digit or letter-like character, or one that NFKC might
-    change in some context (anything but a plain symbol, space or letter)."""
-    other: bool = False
-    unstable: bool = False
-
-
-def _stable(ch: str) -> bool:
-    # NFKC leaves a character with no compatibility form alone, unless it combines: combining
-    # marks (and Hangul vowels and trailing consonants) join the character before them.
-    return unicodedata.combining(ch) == 0 and unicodedata.is_normalized("NFKC", ch) and \
-        unicodedata.category(ch) not in ("Mn", "Mc", "Me") and not "\u1100" <= ch <= "\u11ff"
-
-
-@functools.lru_cache(maxsize=65536)
-def _replacement(ch: str) -> tuple[str, bool, bool]:
-    """A non-ASCII character's byte in a reduced view (its ASCII digit if it is a decimal
-    digit, else a gap), whether it is a digit or letter-like, and whether NFKC may change it."""
-    return (str(int(ch)) if ch.isdecimal() else "?", ch.isdecimal() or ch in _FOLDS,
-            not _stable(ch))
-
-
-_FOLDS = "\u0130\u0131\u017f\u212a"  # IGNORECASE matches these to I, I, S and K
-
-
-def _reduced(view: str, seen: _Seen) -> bytes:
-    """`view` as ASCII bytes, one byte per character, with the same runs of digits.
-
-    The gap class holds every non-ASCII character and `\\d` only its decimal digits, so this
-    keeps what the runs regex sees while the regex runs on bytes (UCS-2 text is much slower).
-    Each distinct character is looked at once: a translation table, not a call per character.
-    """
-    if view.isascii():
-        return view.encode("ascii")
-    table: dict[int, str] = {}
-    for ch in set(view):
-        if ch >= "\x80":
-            table[ord(ch)], other, unstable = _replacement(ch)
-            seen.other |= other
-            seen.unstable |= unstable
-    if all(gap == "?" for gap in table.values()):  # no digit of another script: a C loop
-        return view.encode("ascii", "replace")
-    return view.translate(table).encode("ascii")
 
 
 @dataclass(frozen=True)
@@ -100,75 +32,6 @@ class Leak:
     def __str__(self) -> str:
         return (f"{self.file}: raw account number from deal {self.secret.deal!r}, field "
                 f"{self.secret.field}; the file was removed (mask or delete the number at its source)")
-
-
-def _json_unescaped(text: bytes) -> bytes | None:
-    """JSON escapes decoded in UTF-8 `text`; None if an escape is half a surrogate pair."""
-    chars = {escape: chr(int(escape, 16)) for escape in set(_JSON_ESCAPE_BYTES.findall(text))}
-    if any("\ud800" <= ch <= "\udfff" for ch in chars.values()):
-        return None
-    utf8 = {escape: ch.encode("utf-8") for escape, ch in chars.items()}
-    if len(chars) > 16 or any(ch in "\\u0123456789abcdefABCDEF" for ch in chars.values()):
-        return _JSON_ESCAPE_BYTES.sub(lambda m: utf8[m[1]], text)
-    # A few distinct escapes (a search index's bullets and dashes): one C-speed pass each.
-    # Same as `sub` because no replacement can form or complete another escape.
-    for escape, encoded in utf8.items():
-        text = text.replace(b"\\u" + escape, encoded)
-    return text
-
-
-def _url_unescaped(text: str) -> str:
-    # As `unquote`: each run of %XX escapes is decoded as UTF-8 bytes (errors replaced); a
-    # literal character ends a multi-byte sequence, so runs are decoded one by one.
-    return _URL_ESCAPES.sub(lambda m: bytes.fromhex(m[0].replace("%", "")).decode("utf-8", "replace"),
-                            text)
-
-
-def _decoded(text: str, utf8: bytes | None = None) -> str:
-    """`unquote(html.unescape(json_unescape(text)))`, skipping each step with nothing to do.
-
-    `utf8`: `text` encoded, if at hand; JSON and URL escapes are then decoded in bytes (a
-    search index's text is 25 MB, and UCS-2 string operations are several times slower).
-    """
-    if "\\u" in text and utf8 is not None:
-        utf8 = _json_unescaped(utf8)
-    if utf8 is None:
-        if "\\u" in text:
-            text = _JSON_ESCAPE.sub(lambda m: chr(int(m[1], 16)), text)
-    elif b"&" not in utf8:
-        if b"%" in utf8:
-            utf8 = _URL_ESCAPES_BYTES.sub(lambda m: bytes.fromhex(m[0].replace(b"%", b"").decode())
-                                          .decode("utf-8", "replace").encode("utf-8"), utf8)
-        return utf8.decode("utf-8")
-    else:
-        text = utf8.decode("utf-8")
-    if "&" in text:
-        text = html.unescape(text)
-    if "%" in text:
-        text = _url_unescaped(text)
-    return text
-
-
-def _separator(ch: str) -> bool:
-    """`ch` is a separator in every view: non-ASCII, no digit, no case fold to a letter, no NFKC."""
-    return ch > "\x7f" and not ch.isdecimal() and ch not in _FOLDS and \
-        not "\ud800" <= ch <= "\udfff" and _stable(ch)
-
-
-def _reduced_decoded(text: bytes, seen: _Seen) -> bytes | None:
-    """`_reduced(_decoded(text))` for ASCII `text` whose JSON escapes are all separators and
-    which has no entity; None otherwise. A search index's escapes are bullets and dashes, and
-    this skips building its 25 MB of UCS-2 text."""
-    if b"&" in text:
-        return None
-    if b"\\u" in text:
-        if not all(_separator(chr(int(escape, 16))) for escape in set(_JSON_ESCAPE_BYTES.findall(text))):
-            return None
-        text = _JSON_ESCAPE_BYTES.sub(b"?", text)  # no "%" or hex digit: URL escapes stay as they are
-    if b"%" in text:
-        text = _URL_ESCAPES_BYTES.sub(lambda m: _reduced(bytes.fromhex(m[0].replace(b"%", b"").decode())
-                                                         .decode("utf-8", "replace"), seen), text)
-    return text
 
 
 def _gunzipped(data: bytes) -> bytes:
@@ -224,128 +87,7 @@ def _is_plain(data: bytes) -> bool:
         not data[:1024].lstrip().startswith(b"%PDF")
 
 
-class Guard:
-    def __init__(self, secrets: Iterable[Secret]) -> None:
-        self.by_digits: dict[str, Secret] = {}
-        lettered: dict[str, Secret] = {}
-        for secret in secrets:
-            if secret.digits.isdigit():
-                self.by_digits.setdefault(secret.digits, secret)
-            else:  # letters break a run of digits: such numbers are matched by a pattern
-                lettered.setdefault(secret.digits, secret)
-        self.lengths = sorted({len(d) for d in self.by_digits})
-        # Only runs with as many digits as the shortest number: most runs in a site are short
-        # (dates, sizes, icon paths), and looking each one up was most of the guard's time.
-        shortest = max(self.lengths[:1] or [1])
-        self.runs = re.compile(rb"0(?: {0,3}+0){%d,}+" % (shortest - 1))
-        self.lettered = [(re.compile(_GAP.join(re.escape(ch) for ch in d), re.IGNORECASE), secret)
-                         for d, secret in lettered.items()]
-        self.seen: dict[bytes, tuple[Secret, ...]] = {}  # a run's digits -> the secrets in them
-
-    def __bool__(self) -> bool:
-        return bool(self.by_digits or self.lettered)
-
-    def _in_digits(self, digits: str) -> Iterator[Secret]:
-        for length in self.lengths:
-            for start in range(len(digits) - length + 1):
-                secret = self.by_digits.get(digits[start:start + length])
-                if secret:
-                    yield secret
-
-    def _in_run(self, run: str) -> Iterator[Secret]:
-        return self._in_digits("".join(str(int(ch)) for ch in run if ch.isdecimal()))  # any script's
-
-    def _in_reduced(self, view: bytes) -> Iterator[Secret]:
-        """The secrets in the runs of a view reduced to bytes (`_reduced`)."""
-        for match in self.runs.finditer(view.translate(_CLASSES)):
-            digits = view[match.start():match.end()].translate(None, _NOT_DIGIT)
-            # The same runs recur on every page (phone numbers, amounts): each is looked up once.
-            found = self.seen.get(digits)
-            if found is None:
-                if len(self.seen) >= _MAX_SEEN_RUNS:
-                    self.seen.clear()
-                found = self.seen[digits] = tuple(self._in_digits(digits.decode("ascii")))
-            yield from found
-
-    def _in_view(self, view: str | None, reduced: bytes) -> Iterator[Secret]:
-        yield from self._in_reduced(reduced)
-        if view is not None:
-            for pattern, secret in self.lettered:
-                if pattern.search(view):
-                    yield secret
-
-    def _in_views(self, text: str, utf8: bytes | None = None,
-                  seen_other: list[bool] | None = None) -> Iterator[Secret]:
-        """The secrets in `text` as written, decoded, without tags, and NFKC-normalised.
-
-        `utf8`: `text` encoded, if at hand. Views are scanned reduced to bytes (`_reduced`).
-        `seen_other` gets whether the text shows non-ASCII digits or letter-like characters.
-        """
-        seen = _Seen()
-        if utf8 is not None and utf8.isascii() and not self.lettered:
-            fast = _reduced_decoded(utf8, seen)
-            if fast is not None and not seen.unstable:
-                yield from self._in_reduced(utf8)
-                if fast != utf8:
-                    yield from self._in_reduced(fast)
-                without_tags = _TAG_BYTES.sub(b"", fast) if b"<" in fast else fast
-                if len(without_tags) != len(fast):
-                    yield from self._in_reduced(without_tags)
-                return
-            seen = _Seen()
-        reduced = utf8 if utf8 is not None and utf8.isascii() else _reduced(text, seen)
-        decoded = _decoded(text, utf8)
-        reduced_decoded = _reduced(decoded, seen) if decoded != text else reduced
-        unstable = seen.unstable
-        if seen_other is not None:
-            seen_other.append(seen.other)
-        yield from self._in_view(text, reduced)
-        if decoded != text:
-            yield from self._in_view(decoded, reduced_decoded)
-        reduced = reduced_decoded
-        # `seen` now knows every character of `decoded`, and so of the text without tags.
-        if self.lettered or unstable:
-            tagless = _TAG.sub("", decoded) if "<" in decoded else decoded
-            if len(tagless) != len(decoded):
-                yield from self._in_view(tagless, _reduced(tagless, seen))
-            # Full-width and other compatibility forms of digits.
-            if not decoded.isascii() and not unicodedata.is_normalized("NFKC", tagless):
-                normal = unicodedata.normalize("NFKC", tagless)
-                yield from self._in_view(normal, _reduced(normal, seen))
-        else:  # NFKC changes nothing; tags removed from the reduced bytes are the same bytes
-            tagless_bytes = _TAG_BYTES.sub(b"", reduced) if b"<" in reduced else reduced
-            if len(tagless_bytes) != len(reduced):
-                yield from self._in_view(None, tagless_bytes)
-
-    def find(self, text: str) -> Iterator[Secret]:
-        """The secrets in `text`, in every view of it (a secret may come more than once)."""
-        return self._in_views(text)
-
-    def find_in_bytes(self, data: bytes) -> Iterator[Secret]:
-        """The secrets in bytes as a file holds them (text, or binary read as Latin-1)."""
-        if data.isascii():
-            yield from self._in_views(data.decode("ascii"), data)
-            return
-        try:
-            text, valid = data.decode("utf-8"), True
-        except UnicodeDecodeError:
-            text, valid = data.decode("utf-8", "replace"), False
-        other: list[bool] = []
-        yield from self._in_views(text, data if valid else None, other)
-        # Read as Latin-1 too, so that every byte of a binary file counts. For valid UTF-8 that
-        # finds nothing more: each character's bytes are that many separators instead of one,
-        # unless UTF-8 shows other digits or letters there, or NFKC of Latin-1 makes digits.
-        if not valid or any(other) or _LATIN1_TO_ALNUM.search(data):
-            yield from self._in_views(data.decode("latin-1"))
-
-    def shown(self, path: Path) -> Path:
-        """`path` for a message: digits of a number in a file or folder name become bullets."""
-        text = _DIGIT_RUN.sub(lambda m: BULLET * len(m[0]) if any(self._in_run(m[0])) else m[0],
-                              str(path))
-        for pattern, _ in self.lettered:
-            text = pattern.sub(lambda m: BULLET * len(m[0]), text)
-        return Path(text)
-
+class Guard(Finder):
     def found_in(self, name: str, data: bytes) -> list[Secret]:
         """The secrets in a file's name (published too, as its URL) and bytes, one per field."""
         return _one_per_field([*self.find(name), *self.find_in_bytes(_content(data))])

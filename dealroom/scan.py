@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from dealroom.guard import Guard, Leak
-from dealroom.mask import Secret
+from dealroom.numbers import Secret
 
 Stat = tuple[int, int, int]  # size, modification and change times (ns)
 

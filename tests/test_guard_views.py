@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from dealroom.guard import Guard
-from dealroom.mask import Secret
+from dealroom.numbers import Secret
 
 SECRETS = [Secret("066-198038", "d", "fbo")]
 

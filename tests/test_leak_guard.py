@@ -28,7 +28,7 @@ from conftest import (
     site_text,
 )
 from dealroom.guard import Guard
-from dealroom.mask import Secret
+from dealroom.numbers import Secret
 
 FBO = "instructions[company-wire].fbo_account_number"  # 066-198038
 FURTHER = "instructions[company-wire].further_credit_account_number"  # 561-04051-19-103

@@ -61,3 +61,7 @@ def test_a_number_written_in_a_note_is_masked_too() -> None:
 def test_attached_text_is_redacted_in_the_view() -> None:
     facts = dataclasses.replace(derive("x", DEAL), documents={"a.txt": "A/C # 1233932118"})
     assert public_view(facts, MaskPolicy()).documents == {"a.txt": "A/C # ••••••2118"}
+
+
+def test_a_short_account_never_shows_more_than_half_of_its_digits() -> None:
+    assert mask_number("12345", 4) == "•••45"

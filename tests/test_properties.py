@@ -26,7 +26,7 @@ from dealroom.derive import derive
 from dealroom.errors import RecordError
 from dealroom.guard import Guard
 from dealroom.loader import Loaded, load_file, load_text
-from dealroom.mask import Secret
+from dealroom.numbers import Secret
 from dealroom.pipeline import build_in_memory
 from dealroom.validate import validate
 
