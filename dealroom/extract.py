@@ -411,7 +411,7 @@ class _Reading:
             length, kind = struct.unpack_from(">I4s", data, position)
             body = data[position + 8:position + 8 + length]
             if len(body) < length:
-                raise _Unreadable("truncated chunk")
+                raise _Unreadable("truncated")
             position += 12 + length
             if kind == b"tEXt":
                 keyword, _, text = body.partition(b"\x00")
@@ -451,7 +451,7 @@ class _Reading:
             (length,) = struct.unpack_from(">H", data, position + 2)
             body = data[position + 4:position + 2 + length]
             if length < 2 or len(body) < length - 2:
-                raise _Unreadable("truncated segment")
+                raise _Unreadable("truncated")
             position += 2 + length
             if marker == 0xFE:
                 self.texts.extend(_decoded(body))
@@ -490,7 +490,7 @@ class _Reading:
             kind, length = struct.unpack_from("<4sI", data, position)
             body = data[position + 8:position + 8 + length]
             if len(body) < length:
-                raise _Unreadable("truncated chunk")
+                raise _Unreadable("truncated")
             position += 8 + length + (length & 1)
             if kind == b"EXIF":
                 self._exif(body, inside)
