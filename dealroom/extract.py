@@ -24,6 +24,7 @@ import mimetypes
 import re
 import struct
 import tarfile
+import warnings
 import xml.etree.ElementTree as ElementTree
 import zipfile
 import zlib
@@ -59,6 +60,7 @@ _BOMS = ((b"\xef\xbb\xbf", "utf-8"), (b"\xff\xfe\x00\x00", "utf-32-le"), (b"\x00
          (b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be"))
 _XMP_PREFIXES = (b"http://ns.adobe.com/xap/1.0/\x00", b"http://ns.adobe.com/xmp/extension/\x00")
 _DRAWN_BY_OFFICE = re.compile(r"docProps/thumbnail\.|Thumbnails/thumbnail\.png$")
+_COMPOUND_FILE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _PROBLEMS_SHOWN = 5
 _EXIF_DIRECTORIES = (ExifTags.IFD.Exif, ExifTags.IFD.GPSInfo, ExifTags.IFD.Interop, ExifTags.IFD.IFD1)
 
@@ -307,7 +309,10 @@ class _Reading:
             archive = zipfile.ZipFile(io.BytesIO(data))
         except (zipfile.BadZipFile, OSError, EOFError, ValueError, struct.error) as error:
             self.texts.extend(_byte_views(data))
-            self.unreadable(f"damaged zip ({type(error).__name__})", inside)
+            if data[:8] == _COMPOUND_FILE:  # how Office stores a file it encrypted with a password
+                self.unreadable("encrypted Office file, or an old binary one", inside)
+            else:
+                self.unreadable(f"damaged zip ({type(error).__name__})", inside)
             return
         with archive:
             if archive.comment:
@@ -502,8 +507,10 @@ class _Reading:
         self.texts.extend(_byte_views(block))
         exif = Image.Exif()
         try:
-            exif.load(block)
-            directories = [dict(exif), *(exif.get_ifd(tag) for tag in _EXIF_DIRECTORIES)]
+            with warnings.catch_warnings():  # Pillow warns of each damaged tag: the build log is no place
+                warnings.simplefilter("ignore")
+                exif.load(block)
+                directories = [dict(exif), *(exif.get_ifd(tag) for tag in _EXIF_DIRECTORIES)]
         except Exception:  # Pillow raises many kinds on a hostile block
             self.unreadable("image EXIF cannot be read", inside)
             return
@@ -601,7 +608,8 @@ class _SpreadsheetFormats:
         except ElementTree.ParseError:
             return
         for cell in root.iter(f"{_SPREADSHEET_NS}c"):
-            code = self.codes.get(int(cell.get("s", "0") or 0) if cell.get("s", "0").isdigit() else -1)
+            style = cell.get("s", "0")
+            code = self.codes.get(int(style)) if style.isdigit() else None
             value = cell.findtext(f"{_SPREADSHEET_NS}v")
             if code is None or value is None or cell.get("t", "n") != "n":
                 continue

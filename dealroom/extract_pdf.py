@@ -82,19 +82,12 @@ def _guarded(what: str, parts: Iterator[str | Embedded | Unread]) -> Iterator[st
 
 
 def _page(number: int, page: PageObject) -> Iterator[str | Embedded | Unread]:
-    fonts: list[DictionaryObject] = []
-
-    def note_font(text: str, _cm: Any, _tm: Any, font: DictionaryObject | None, _size: Any) -> None:
-        if text.strip() and font is not None and all(font is not seen for seen in fonts):
-            fonts.append(font)
-
-    text = page.extract_text(visitor_text=note_font)
+    text = page.extract_text()
     yield text
     if not text.strip() and _draws_images(page):
         yield Unread(f"PDF page {number} shows images and no text: text in pixels cannot be read")
-    for font in fonts:
-        if not _maps_to_unicode(font):
-            yield Unread(f"PDF page {number} draws text in a font with no map to Unicode")
+    if _unmapped_fonts(_resolved(page.get("/Resources")), 0) and _draws_with_unmapped_font(page):
+        yield Unread(f"PDF page {number} draws text in a font with no map to Unicode")
     for annotation in _resolved(page.get("/Annots")) or []:
         annotation = _resolved(annotation)
         if not isinstance(annotation, DictionaryObject):
@@ -136,11 +129,39 @@ def _has_images(resources: PdfObject | None, depth: int) -> bool:
     return False
 
 
-def _maps_to_unicode(font: DictionaryObject) -> bool:
+def _unmapped_fonts(resources: PdfObject | None, depth: int) -> bool:
+    """Whether the page or a form it draws has a font with no map to Unicode (used or not)."""
+    if depth > _MAX_NESTED_FORMS:
+        return True
+    if not isinstance(resources, DictionaryObject):
+        return False
+    fonts = _resolved(resources.get("/Font"))
+    if isinstance(fonts, DictionaryObject) and not all(
+            _maps_to_unicode(_resolved(font)) for font in fonts.values()):
+        return True
+    objects = _resolved(resources.get("/XObject"))
+    return isinstance(objects, DictionaryObject) and any(
+        isinstance(form := _resolved(drawn), StreamObject) and form.get("/Subtype") == "/Form"
+        and _unmapped_fonts(_resolved(form.get("/Resources")), depth + 1) for drawn in objects.values())
+
+
+def _draws_with_unmapped_font(page: PageObject) -> bool:
+    """Whether the page draws text in such a font (read again, noting each text's font: slower)."""
+    unmapped: list[bool] = []
+
+    def note_font(text: str, _cm: Any, _tm: Any, font: DictionaryObject | None, _size: Any) -> None:
+        if text.strip() and (font is None or not _maps_to_unicode(font)):
+            unmapped.append(True)
+
+    page.extract_text(visitor_text=note_font)
+    return bool(unmapped)
+
+
+def _maps_to_unicode(font: Any) -> bool:
     """Whether pypdf can know which characters a font's codes are: a ToUnicode map, a simple
     font's encoding, or a predefined Unicode CMap. A Type 3 font or a composite font coded by
     glyph number (Identity-H) without one only draws shapes."""
-    if "/ToUnicode" in font:
+    if not isinstance(font, DictionaryObject) or "/ToUnicode" in font:
         return True
     kind = font.get("/Subtype")
     if kind == "/Type3":

@@ -324,6 +324,11 @@ def test_a_spreadsheet_number_is_read_as_its_format_shows_it() -> None:
     assert SHOWN in found.texts
 
 
+def test_a_word_file_encrypted_with_a_password_cannot_be_read() -> None:
+    found = extract("terms.docx", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(512), attachment=True)
+    assert found.problem == "encrypted Office file, or an old binary one"
+
+
 def test_an_image_in_a_word_file_cannot_be_read_as_an_attachment() -> None:
     data = zipped({"word/document.xml": b"<document/>", "word/media/image1.png": png([])})
     found = extract("terms.docx", data, attachment=True)
@@ -430,6 +435,23 @@ def test_a_jpeg_exif_comment_in_utf16_is_read() -> None:
 
 def test_a_jpeg_exif_description_is_read() -> None:
     assert shows(extract("photo.jpg", jpeg(tag_010E=f"Account {SHOWN}")), SHOWN)
+
+
+def test_a_gif_comment_is_read() -> None:
+    out = io.BytesIO()
+    Image.new("P", (2, 2)).save(out, "GIF", comment=f"Account {SHOWN}".encode())
+    found = extract("logo.gif", out.getvalue())
+    assert found.complete, found.problem
+    assert shows(found, SHOWN)
+
+
+def test_webp_xmp_is_read() -> None:
+    out = io.BytesIO()
+    xmp = f'<x:xmpmeta xmlns:x="adobe:ns:meta/"><dc>Account {SHOWN}</dc></x:xmpmeta>'.encode()
+    Image.new("RGB", (2, 2)).save(out, "WEBP", xmp=xmp)
+    found = extract("photo.webp", out.getvalue())
+    assert found.complete, found.problem
+    assert shows(found, SHOWN)
 
 
 def test_an_attached_image_cannot_be_read() -> None:
