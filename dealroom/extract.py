@@ -14,6 +14,8 @@ showing it. Nothing here logs or raises on a file's content.
 
 from __future__ import annotations
 
+import base64
+import binascii
 import bz2
 import contextlib
 import email
@@ -24,6 +26,7 @@ import mimetypes
 import re
 import struct
 import tarfile
+import urllib.parse
 import warnings
 import xml.etree.ElementTree as ElementTree
 import zipfile
@@ -60,6 +63,12 @@ _BOMS = ((b"\xef\xbb\xbf", "utf-8"), (b"\xff\xfe\x00\x00", "utf-32-le"), (b"\x00
          (b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be"))
 _XMP_PREFIXES = (b"http://ns.adobe.com/xap/1.0/\x00", b"http://ns.adobe.com/xmp/extension/\x00")
 _DRAWN_BY_OFFICE = re.compile(r"docProps/thumbnail\.|Thumbnails/thumbnail\.png$")
+_BASE64_DATA_URI = re.compile(r"data:([\w.+-]*/?[\w.+-]*)(?:;[^,;\s\"'()<>]*)*?;base64,([A-Za-z0-9+/=%]+)",
+                              re.IGNORECASE)
+_RTF_UNICODE = re.compile(r"\\u(-?\d+) ?(?:\\'[0-9a-fA-F]{2}|[^\\{}])?")
+_RTF_HEX = re.compile(r"\\'([0-9a-fA-F]{2})")
+_RTF_CONTROL = re.compile(r"\\[a-zA-Z]+-?\d* ?|\\[*~_-]|[{}]")
+_RTF_DRAWN = re.compile(r"\\(?:pict|objdata|object)\b")
 _COMPOUND_FILE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _PROBLEMS_SHOWN = 5
 _EXIF_DIRECTORIES = (ExifTags.IFD.Exif, ExifTags.IFD.GPSInfo, ExifTags.IFD.Interop, ExifTags.IFD.IFD1)
@@ -217,6 +226,8 @@ class _Reading:
             self.texts.extend(_byte_views(data))
             if attachment:
                 self.unreadable("image: text in pixels cannot be read", inside)
+        elif data[:5] == b"{\\rtf":
+            self._rtf(data, inside, attachment)
         elif is_text_format(name) or _looks_like_text(data):
             self._text(suffix, data, inside, depth, attachment)
         else:
@@ -237,6 +248,32 @@ class _Reading:
             self.texts.extend(re.sub(r"\r?\n[ \t]", "", view) for view in views)
         if suffix in _MAIL_SUFFIXES:
             self._mail(data, inside, depth, attachment)
+        if "data:" in views[0]:
+            self._data_uris(views[0], inside, depth, attachment)
+
+    def _data_uris(self, text: str, inside: str, depth: int, attachment: bool) -> None:
+        """Files written into the text in base64 (an image, a PDF), which a browser shows.
+
+        Other data URIs show their text as written (URL escapes are the guard's to decode)."""
+        for match in _BASE64_DATA_URI.finditer(text):
+            payload = urllib.parse.unquote_to_bytes(match[2])
+            try:
+                data = base64.b64decode(payload + b"=" * (-len(payload) % 4))
+            except binascii.Error:
+                continue  # a browser shows nothing of it either
+            if not self.take(len(data), inside):
+                return
+            kind = match[1].lower() or "text/plain"
+            self.read(f"data{mimetypes.guess_extension(kind) or ''}", data,
+                      _within(inside, f"data URI ({kind})"), depth + 1, attachment)
+
+    def _rtf(self, data: bytes, inside: str, attachment: bool) -> None:
+        """RTF as written, and as a word processor shows its escapes (\\'hh, \\uN) and groups."""
+        views = _decoded(data)
+        self.texts.extend(views)
+        self.texts.append(_rtf_shown(views[0]))
+        if attachment and _RTF_DRAWN.search(views[0]):
+            self.unreadable("RTF with a picture or an embedded object: their text cannot be read", inside)
 
     def _xml(self, data: bytes, inside: str) -> None:
         """XML's text nodes joined, as a word processor joins a paragraph's runs, entities expanded."""
@@ -529,6 +566,14 @@ def _exif_shown(value: object) -> list[str]:
     if isinstance(value, tuple):
         return [" ".join(str(item) for item in value)]
     return [str(value)]
+
+
+def _rtf_shown(text: str) -> str:
+    """RTF's text: a Unicode escape stands for its character (its fallback is not shown), a hex
+    escape for a Windows-1252 byte; control words and group braces show nothing."""
+    text = _RTF_UNICODE.sub(lambda m: chr(int(m[1]) % 0x10000), text)
+    text = _RTF_HEX.sub(lambda m: bytes.fromhex(m[1]).decode("cp1252", "replace"), text)
+    return _RTF_CONTROL.sub("", text)
 
 
 def _after_sub_blocks(data: bytes, position: int) -> int:

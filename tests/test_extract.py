@@ -6,6 +6,7 @@ correct cross-reference tables), zips by zipfile and the `zip` command, images c
 
 from __future__ import annotations
 
+import base64
 import gzip
 import io
 import shutil
@@ -509,6 +510,35 @@ def test_a_mail_part_in_base64_is_decoded() -> None:
     assert found.complete, found.problem
     assert "Account 066-198038" in found.texts
     assert f"Subject: Konto {SHOWN}" in found.texts
+
+
+def test_rtf_escapes_are_read_as_their_characters() -> None:
+    rtf = rb"{\rtf1\ansi{\fonttbl{\f0 Arial;}}\f0 Account \'30\'36\'36-\u49?\u57?\u56?\'30\'33\'38\par}"
+    assert SHOWN.encode() not in rtf
+    found = extract("terms.rtf", rtf, attachment=True)
+    assert found.complete, found.problem
+    assert shows(found, f"Account {SHOWN}")
+
+
+def test_a_picture_in_rtf_cannot_be_read_as_an_attachment() -> None:
+    rtf = rb"{\rtf1\ansi Account {\pict\pngblip 89504e47}\par}"
+    found = extract("terms.rtf", rtf, attachment=True)
+    assert found.problem == "RTF with a picture or an embedded object: their text cannot be read"
+
+
+def test_a_pdf_written_into_html_as_base64_is_read() -> None:
+    inline = base64.b64encode(page_pdf(b"(Account 066-198038) Tj")).decode()
+    html = f'<html><embed type="application/pdf" src="data:application/pdf;base64,{inline}"></html>'
+    found = extract("exhibit.html", html.encode(), attachment=True)
+    assert found.complete, found.problem
+    assert shows(found, SHOWN)
+
+
+def test_an_image_written_into_html_as_base64_is_read_by_its_metadata() -> None:
+    inline = base64.b64encode(png([chunk(b"tEXt", b"Comment\x00" + SHOWN.encode())])).decode()
+    found = extract("index.html", f'<img src="data:image/png;base64,{inline}">'.encode())
+    assert found.complete, found.problem
+    assert shows(found, SHOWN)
 
 
 def test_an_attached_format_not_read_cannot_be_read() -> None:
