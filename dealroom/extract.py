@@ -146,8 +146,12 @@ def _looks_like_text(data: bytes) -> bool:
     return True
 
 
-def _is_pdf(data: bytes) -> bool:
-    return b"%PDF-" in data[:1024 + 5]
+def _is_pdf(data: bytes, text_named: bool) -> bool:
+    """A PDF reader finds "%PDF-" after up to 1024 bytes of anything. A text page that merely
+    mentions it near its start is shown as text, so there it must come first."""
+    if data.lstrip(b"\xef\xbb\xbf\xfe\xff\x00 \t\r\n\x0c").startswith(b"%PDF-"):
+        return True
+    return not text_named and b"%PDF-" in data[:1024 + 5]
 
 
 def _is_zip(data: bytes) -> bool:
@@ -207,7 +211,7 @@ class _Reading:
             self._unpack(name, data, inside, depth, attachment, "bzip2", bz2.BZ2Decompressor)
         elif data[:6] == b"\xfd7zXZ\x00":
             self._unpack(name, data, inside, depth, attachment, "xz", lzma.LZMADecompressor)
-        elif _is_pdf(data):
+        elif _is_pdf(data, is_text_format(name)):
             self._pdf(data, inside, depth, attachment)
         elif data[:8] == b"\x89PNG\r\n\x1a\n":
             self._image("PNG", self._png, data, inside, attachment)
@@ -235,7 +239,7 @@ class _Reading:
             if attachment:
                 self.unreadable(f"format not read: {suffix or 'a name without extension'}", inside)
         if not read_as_zip and _is_zip(data):  # a self-extractor, or a zip appended to another file
-            self._zip(data, inside, depth, attachment)
+            self._zip(data, inside, depth, attachment, appended=True)
 
     # Text
 
@@ -341,10 +345,14 @@ class _Reading:
         inner = name[:-len(suffix)] + _UNPACKED_NAMES[suffix] if suffix in _UNPACKED_NAMES else name
         self.read(inner, b"".join(unpacked), inside, depth + 1, attachment)
 
-    def _zip(self, data: bytes, inside: str, depth: int, attachment: bool) -> None:
+    def _zip(self, data: bytes, inside: str, depth: int, attachment: bool, appended: bool = False) -> None:
+        """A zip's names, comments and members. `appended`: found after another file's bytes,
+        where a central directory that does not open is no archive any reader would show."""
         try:
             archive = zipfile.ZipFile(io.BytesIO(data))
         except (zipfile.BadZipFile, OSError, EOFError, ValueError, struct.error) as error:
+            if appended:
+                return
             self.texts.extend(_byte_views(data))
             if data[:8] == _COMPOUND_FILE:  # how Office stores a file it encrypted with a password
                 self.unreadable("encrypted Office file, or an old binary one", inside)

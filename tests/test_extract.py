@@ -541,6 +541,19 @@ def test_an_image_written_into_html_as_base64_is_read_by_its_metadata() -> None:
     assert shows(found, SHOWN)
 
 
+def test_a_page_that_mentions_the_pdf_header_is_read_as_text() -> None:
+    found = extract("formats.md", b"# Formats\n\nA PDF starts with `%PDF-1.7`.\n", attachment=True)
+    assert found.complete, found.problem
+    assert found.texts == ["# Formats\n\nA PDF starts with `%PDF-1.7`.\n"]
+
+
+def test_text_that_ends_like_a_zip_directory_is_read_as_text() -> None:
+    directory_end = struct.pack("<4s4H2LH", b"PK\x05\x06", 0, 0, 1, 1, 46, 0, 0)  # one member, nowhere
+    text = b"notes, and then by chance: " + directory_end
+    found = extract("notes.txt", text)
+    assert found.complete, found.problem
+
+
 def test_an_attached_format_not_read_cannot_be_read() -> None:
     found = extract("terms.doc", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(64), attachment=True)
     assert not found.complete
