@@ -18,6 +18,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from PIL import Image
 from pypdf import PdfReader, PdfWriter
 
@@ -572,6 +574,33 @@ def test_a_site_font_is_read_as_its_bytes() -> None:
 def test_a_hostile_fragment_never_raises(data: bytes) -> None:
     found = extract("file.bin", data, attachment=True)
     assert found.complete is (found.problem is None)
+
+
+def damaged_samples() -> dict[str, bytes]:
+    secret = f"Account {SHOWN}".encode()
+    return {
+        "terms.pdf": page_pdf(b"(Account 066-198038) Tj"),
+        "packed.pdf": pdf_with_object_stream(),
+        "bundle.zip": zipped({"inner.zip": zipped({"statement.txt": secret})}),
+        "logo.png": png([chunk(b"zTXt", b"Comment\x00\x00" + zlib.compress(secret))]),
+        "photo.jpg": jpeg(tag_010E=secret.decode()),
+        "sitemap.xml.gz": gzip.compress(b"<urlset>" + secret + b"</urlset>"),
+    }
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.sampled_from(sorted(damaged_samples())), st.lists(st.tuples(st.floats(0, 1), st.integers(0, 255)),
+                                                              min_size=1, max_size=6), st.booleans())
+def test_a_damaged_file_gives_reasons_and_never_its_text(name: str, changes: list[tuple[float, int]],
+                                                        cut: bool) -> None:
+    data = bytearray(damaged_samples()[name])
+    for where, byte in changes:
+        data[int(where * (len(data) - 1))] = byte
+    if cut:
+        del data[int(changes[0][0] * len(data)):]
+    found = extract(name, bytes(data), attachment=True)
+    assert found.complete is (found.problem is None)
+    assert not any(part in (found.problem or "") for part in ("066", "198", "038"))
 
 
 def test_text_formats_are_known_by_name() -> None:
