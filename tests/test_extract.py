@@ -297,6 +297,34 @@ def test_a_number_split_across_word_runs_is_read_joined() -> None:
     assert shows(found, f"Account {NUMBER}")
 
 
+def test_a_number_split_across_slide_runs_is_read_joined() -> None:
+    slide = (b'<p:sld xmlns:p="http://schemas.openxmlformats.org/presentationml/2006/main" '
+             b'xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main"><p:cSld><p:spTree><p:sp><p:txBody>'
+             b'<a:p><a:r><a:t>Account 06</a:t></a:r><a:r><a:rPr b="1"/><a:t>6198038</a:t></a:r></a:p>'
+             b'</p:txBody></p:sp></p:spTree></p:cSld></p:sld>')
+    found = extract("deck.pptx", zipped({"ppt/slides/slide1.xml": slide}), attachment=True)
+    assert shows(found, f"Account {NUMBER}")
+
+
+def test_a_number_split_across_spans_of_an_open_document_is_read_joined() -> None:
+    content = (b'<office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+               b'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"><office:body><office:text>'
+               b'<text:p>Account <text:span>066</text:span><text:span>198038</text:span></text:p>'
+               b'</office:text></office:body></office:document-content>')
+    found = extract("terms.odt", zipped({"mimetype": b"application/vnd.oasis.opendocument.text",
+                                         "content.xml": content}), attachment=True)
+    assert found.complete, found.problem
+    assert shows(found, f"Account {NUMBER}")
+
+
+def test_the_properties_of_an_office_file_are_read() -> None:
+    core = (b'<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties"'
+            b' xmlns:dc="http://purl.org/dc/elements/1.1/"><dc:title>Wire to 066-198038</dc:title>'
+            b'</cp:coreProperties>')
+    found = extract("terms.docx", zipped({"word/document.xml": b"<document/>", "docProps/core.xml": core}))
+    assert "Wire to 066-198038" in found.texts
+
+
 def xlsx(shared_strings: bytes, sheet_cells: bytes, styles: bytes = b"") -> bytes:
     main = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
     members = {
