@@ -2,26 +2,20 @@
 
 Masking should make this find nothing. It exists for what masking cannot see: a number pasted
 into a hand-written page, a theme override, an asset, a plugin's output. It reads what a file
-publishes (gzip, the insides of PDF and Office files) and finds numbers with the rule of
+shows a reader (pages as written; PDF, Office, archive and image text through
+`dealroom.extract`) and finds numbers with the rule of
 `dealroom.numbers`, the one the mask uses. Messages name the file and the field, never the
 number. Walking the built site, and removing what leaks, is `dealroom.scan`.
 """
 
 from __future__ import annotations
 
-import gzip
-import io
-import re
-import zipfile
-import zlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from dealroom.extract import extract, is_text_format
 from dealroom.numbers import Finder, Secret
-
-_MAX_GZIP = 512 * 1024 * 1024
-_PDF_STREAM = re.compile(rb"stream\r?\n(.*?)endstream", re.DOTALL)
 
 
 @dataclass(frozen=True)
@@ -34,63 +28,38 @@ class Leak:
                 f"{self.secret.field}; the file was removed (mask or delete the number at its source)")
 
 
-def _gunzipped(data: bytes) -> bytes:
-    try:
-        with gzip.GzipFile(fileobj=io.BytesIO(data)) as stream:
-            return stream.read(_MAX_GZIP)
-    except (OSError, EOFError, zlib.error):  # damaged: what can be read, and the bytes as written
-        try:
-            inside = zlib.decompressobj(wbits=31).decompress(data, _MAX_GZIP)
-        except zlib.error:
-            inside = b""
-        return data + b"\n" + inside
+@dataclass(frozen=True)
+class Reading:
+    """What the guard read of a file: the secrets in it, and why it could not read it whole."""
+
+    secrets: list[Secret]
+    unreadable: str | None = None
 
 
-def _content(data: bytes) -> bytes:
-    """What a file publishes: its bytes, gunzipped, with the insides of PDF and Office files."""
-    if data[:2] == b"\x1f\x8b":  # sitemap.xml.gz and any other gzip file
-        data = _gunzipped(data)
-    insides = list(_unpacked(data))
-    return data + b"\n" + b"\n".join(insides) if insides else data
-
-
-def _unpacked(data: bytes) -> Iterator[bytes]:
-    """The compressed insides of an attachment: a number in them is published all the same.
-
-    Word, Excel and PowerPoint files are zip archives; PDF pages are zlib streams. What cannot
-    be unpacked is scanned as it is; the README says to attach such files redacted.
-    """
-    budget = _MAX_GZIP
-    if data[:4] == b"PK\x03\x04":
-        try:
-            with zipfile.ZipFile(io.BytesIO(data)) as archive:
-                for member in archive.infolist():
-                    with archive.open(member) as stream:
-                        inside = stream.read(budget)
-                    budget -= len(inside)
-                    yield inside
-        except (zipfile.BadZipFile, RuntimeError, NotImplementedError, OSError, EOFError):
-            return  # encrypted or damaged: scanned as written only
-    elif data[:1024].lstrip().startswith(b"%PDF"):
-        for match in _PDF_STREAM.finditer(data):
-            try:
-                inside = zlib.decompressobj().decompress(match[1], budget)
-            except zlib.error:
-                continue  # not a zlib stream (an image, say)
-            budget -= len(inside)
-            yield inside
-
-
-def _is_plain(data: bytes) -> bool:
-    """A file scanned as its bytes alone (nothing to unpack), so it can be cut into chunks."""
-    return data[:2] != b"\x1f\x8b" and data[:4] != b"PK\x03\x04" and \
-        not data[:1024].lstrip().startswith(b"%PDF")
+def _plain_text(name: str, data: bytes) -> bool:
+    """A page, a script, a style sheet...: read as its bytes, the fast way. Containers (gzip, zip,
+    PDF) and images are read through `dealroom.extract`, whatever their name says."""
+    return is_text_format(name) and data[:2] != b"\x1f\x8b" and data[:4] != b"PK\x03\x04" and \
+        b"%PDF" not in data[:1024]
 
 
 class Guard(Finder):
+    def read(self, name: str, data: bytes, attachment: bool = False) -> Reading:
+        """The secrets in a file's name (published too, as its URL) and in what it shows a
+        reader, one per field. `attachment`: a file from a deal record, which is not published
+        unless every part of it can be read (or a person reviewed it: then pass False)."""
+        found = [*self.find(name), *self.find_in_bytes(data)]
+        if _plain_text(name, data):
+            return Reading(_one_per_field(found))
+        extraction = extract(name, data, attachment=attachment)
+        for text in extraction.texts:
+            found.extend(self.find(text))
+        problem = None if extraction.complete else extraction.problem or "it cannot be read whole"
+        return Reading(_one_per_field(found), problem)
+
     def found_in(self, name: str, data: bytes) -> list[Secret]:
-        """The secrets in a file's name (published too, as its URL) and bytes, one per field."""
-        return _one_per_field([*self.find(name), *self.find_in_bytes(_content(data))])
+        """The secrets in a file's name and what it shows, one per field."""
+        return self.read(name, data).secrets
 
 
 def _one_per_field(secrets: Iterable[Secret]) -> list[Secret]:

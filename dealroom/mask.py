@@ -124,6 +124,17 @@ class PublicRoom:
                 else facts.folder / reference
                 for reference, published in facts.files.items()}
 
+    def unreviewed_attachments(self) -> set[str]:
+        """Site paths of the attached files no person has reviewed: the guard publishes them
+        only if it can read every part of them."""
+        paths: set[str] = set()
+        for slug, facts in self.deals.items():
+            attached = [(e.file, e.reviewed_on) for e in facts.deal.exhibits] + \
+                [(d.file, d.reviewed_on) for d in facts.deal.documents]
+            paths.update(f"deals/{slug}/{facts.files[file]}" for file, reviewed_on in attached
+                         if file and reviewed_on is None)
+        return paths
+
     def refuse_numbers_in_ids(self) -> None:
         """A deal's id is in every URL of the deal: it must not hold a number of the room."""
         problems = []

@@ -178,14 +178,29 @@ class Obligation(Record):
         return self
 
 
-class Exhibit(Record):
+class Reviewed(Record):
+    """An attached file the leak guard cannot read whole (a scan, an encrypted PDF, an image) is
+    published only once a person checked that it holds no account number."""
+
+    reviewed_by: Name | None = None
+    reviewed_on: IsoDate | None = None
+
+    @model_validator(mode="after")
+    def _both_or_neither(self) -> Reviewed:
+        if (self.reviewed_by is None) != (self.reviewed_on is None):
+            raise ValueError("`reviewed_by` and `reviewed_on` go together (fix: give who reviewed "
+                             "the file and on which date, or neither)")
+        return self
+
+
+class Exhibit(Reviewed):
     id: ExhibitId
     title: Name
     description: Text | None = None
     file: Name | None = None  # relative to the deal's folder; absent means referenced, not attached
 
 
-class Document(Record):
+class Document(Reviewed):
     id: Slug
     title: Name
     file: Name

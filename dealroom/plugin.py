@@ -156,13 +156,15 @@ class DealroomPlugin(BasePlugin[DealroomConfig]):
         if not self.config.enabled or self.published is None:
             return
         try:
-            leaks = scan_and_remove(Path(config.site_dir), self.published.public.secrets,
-                                    self.scan_memory if self.serving else None)
+            public = self.published.public
+            problems = scan_and_remove(Path(config.site_dir), public.secrets,
+                                       self.scan_memory if self.serving else None,
+                                       public.unreviewed_attachments())
         except UnscannableSite as error:
             raise PluginError(f"dealroom: {error}") from None
-        if leaks:
-            raise PluginError("dealroom: the leak guard found raw account numbers:\n" +
-                              "\n".join(str(leak) for leak in leaks))
+        if problems:
+            raise PluginError("dealroom: the leak guard stopped the build:\n" +
+                              "\n".join(str(problem) for problem in problems))
 
     on_post_build = CombinedEvent(_repair_search, _guard)
 

@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from dealroom.guard import Guard, Leak
+from dealroom.guard import Guard, Leak, Reading
 from dealroom.numbers import Secret
 
 Stat = tuple[int, int, int]  # size, modification and change times (ns)
@@ -30,7 +30,21 @@ class ScanMemory:
     """What the last scan read: reused for unchanged files under the same secrets."""
 
     secrets_digest: str = ""
-    files: dict[str, tuple[Stat, tuple[Secret, ...]]] = field(default_factory=dict)
+    files: dict[str, tuple[Stat, Reading]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Unreadable:
+    """An attached file the guard cannot read whole, and that no person has reviewed."""
+
+    file: Path
+    reason: str
+
+    def __str__(self) -> str:
+        return (f"{self.file}: the leak guard cannot read all of it ({self.reason}), so it was not "
+                "published; attach a version whose text can be read, or, once a person has checked "
+                "that it holds no account number, add `reviewed_by` and `reviewed_on` to its entry "
+                "in the record")
 
 
 def _walk(site_dir: Path) -> dict[str, Stat]:
@@ -66,42 +80,50 @@ def _digest(secrets: list[Secret]) -> str:
     return hashlib.sha256(repr(sorted((s.digits, s.deal, s.field) for s in secrets)).encode()).hexdigest()
 
 
-def scan_and_remove(site_dir: Path, secrets: Iterable[Secret],
-                    memory: ScanMemory | None = None) -> list[Leak]:
-    """Scan every file of `site_dir`; delete each leaking file so no server can publish it.
+def scan_and_remove(site_dir: Path, secrets: Iterable[Secret], memory: ScanMemory | None = None,
+                    attachments: Iterable[str] = ()) -> list[Leak | Unreadable]:
+    """Scan every file of `site_dir`; delete each leaking or unreadable file so no server can
+    publish it.
 
+    `attachments`: site paths of attached files no person has reviewed; each must be read whole.
     Raises `UnscannableSite` for a folder the guard cannot list or a link to a folder. With
     `memory` (kept by the caller between builds), files unchanged since are not read again.
     """
     secrets = list(secrets)
+    attachments = frozenset(attachments)
     guard = Guard(secrets)
-    if memory is not None and memory.secrets_digest != _digest(secrets):
-        memory.secrets_digest, memory.files = _digest(secrets), {}
+    digest = _digest(secrets) + hashlib.sha256(repr(sorted(attachments)).encode()).hexdigest()
+    if memory is not None and memory.secrets_digest != digest:
+        memory.secrets_digest, memory.files = digest, {}
     try:
-        files = _walk(site_dir) if guard else {}
+        files = _walk(site_dir)
     except UnscannableSite as error:  # its name may hold a number too
         raise UnscannableSite(f"{guard.shown(Path(str(error)))}; the leak guard reads every "
                               "file of the site: make it a plain folder of files") from None
     leaks: list[Leak] = []
+    unreadable: list[Unreadable] = []
     for name, status in sorted(files.items()):
         known = memory.files.get(name) if memory is not None else None
         if known is not None and known[0] == status:
-            found = known[1]
+            reading = known[1]
         else:
             try:
-                found = tuple(guard.found_in(name, (site_dir / name).read_bytes()))
+                reading = guard.read(name, (site_dir / name).read_bytes(), name in attachments)
             except FileNotFoundError:
                 continue  # removed since the walk: not published
             except OSError:
                 raise UnscannableSite(f"{guard.shown(Path(name))}: the file cannot be read; the "
                                       "leak guard reads every file of the site") from None
             if memory is not None:
-                memory.files[name] = (status, found)
-        leaks.extend(Leak(site_dir / name, secret) for secret in found)
-    for path in {leak.file for leak in leaks}:
+                memory.files[name] = (status, reading)
+        leaks.extend(Leak(site_dir / name, secret) for secret in reading.secrets)
+        if reading.unreadable is not None and name in attachments:
+            unreadable.append(Unreadable(site_dir / name, reading.unreadable))
+    for path in {leak.file for leak in leaks} | {u.file for u in unreadable}:
         path.unlink(missing_ok=True)
         if memory is not None:
             memory.files.pop(path.relative_to(site_dir).as_posix(), None)
     # A deal's id is a folder name, and may hold the number too: messages mask both.
-    return [Leak(guard.shown(leak.file), dataclasses.replace(
-        leak.secret, deal=str(guard.shown(Path(leak.secret.deal))))) for leak in leaks]
+    return [*(Leak(guard.shown(leak.file), dataclasses.replace(
+        leak.secret, deal=str(guard.shown(Path(leak.secret.deal))))) for leak in leaks),
+        *(Unreadable(guard.shown(u.file), guard.shown(Path(u.reason)).as_posix()) for u in unreadable)]
