@@ -11,6 +11,7 @@ from pathlib import Path
 from dealroom.errors import RecordError
 from dealroom.export import RoomError, export_room, read_config, require_marker
 from dealroom.mask import MaskPolicy, PublicRoom
+from dealroom.model import Deal
 from dealroom.pipeline import Pipeline, Settings, check
 from dealroom.render import Renderer
 from dealroom.scan import UnscannableSite, scan_and_remove

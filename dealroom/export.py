@@ -249,7 +249,8 @@ def zensical_toml(settings: dict[str, Any]) -> str:
 
 
 def _tree(folder: Path) -> dict[str, bytes]:
-    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+    return {p.relative_to(folder).as_posix(): p.read_bytes()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
 def export_room(config_file: Path, out: Path) -> dict[str, bytes]:
