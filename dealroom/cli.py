@@ -1,4 +1,5 @@
-"""`dealroom` command: validate records and print the record schema, without MkDocs."""
+"""`dealroom` command, without MkDocs: validate records, print the record schema, export a room
+for any engine, and scan any built site with the room's leak guard."""
 
 from __future__ import annotations
 
@@ -8,18 +9,63 @@ import sys
 from pathlib import Path
 
 from dealroom.errors import RecordError
+from dealroom.export import RoomError, export_room, read_config, require_marker
+from dealroom.mask import MaskPolicy, PublicRoom
 from dealroom.model import Deal
-from dealroom.pipeline import check
+from dealroom.pipeline import Pipeline, Settings, check
+from dealroom.render import Renderer
+from dealroom.scan import UnscannableSite, scan_and_remove
 
 
 def _validate(path: Path) -> int:
     try:
+        if path.is_dir():
+            require_marker(path)
         count = len(check(path))
+    except RoomError as error:
+        print(f"dealroom: {error}", file=sys.stderr)
+        return 1
     except RecordError as error:
         print(error, file=sys.stderr)
         print(f"{len(error.problems)} problem(s) found", file=sys.stderr)
         return 1
     print(f"{count} deal record(s) valid")
+    return 0
+
+
+def _export(out: Path, config_file: Path) -> int:
+    try:
+        files = export_room(config_file, out)
+    except (RecordError, RoomError) as error:
+        print(f"dealroom: {error}", file=sys.stderr)
+        return 1
+    pages = sum(1 for path in files if path.startswith("docs/") and path.endswith(".md"))
+    print(f"exported {pages} page(s), {len(files)} file(s) to {out}")
+    return 0
+
+
+def _scan(site: Path, deals_dir: Path, config_file: Path | None) -> int:
+    """The leak guard over a site built by any engine, and proof that it is the room's site."""
+    try:
+        policy = read_config(config_file).policy if config_file is not None else MaskPolicy()
+        require_marker(deals_dir)
+        public = PublicRoom(Pipeline(Settings(deals_dir, policy), Renderer()).load(), policy)
+        # A site built without the plugin has no home page, no deal page: it is not the room.
+        missing = [page for page in ["index.html", *(f"deals/{slug}/index.html" for slug in public.deals)]
+                   if not (site / page).is_file()]
+        if missing:
+            raise RoomError(f"{site / missing[0]}: missing ({len(missing)} page(s) of the room are; fix: "
+                            "build the room with the dealroom plugin, or from `dealroom export`)")
+        leaks = scan_and_remove(site, public.secrets)
+    except (RecordError, RoomError, UnscannableSite) as error:
+        print(f"dealroom: {error}", file=sys.stderr)
+        return 1
+    if leaks:
+        print("dealroom: the leak guard found raw account numbers:", file=sys.stderr)
+        for leak in leaks:
+            print(leak, file=sys.stderr)
+        return 1
+    print(f"{site}: no raw account number of {len(public.deals)} deal(s) found")
     return 0
 
 
@@ -38,9 +84,23 @@ def main(argv: list[str] | None = None) -> int:
     check.add_argument("path", nargs="?", default="content/deals", type=Path,
                        help="a deals folder or one record file (default: content/deals)")
     commands.add_parser("schema", help="print the JSON Schema of a deal record")
+    export = commands.add_parser("export", help="write the room as a plain project for any engine "
+                                 "(MkDocs, Zensical): docs/, mkdocs.yml, zensical.toml")
+    export.add_argument("out", type=Path, help="a new or empty folder")
+    export.add_argument("--config", type=Path, default=Path("mkdocs.yml"),
+                        help="the room's mkdocs.yml (default: mkdocs.yml)")
+    scan = commands.add_parser("scan", help="run the leak guard over a built site; exit 1 on a leak")
+    scan.add_argument("site", type=Path, help="the built site folder")
+    scan.add_argument("--deals", type=Path, required=True, help="the room's records folder")
+    scan.add_argument("--config", type=Path, default=None,
+                      help="the room's mkdocs.yml, for its mask options (default: account numbers)")
     args = parser.parse_args(argv)
     if args.command == "validate":
         return _validate(args.path)
+    if args.command == "export":
+        return _export(args.out, args.config)
+    if args.command == "scan":
+        return _scan(args.site, args.deals, args.config)
     print(json.dumps(schema(), indent=2))
     return 0
 

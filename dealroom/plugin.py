@@ -28,6 +28,7 @@ from mkdocs.utils import clean_directory
 from dealroom.config import DealroomConfig
 from dealroom.derive import Facts
 from dealroom.errors import RecordError
+from dealroom.marker import check_marker
 from dealroom.mask import MaskPolicy
 from dealroom.pipeline import Pipeline, Published, Settings
 from dealroom.render import Renderer, deals_nav
@@ -75,6 +76,9 @@ class DealroomPlugin(BasePlugin[DealroomConfig]):
         if deals_dir.is_relative_to(Path(config.docs_dir).resolve()):
             raise PluginError(f"dealroom: deals_dir {deals_dir} is inside docs_dir; MkDocs "
                               "would publish the raw records. Move the records out of docs_dir.")
+        problem = check_marker(deals_dir)
+        if problem is not None:  # a wrong or missing folder would publish an empty room
+            raise PluginError(f"dealroom: {problem}")
         if not 0 <= self.config.mask.visible_digits <= 4:
             raise PluginError("dealroom: mask.visible_digits must be between 0 and 4")
         settings = Settings(deals_dir, MaskPolicy(tuple(self.config.mask.fields),

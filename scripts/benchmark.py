@@ -214,6 +214,8 @@ def make_room(path: Path, deals: int, seed: int = SEED) -> None:
     shutil.copytree(ROOT / "site_overrides", path / "site_overrides")
     shutil.copy(ROOT / "mkdocs.yml", path / "mkdocs.yml")
     shutil.copy(ROOT / "content" / "pages" / "about.md", path / "content" / "pages")
+    (path / "content" / "deals").mkdir()
+    shutil.copy(ROOT / "content" / "deals" / ".dealroom", path / "content" / "deals")
     for index in range(deals):
         slug, record, text = deal_record(rng, index)
         folder = path / "content" / "deals" / slug

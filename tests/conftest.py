@@ -128,6 +128,7 @@ def make_room(tmp_path: Path) -> Callable[..., Room]:
         shutil.copytree(ROOT / "site_overrides", room.path / "site_overrides")
         shutil.copy(ROOT / "content" / "pages" / "about.md", room.path / "content" / "pages")
         room.deals.mkdir(parents=True)
+        shutil.copy(ROOT / "content" / "deals" / ".dealroom", room.deals)
         if with_example:
             shutil.copytree(EXAMPLE_DEAL, room.deals / EXAMPLE_SLUG)
         config = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")

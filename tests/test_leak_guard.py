@@ -60,6 +60,7 @@ def leaky_build(tmp_path_factory: pytest.TempPathFactory) -> tuple[Room, subproc
     pages.mkdir(parents=True)
     shutil.copytree(ROOT / "site_overrides", room.path / "site_overrides")
     shutil.copytree(EXAMPLE_DEAL, room.deals / EXAMPLE_SLUG)
+    shutil.copy(ROOT / "content" / "deals" / ".dealroom", room.deals)
     config = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
     (room.path / "mkdocs.yml").write_text(config + "  wire: 561.04051.19.103\n", encoding="utf-8")
     (room.path / "site_overrides" / "404.html").write_text(

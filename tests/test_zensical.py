@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import EXAMPLE_SLUG, RAW_ACCOUNT_NUMBERS, digits_pattern, site_text
+from conftest import EXAMPLE_SLUG, RAW_ACCOUNT_NUMBERS, ROOT, digits_pattern, site_text
 from engines import command, copy_example_room, installed, missing_seed_facts, run
 
 pytestmark = pytest.mark.skipif(not installed("zensical"),
@@ -37,6 +37,12 @@ def test_zensical_reading_mkdocs_yml_skips_the_plugin_and_publishes_no_deal(mkdo
     assert not [p for p, text in site_text(mkdocs_yml_site).items() if "Omicron" in text]
 
 
+def test_the_scan_refuses_a_site_built_without_the_plugin(mkdocs_yml_site: Path) -> None:
+    code, output = dealroom("scan", str(mkdocs_yml_site), "--deals", "content/deals", cwd=ROOT)
+    assert code == 1 and "index.html: missing" in output, output
+    assert len(output.splitlines()) == 1 and "Traceback" not in output
+
+
 def test_our_theme_overrides_keep_zensicals_own_search_box_and_name_its_dialog(mkdocs_yml_site: Path) -> None:
     # A copy of Material's search partial in site_overrides/ replaced Zensical's: an unstyled form.
     page = (mkdocs_yml_site / "about" / "index.html").read_text(encoding="utf-8")
@@ -46,7 +52,6 @@ def test_our_theme_overrides_keep_zensicals_own_search_box_and_name_its_dialog(m
     assert 'class="md-search__button"' in search and "md-search__input" not in search
 
 
-@pytest.mark.xfail(strict=True, reason="dealroom export not written yet")
 def test_an_exported_room_builds_with_zensical_passes_the_scan_and_shows_every_seed_fact(
         tmp_path: Path) -> None:
     room = copy_example_room(tmp_path / "room")
