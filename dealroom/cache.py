@@ -21,6 +21,7 @@ class PageCache:
     def __init__(self, folder: Path | None) -> None:
         self.folder = folder
         self._memory: dict[str, tuple[str, Pages]] = {}  # deal id -> (key, pages)
+        self._folders: set[Path] = set()  # folders made by this cache
         self._keys: dict[str, tuple[str, list[str]]] = {}  # deal id -> (key, its pages in order)
         if folder is not None:
             try:
@@ -71,10 +72,12 @@ class PageCache:
             data = text.encode("utf-8")
             try:
                 same = file.stat().st_size == len(data) and file.read_bytes() == data
-            except OSError:
+            except FileNotFoundError:
                 same = False
+                if file.parent not in self._folders:
+                    file.parent.mkdir(parents=True, exist_ok=True)
+                    self._folders.add(file.parent)
             if not same:  # an unchanged page keeps its time: a dirty build skips it
-                file.parent.mkdir(parents=True, exist_ok=True)
                 temporary = file.with_name(file.name + ".tmp")
                 temporary.write_bytes(data)
                 temporary.replace(file)

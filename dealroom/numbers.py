@@ -164,6 +164,7 @@ def _replacement(ch: str) -> tuple[str, bool, bool]:
             not _stable(ch))
 
 
+_ASCII_BYTES = bytes(range(128))
 
 
 def _reduced(view: str, seen: _Seen) -> bytes:
@@ -176,7 +177,10 @@ def _reduced(view: str, seen: _Seen) -> bytes:
     if view.isascii():
         return view.encode("ascii")
     table: dict[int, str] = {}
-    for ch in set(view):
+    # The distinct non-ASCII characters: the ASCII bytes deleted in C, the rest decoded back
+    # (`set(view)` would make an object of every character of a page).
+    rare = view.encode("utf-8", "surrogatepass").translate(None, _ASCII_BYTES)
+    for ch in set(rare.decode("utf-8", "surrogatepass")):
         if ch >= "\x80":
             table[ord(ch)], other, unstable = _replacement(ch)
             seen.other |= other
