@@ -132,6 +132,7 @@ class History:
     deals: Mapping[str, DealHistory] = field(default_factory=dict)
     _numbers: Mapping[str, tuple[tuple[str, str], ...]] = field(default_factory=dict, repr=False)
     _snapshots: Mapping[str, Snapshot] = field(default_factory=dict, repr=False)
+    _blocks: Blocks = field(default_factory=dict, repr=False, compare=False)
 
     def deal(self, slug: str) -> DealHistory | None:
         return self.deals.get(slug)
@@ -327,7 +328,7 @@ def _revisions(deal: _Deal, slug: str, folder: str, snapshots: Mapping[str, Snap
             differences = compare(base.data, new.data)
             if len(entry.old_blobs) > 1:
                 differences = _own_to_merge(differences, step, snapshots, new)
-                if not differences and not moved:
+                if not differences and not moved and versions:
                     last = new
                     continue  # a merge that only joined the two sides: no change of its own
             revision = Revision(slug, entry.path, commit, tuple(render(d, redact) for d in differences),
@@ -388,7 +389,8 @@ def read_history(where: Path, deals_dir: Path, *, known: Iterable[Secret] = (),
         folder = "" if folder == "." else folder
         cache = previous._snapshots if previous is not None else {}
         snapshots: dict[str, Snapshot] = {}
-        parsed: Blocks = {}  # the fields of every version, by their text: most are as before
+        # The fields of every version, by their text: most are as in another version.
+        parsed: Blocks = dict(previous._blocks) if previous is not None else {}
         commits: list[tuple[Commit, list[Entry]]] = []
         wanted: dict[str, None] = {}  # versions to read, in batches: a request costs a wake-up
         # The versions are parsed as the log comes: git makes the rest of it meanwhile.
@@ -409,7 +411,7 @@ def read_history(where: Path, deals_dir: Path, *, known: Iterable[Secret] = (),
         if "does not have any commits" in str(error):
             return History(True)
         return unavailable(str(error))
-    return _history(_identities(commits, folder), folder, snapshots, commits, dirty, known)
+    return _history(_identities(commits, folder), folder, snapshots, parsed, commits, dirty, known)
 
 
 def _parse(contents: dict[str, bytes], snapshots: dict[str, Snapshot], parsed: Blocks) -> None:
@@ -417,7 +419,7 @@ def _parse(contents: dict[str, bytes], snapshots: dict[str, Snapshot], parsed: B
         snapshots[blob] = read_snapshot(raw, blob, parsed)
 
 
-def _history(deals: list[_Deal], folder: str, snapshots: dict[str, Snapshot],
+def _history(deals: list[_Deal], folder: str, snapshots: dict[str, Snapshot], parsed: Blocks,
              commits: list[tuple[Commit, list[Entry]]], dirty: set[str],
              known: Iterable[Secret]) -> History:
     numbers: dict[int, list[tuple[str, str]]] = {}
@@ -441,7 +443,7 @@ def _history(deals: list[_Deal], folder: str, snapshots: dict[str, Snapshot],
                           uncommitted=not deal.deleted and deal.path in dirty)
         by_slug[slug] = history
         numbers_by_slug[slug] = tuple(numbers[index])
-    return History(True, "", by_slug, numbers_by_slug, snapshots)
+    return History(True, "", by_slug, numbers_by_slug, snapshots, parsed)
 
 
 # --- call-backs ----------------------------------------------------------------------------

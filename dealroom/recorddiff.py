@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 from typing import Any, Literal
 
@@ -96,7 +97,7 @@ def _decoded(raw: bytes) -> str:
     return text.removeprefix("\ufeff")
 
 
-Blocks = dict[str, tuple[dict[str, Any], tuple[tuple[str, str], ...]]]
+Blocks = dict[str, "Parsed"]
 
 
 def read_snapshot(raw: bytes, name: str, blocks: Blocks | None = None) -> Snapshot:
@@ -154,20 +155,68 @@ def _by_blocks(text: str, name: Path, blocks: Blocks) -> Snapshot | None:
     data: dict[str, Any] = {}
     numbers: list[tuple[str, str]] = []
     for start, end in zip(starts, [*starts[1:], len(text)], strict=True):
-        block = text[start:end]
-        parsed = blocks.get(block)
-        if parsed is None:
-            try:
-                part = load_text(name, block).data
-            except RecordError:
-                return None
-            held = tuple(numbers_in(part)) if _may_hold_numbers(block) else ()
-            parsed = blocks[block] = (part, held)
-        if not data.keys().isdisjoint(parsed[0]):
+        try:
+            part, held = _block(text[start:end], name, blocks)
+        except RecordError:
             return None
-        data.update(parsed[0])
-        numbers.extend(parsed[1])
+        if not data.keys().isdisjoint(part):
+            return None
+        data.update(part)
+        numbers.extend(held)
     return Snapshot(data, tuple(numbers))
+
+
+ITEMS_FROM = 512  # a list written in more characters is parsed an item at a time
+_FIRST_ITEM = re.compile(r"\n( *)-(?=[ \n])")
+
+
+@cache
+def _item_start(indent: int) -> re.Pattern[str]:
+    return re.compile("\n" + " " * indent + r"-(?=[ \n])")
+
+
+def _block(block: str, name: Path, blocks: Blocks) -> Parsed:
+    """A top-level field's value and numbers, from `blocks` or parsed (`RecordError`)."""
+    parsed = blocks.get(block)
+    if parsed is None:
+        parsed = _by_items(block, name, blocks) if len(block) >= ITEMS_FROM else None
+        if parsed is None:
+            part = load_text(name, block).data
+            parsed = part, tuple(numbers_in(part)) if _may_hold_numbers(block) else ()
+        blocks[block] = parsed
+    return parsed
+
+
+Parsed = tuple[dict[str, Any], tuple[tuple[str, str], ...]]  # a field's value, its numbers
+
+
+def _by_items(block: str, name: Path, blocks: Blocks) -> Parsed | None:
+    """A list written as `key:` then its items, each item parsed (as `key:` and the item) once
+    (an edit changes one party, one instruction); None when the parts do not read as a list."""
+    first = _FIRST_ITEM.search(block)
+    if first is None:
+        return None
+    key_line = block[:block.index("\n") + 1]
+    header, _ = _block(block[:first.start() + 1], name, blocks)
+    key = next(iter(header))
+    if len(header) != 1 or header[key] is not None or key in ACCOUNT_FIELDS:
+        return None
+    starts = [first.start() + 1, *(m.start() + 1 for m in
+                                   _item_start(len(first[1])).finditer(block, first.end()))]
+    if len(starts) < 2:
+        return None  # one item: it is the whole (and parsing it as a part would be this again)
+    items: list[Any] = []
+    numbers: list[tuple[str, str]] = []
+    for start, end in zip(starts, [*starts[1:], len(block)], strict=True):
+        part, held = _block(key_line + block[start:end], name, blocks)
+        if list(part) != [key] or not isinstance(part[key], list) or len(part[key]) != 1:
+            return None
+        items += part[key]
+        numbers += held
+    merged = {key: items}
+    if item_ids(items) is None:  # paths by index: an item's own are not the list's
+        numbers = list(numbers_in(merged)) if _may_hold_numbers(block) else []
+    return merged, tuple(numbers)
 
 
 def _line_numbers(text: str) -> tuple[tuple[str, str], ...]:

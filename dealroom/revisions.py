@@ -114,13 +114,14 @@ def _record_diff(entry: Entry, before: Snapshot | None, after: Snapshot | None,
         if side is not None and side.data is None:
             return RecordDiff(path, moved, "changed", (), redact(
                 f"does not parse on the {name} side ({side.problem}): changes unknown"), True)
-    if before is None or after is None or before.data is None or after.data is None:
+    if before is None or after is None:
         status: Literal["added", "removed"] = "added" if after is not None else "removed"
         side = after or before
         assert side is not None  # a file absent on both sides is not in a diff
         count = _instructions(side)
         return RecordDiff(path, None, status, (), f"{status}: {shown(side.data, False, redact)}, "
                           f"{count} instruction{'' if count == 1 else 's'}", count > 0)
+    assert before.data is not None and after.data is not None  # (unparseable: returned above)
     changes = tuple(render(d, redact) for d in compare(before.data, after.data))
     summary = f"changed ({len(changes)} field{'' if len(changes) == 1 else 's'})" if changes else \
         "no field changed (formatting or comments)"
