@@ -89,7 +89,9 @@ def _entries(tokens: Iterator[str], first: str) -> tuple[Entry, str | None]:
     """The entry whose metadata token is `first`, and the token after it (or None at the end)."""
     parents = len(first) - len(first.lstrip(":"))
     fields = first[parents:].split(" ")
-    modes, blobs, status = fields[:parents + 1], fields[parents + 1:2 * parents + 2], fields[-1]
+    modes, status = fields[:parents + 1], fields[-1]
+    # All zeros (40 of them, or 64 in a SHA-256 repository): no file on that side.
+    blobs = [blob if blob.strip("0") else NULL_BLOB for blob in fields[parents + 1:2 * parents + 2]]
     if parents == 1:
         letter = status[:1]
         paths = [next(tokens)] + ([next(tokens)] if letter in "RC" else [])
@@ -105,6 +107,9 @@ def raw_entries(tokens: Iterator[str], token: str | None) -> tuple[list[Entry], 
     found: list[Entry] = []
     while token is not None:
         token = token.lstrip("\n")
+        if not token:  # (a merge's combined diff starts after an empty field)
+            token = next(tokens, None)
+            continue
         if not token.startswith(":"):
             break
         entry, token = _entries(tokens, token)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
+import subprocess
 import sys
 from datetime import date, datetime
 from pathlib import Path
@@ -235,6 +236,14 @@ def test_a_folder_outside_any_repository_has_no_history(tmp_path: Path) -> None:
     assert "not a git repository" in history.reason and "\n" not in history.reason
 
 
+def test_without_git_there_is_no_history(repo: Repo) -> None:
+    script = ("import sys; from pathlib import Path; from dealroom.history import read_history; "
+              "h = read_history(Path(sys.argv[1]), Path('content/deals')); print(h.available, h.reason)")
+    done = subprocess.run([sys.executable, "-c", script, str(repo.path)], env={"PATH": ""},
+                          capture_output=True, text=True, check=True)
+    assert done.stdout == "False git is not installed\n"
+
+
 def test_a_repository_without_commits_has_an_empty_history(tmp_path: Path) -> None:
     repo = Repo(tmp_path / "room")
     repo.write(SLUG)
@@ -263,6 +272,22 @@ def test_a_merge_that_only_joins_two_branches_adds_no_revision(repo: Repo) -> No
     deal = history_of(repo).deals[SLUG]
     assert [r.commit.subject for r in deal.changes] == \
         ["Main: company fax", "Side: fax", "Add the Omicron deal"]
+
+
+def test_a_merge_that_resolves_a_conflict_is_a_revision_with_its_own_change(repo: Repo) -> None:
+    repo.git("checkout", "-q", "-b", "side")
+    repo.edit(SLUG, "fax: 212-508-7028", "fax: 212-508-1111")
+    repo.commit("Side: fax", date="2024-02-01T10:00:00+00:00")
+    repo.git("checkout", "-q", "main")
+    repo.edit(SLUG, "fax: 212-508-7028", "fax: 212-508-2222")
+    repo.commit("Main: fax", date="2024-02-02T10:00:00+00:00")
+    with pytest.raises(AssertionError):  # the conflict
+        repo.git("merge", "-q", "--no-edit", "side")
+    repo.write(SLUG, EXAMPLE_TEXT.replace("fax: 212-508-7028", "fax: 212-508-3333"))
+    repo.commit("Merge side", date="2024-02-03T10:00:00+00:00")
+    [merge] = [r for r in history_of(repo).deals[SLUG].changes if r.commit.subject == "Merge side"]
+    assert [(c.path, c.old, c.new) for c in merge.changes] == \
+        [("parties[purchaser].notices.fax", "212-508-2222", "212-508-3333")]
 
 
 def test_recent_lists_the_revisions_of_the_last_days_newest_first(repo: Repo) -> None:
@@ -341,4 +366,5 @@ def test_a_version_that_changes_one_party_parses_that_party_alone() -> None:
     edited = EXAMPLE_TEXT.replace("fax: 212-508-7028", "fax: 212-508-0000").encode()
     assert read_snapshot(edited, "deal.yml", blocks).data == read_snapshot(edited, "deal.yml").data
     # The parties field, and the purchaser as an item of it, are all that was new.
-    assert sorted(text.split("\n")[1] for text in set(blocks) - before) == ["  - id: company", "  - id: purchaser"]
+    new = sorted(text.split("\n")[1] for text in set(blocks) - before)
+    assert new == ["  - id: company", "  - id: purchaser"]
