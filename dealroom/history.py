@@ -20,8 +20,8 @@ from pathlib import Path
 from typing import Any, Literal
 
 from dealroom.git import NULL_BLOB, CatFile, Entry, GitError, paths_in, raw_entries, repository, streamed
-from dealroom.mask import Redactor, Secret
 from dealroom.model import Verification
+from dealroom.numbers import Redactor, Secret
 from dealroom.recorddiff import (
     VISIBLE_DIGITS,
     Blocks,

@@ -19,7 +19,7 @@ from dealroom.git import (
     tokens_of,
 )
 from dealroom.history import read_history, record_slug
-from dealroom.mask import Redactor, Secret
+from dealroom.numbers import Redactor, Secret
 from dealroom.recorddiff import VISIBLE_DIGITS, Change, Snapshot, compare, read_snapshot, render, shown
 
 
