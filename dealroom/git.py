@@ -29,7 +29,8 @@ def _environment() -> dict[str, str]:
     env = dict(os.environ)
     # Never block on a password prompt or fetch missing objects of a partial clone from a
     # remote: history is read from what is here. No lock on the index for `git status`.
-    env.update(GIT_TERMINAL_PROMPT="0", GIT_NO_LAZY_FETCH="1", GIT_OPTIONAL_LOCKS="0")
+    # Git's messages in English: they are matched ("does not have any commits") and reported.
+    env.update(GIT_TERMINAL_PROMPT="0", GIT_NO_LAZY_FETCH="1", GIT_OPTIONAL_LOCKS="0", LC_ALL="C")
     return env
 
 
