@@ -1,5 +1,6 @@
 """`dealroom` command, without MkDocs: validate records, print the record schema, export a room
-for any engine, and scan any built site with the room's leak guard."""
+for any engine, scan any built site with the room's leak guard, and show the masked field
+changes of records between commits."""
 
 from __future__ import annotations
 
@@ -10,10 +11,14 @@ from pathlib import Path
 
 from dealroom.errors import RecordError
 from dealroom.export import RoomError, export_room, read_config, require_marker
+from dealroom.git import GitError
 from dealroom.mask import MaskPolicy, PublicRoom
 from dealroom.model import Deal
+from dealroom.numbers import Redactor, Secret
 from dealroom.pipeline import Pipeline, Settings, check
+from dealroom.recorddiff import VISIBLE_DIGITS, read_snapshot, textconv
 from dealroom.render import Renderer
+from dealroom.revisions import diff_revisions
 from dealroom.scan import UnscannableSite, scan_and_remove
 
 
@@ -69,6 +74,41 @@ def _scan(site: Path, deals_dir: Path, config_file: Path | None) -> int:
     return 0
 
 
+def _write(lines: list[str]) -> None:
+    # UTF-8 whatever the locale: the masks' bullets must not fail a terminal or a `git diff`.
+    sys.stdout.flush()
+    sys.stdout.buffer.write("".join(f"{line}\n" for line in lines).encode("utf-8", "replace"))
+    sys.stdout.buffer.flush()
+
+
+def _textconv(file: Path) -> int:
+    """One record as `field.path: value` lines, numbers masked: `git diff`'s view of it."""
+    try:
+        snapshot = read_snapshot(file.read_bytes(), file.name)
+    except OSError as exc:
+        print(f"dealroom diff: cannot read {file}: {exc.strerror}", file=sys.stderr)
+        return 1
+    secrets = [Secret(number, file.name, field) for number, field in snapshot.numbers]
+    _write(textconv(snapshot, Redactor(secrets, VISIBLE_DIGITS)))
+    return 0
+
+
+def _diff(revisions: list[str], deals: Path) -> int:
+    try:
+        records = diff_revisions(Path.cwd(), deals, revisions[0], revisions[1] if revisions[1:] else None)
+    except GitError as error:
+        print(f"dealroom diff: {error}", file=sys.stderr)
+        return 1
+    payment = any(record.payment for record in records)
+    lines = [line for record in records for line in record.lines()]
+    lines.append(f"{len(records)} record(s) differ" + ("; a payment instruction changed: verify it "
+                                                       "by a call-back before any money moves"
+                                                       if payment else "") if records
+                 else "no record differs")
+    _write(lines)
+    return 3 if payment else 0
+
+
 def schema() -> dict[str, object]:
     """JSON Schema of a deal record, for editor completion (e.g. the YAML language server)."""
     document = Deal.model_json_schema()
@@ -94,6 +134,15 @@ def main(argv: list[str] | None = None) -> int:
     scan.add_argument("--deals", type=Path, required=True, help="the room's records folder")
     scan.add_argument("--config", type=Path, default=None,
                       help="the room's mkdocs.yml, for its mask options (default: account numbers)")
+    changed = commands.add_parser("diff", help="the record fields changed between two commits, "
+                                  "account numbers masked; exit 3 when a payment instruction changed")
+    changed.add_argument("revisions", nargs="*", metavar="REV",
+                         help="REV1 [REV2]: two commits (REV2 absent: the working tree)")
+    changed.add_argument("--deals", type=Path, default=Path("content/deals"),
+                         help="the deals folder (default: content/deals)")
+    changed.add_argument("--textconv", type=Path, metavar="FILE",
+                         help="print one record file as masked `field.path: value` lines, for "
+                         "git's diff.<driver>.textconv")
     args = parser.parse_args(argv)
     if args.command == "validate":
         return _validate(args.path)
@@ -101,6 +150,12 @@ def main(argv: list[str] | None = None) -> int:
         return _export(args.out, args.config)
     if args.command == "scan":
         return _scan(args.site, args.deals, args.config)
+    if args.command == "diff":
+        if args.textconv is not None and not args.revisions:
+            return _textconv(args.textconv)
+        if args.textconv is not None or not 1 <= len(args.revisions) <= 2:
+            changed.error("give REV1 [REV2], or --textconv FILE alone")
+        return _diff(args.revisions, args.deals)
     print(json.dumps(schema(), indent=2))
     return 0
 

@@ -126,6 +126,16 @@ class Closing(Record):
     timezone: TimeZone | None = None
 
 
+class Verification(Record):
+    """A call-back that confirmed (or did not) an instruction, on a number found independently."""
+
+    by: Name  # who called
+    called: Name  # whom they spoke to
+    number: Name  # the telephone number called: from the agreement or an earlier relationship
+    on: IsoDate
+    result: Literal["confirmed", "mismatch", "no answer"]
+
+
 class Instruction(Record):
     id: Slug
     kind: Literal["wire", "dwac"]
@@ -145,6 +155,7 @@ class Instruction(Record):
     contact_name: Name | None = None
     contact_phone: Name | None = None
     notes: Text | None = None
+    verified: list[Verification] = []
 
     @model_validator(mode="after")
     def _routing_matches_kind(self) -> Instruction:
