@@ -32,7 +32,7 @@ from dealroom.mask import MaskPolicy
 from dealroom.pipeline import Pipeline, Published, Settings
 from dealroom.render import Renderer, deals_nav
 from dealroom.scan import ScanMemory, UnscannableSite, scan_and_remove
-from dealroom.search import SearchIndexRepair
+from dealroom.search import SearchIndexRepair, name_deals
 
 log = logging.getLogger("mkdocs.plugins.dealroom")
 
@@ -150,6 +150,9 @@ class DealroomPlugin(BasePlugin[DealroomConfig]):
     def _repair_search(self, config: MkDocsConfig) -> None:
         if self.config.enabled and self.dirty:
             self.search.repair(Path(config.site_dir), self.page_urls)
+        if self.config.enabled and self.published is not None:
+            name_deals(Path(config.site_dir), {f"deals/{row.slug}/": str(row.deal.name)
+                                               for row in self.published.public.rows})
 
     @event_priority(-200)  # after every other plugin's post-build step (offline: -100)
     def _guard(self, config: MkDocsConfig) -> None:
