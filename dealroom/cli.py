@@ -7,6 +7,7 @@ import json
 import sys
 from pathlib import Path
 
+from dealroom import __version__
 from dealroom.errors import RecordError
 from dealroom.model import Deal
 from dealroom.pipeline import check
@@ -33,12 +34,16 @@ def schema() -> dict[str, object]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="dealroom", description=__doc__)
-    commands = parser.add_subparsers(dest="command", required=True)
+    parser.add_argument("--version", action="version", version=f"dealroom {__version__}")
+    commands = parser.add_subparsers(dest="command")
     check = commands.add_parser("validate", help="check deal records; exit 1 on any problem")
     check.add_argument("path", nargs="?", default="content/deals", type=Path,
                        help="a deals folder or one record file (default: content/deals)")
     commands.add_parser("schema", help="print the JSON Schema of a deal record")
     args = parser.parse_args(argv)
+    if args.command is None:  # a bare `dealroom`: say what it can do
+        parser.print_help()
+        return 0
     if args.command == "validate":
         return _validate(args.path)
     print(json.dumps(schema(), indent=2))

@@ -80,7 +80,7 @@ class DealroomPlugin(BasePlugin[DealroomConfig]):
         settings = Settings(deals_dir, MaskPolicy(tuple(self.config.mask.fields),
                                                   self.config.mask.visible_digits),
                             base_dir / self.config.cache_dir if self.config.cache else None)
-        renderer = Renderer(config.site_name, config.use_directory_urls)
+        renderer = Renderer(config.site_name, config.use_directory_urls, banner=self.config.banner)
         if self.pipeline is None or self.pipeline.settings != settings or \
                 self.pipeline.renderer.fingerprint("") != renderer.fingerprint(""):
             self.pipeline = Pipeline(settings, renderer)

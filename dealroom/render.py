@@ -73,6 +73,14 @@ def money(value: Decimal, currency: str) -> str:
     return f"{symbol}{value:,}" if symbol else f"{value:,} {currency}"
 
 
+def css_string(text: str) -> Markup:
+    """Deal text as a quoted CSS string: every character but letters, digits and spaces as a CSS
+    escape, so no text can end the string, the rule or the `<style>` element."""
+    body = "".join(ch if ch.isascii() and (ch.isalnum() or ch == " ") else f"\\{ord(ch):x} "
+                   for ch in str(text))
+    return Markup(f'"{body}"')
+
+
 def paragraphs(text: str | None) -> Markup:
     """Multi-line notes as HTML paragraphs (blank lines separate them)."""
     if not text:
@@ -85,7 +93,8 @@ def _environment() -> Environment:
     env = Environment(loader=PackageLoader("dealroom", "templates"), undefined=StrictUndefined,
                       finalize=_finalize, autoescape=True, keep_trailing_newline=True,
                       trim_blocks=True, lstrip_blocks=True)
-    env.filters.update(long_date=long_date, money=money, paragraphs=paragraphs, number="{:,}".format)
+    env.filters.update(long_date=long_date, money=money, paragraphs=paragraphs, number="{:,}".format,
+                       css_string=css_string)
     return env
 
 
@@ -104,9 +113,10 @@ class Renderer:
     """Turns public views into Markdown. Holds the template environment, built once."""
 
     def __init__(self, room_title: str = "Deal room", directory_urls: bool = True,
-                 today: date | None = None) -> None:
+                 today: date | None = None, banner: str = "") -> None:
         self.env = _environment()
         self.room_title = room_title
+        self.banner = banner  # the confidentiality marking, on every printed page
         self.directory_urls = directory_urls
         # The day pages are "as of": what is overdue, where the timeline marks today.
         self.today = today or build_date()
@@ -116,7 +126,8 @@ class Renderer:
 
     def fingerprint(self, rule_digest: str) -> str:
         """Everything besides a deal's own record that its pages depend on."""
-        options = f"{self.room_title}:{self.index_page}:{self.today}:{rule_digest}:{_templates_digest()}"
+        options = (f"{self.room_title}:{self.index_page}:{self.today}:{self.banner}:{rule_digest}:"
+                   f"{_templates_digest()}")
         return hashlib.sha256(options.encode()).hexdigest()
 
     def deal_pages(self, view: SimpleNamespace, agenda: Agenda) -> dict[str, str]:
@@ -124,7 +135,7 @@ class Renderer:
         the build date, masked."""
         parties = {p.id: p for p in view.deal.parties}
         context = {"view": view, "deal": view.deal, "parties": parties, "agenda": agenda,
-                   "standing": agenda.standing, "today": self.today,
+                   "banner": self.banner, "standing": agenda.standing, "today": self.today,
                    "years": timeline_years(view.timeline, self.today),
                    "pages": DEAL_PAGES, "sections": [p for p in DEAL_PAGES if p[2]]}
         pages, parts = {}, []
