@@ -9,6 +9,7 @@ import json
 import sys
 from pathlib import Path
 
+from dealroom import __version__
 from dealroom.errors import RecordError
 from dealroom.export import RoomError, export_room, read_config, require_marker
 from dealroom.git import GitError
@@ -119,7 +120,8 @@ def schema() -> dict[str, object]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="dealroom", description=__doc__)
-    commands = parser.add_subparsers(dest="command", required=True)
+    parser.add_argument("--version", action="version", version=f"dealroom {__version__}")
+    commands = parser.add_subparsers(dest="command")
     check = commands.add_parser("validate", help="check deal records; exit 1 on any problem")
     check.add_argument("path", nargs="?", default="content/deals", type=Path,
                        help="a deals folder or one record file (default: content/deals)")
@@ -144,6 +146,9 @@ def main(argv: list[str] | None = None) -> int:
                          help="print one record file as masked `field.path: value` lines, for "
                          "git's diff.<driver>.textconv")
     args = parser.parse_args(argv)
+    if args.command is None:  # a bare `dealroom`: say what it can do
+        parser.print_help()
+        return 0
     if args.command == "validate":
         return _validate(args.path)
     if args.command == "export":

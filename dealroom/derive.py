@@ -7,11 +7,14 @@ show arithmetic and calendars that cannot drift from the record.
 from __future__ import annotations
 
 import calendar
-from dataclasses import dataclass, field
-from datetime import date, timedelta
+import os
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field, replace
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from functools import cache
 from pathlib import Path
+from typing import Any, Protocol
 
 import holidays
 
@@ -43,6 +46,7 @@ class TimelineEntry:
     detail: str = ""
     status: str = ""
     party: str = ""
+    ref: str = ""  # the obligation's id, or "closing": its anchor on the pages
 
 
 @dataclass(frozen=True)
@@ -135,12 +139,12 @@ def _timeline(deal: Deal, due: dict[str, DueDate], warrants: list[WarrantTerms])
                              f"{deal.agreement.date.year}")]
     closing = deal.closing
     entries.append(TimelineEntry(closing.deadline, "Funding and delivery deadline", "deadline",
-                                 closing.deadline_time or ""))
+                                 closing.deadline_time or "", ref="closing"))
     for obligation in deal.obligations:
         when = due[obligation.id]
         detail = "; ".join(filter(None, [when.time, when.rule]))
         entries.append(TimelineEntry(when.on, obligation.action, "obligation", detail,
-                                     obligation.status, names[obligation.obligor]))
+                                     obligation.status, names[obligation.obligor], obligation.id))
     for warrant, terms in zip(deal.warrants, warrants, strict=True):
         entries.append(TimelineEntry(terms.expires_on, f"{warrant.defined_term or 'Warrant'} "
                                      f"({warrant.shares:,} shares) expires", "expiry",
@@ -158,3 +162,179 @@ def derive(slug: str, deal: Deal, files: dict[str, str] | None = None,
     computed = deal.shares.quantity * deal.shares.price_per_share if deal.shares else None
     return Facts(slug, deal, computed, warrants, due, _timeline(deal, due, warrants),
                  deal.holiday_calendar, files or {}, documents or {}, record)
+
+
+def build_date() -> date:
+    """The day a build is "as of": `SOURCE_DATE_EPOCH` (UTC) when set, so that a rebuild of the
+    same records is the same site; else today."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch.isdigit():
+        return datetime.fromtimestamp(int(epoch), tz=UTC).date()
+    return date.today()
+
+
+def standing(status: str, on: date, today: date) -> str:
+    """An obligation's status as of `today`: an open one whose day has passed is overdue."""
+    return "overdue" if status == "open" and on < today else status
+
+
+@dataclass(frozen=True)
+class Due:
+    """One dated thing of a deal: an obligation, or the closing deadline."""
+
+    slug: str
+    id: str  # the obligation's id, or "closing"
+    kind: str  # obligation | closing
+    on: date
+    time: str
+    title: str
+    who: str = ""
+    whom: str = ""
+    status: str = ""  # as of the build date: open | overdue | done | waived ("" for the closing)
+
+    @property
+    def pending(self) -> bool:
+        return self.status in ("open", "overdue")
+
+
+@dataclass(frozen=True)
+class Agenda:
+    """A deal as of a day: what is due, what is overdue, what comes next."""
+
+    slug: str
+    today: date
+    items: tuple[Due, ...]  # by date
+
+    @property
+    def obligations(self) -> tuple[Due, ...]:
+        return tuple(d for d in self.items if d.kind == "obligation")
+
+    @property
+    def overdue(self) -> tuple[Due, ...]:
+        return tuple(d for d in self.items if d.status == "overdue")
+
+    @property
+    def open(self) -> tuple[Due, ...]:
+        return tuple(d for d in self.items if d.status == "open")
+
+    @property
+    def next_deadline(self) -> Due | None:
+        """The first obligation still pending on or after today (or the closing, if later)."""
+        return next((d for d in self.items if d.on >= self.today and
+                     (d.pending or d.kind == "closing")), None)
+
+    def due_within(self, days: int) -> tuple[Due, ...]:
+        end = self.today + timedelta(days=days)
+        return tuple(d for d in self.items if d.pending and self.today <= d.on <= end)
+
+    @property
+    def standing(self) -> dict[str, str]:
+        """Obligation id -> status as of the day."""
+        return {d.id: d.status for d in self.obligations}
+
+    def redacted(self, redact: Callable[[str], str]) -> Agenda:
+        """The same agenda with every text field passed through the room's redaction rule."""
+        return replace(self, items=tuple(replace(d, title=redact(d.title), time=redact(d.time),
+                                                 who=redact(d.who), whom=redact(d.whom))
+                                         for d in self.items))
+
+
+def agenda(facts: Facts, today: date) -> Agenda:
+    """The deal's obligations and closing deadline, with each obligation's status as of `today`."""
+    deal = facts.deal
+    names = {p.id: p.name for p in deal.parties}
+    items = [Due(facts.slug, "closing", "closing", deal.closing.deadline,
+                 deal.closing.deadline_time or "", "Funding and delivery deadline")]
+    for obligation in deal.obligations:
+        when = facts.due[obligation.id]
+        items.append(Due(facts.slug, obligation.id, "obligation", when.on, when.time or "",
+                         " ".join(obligation.action.split()), names[obligation.obligor],
+                         names[obligation.beneficiary], standing(obligation.status, when.on, today)))
+    return Agenda(facts.slug, today, tuple(sorted(items, key=lambda d: (d.on, d.kind != "closing"))))
+
+
+# Two events further apart than this show the time between them as a gap on the timeline.
+TIMELINE_GAP = timedelta(days=90)
+
+
+class Dated(Protocol):
+    @property
+    def on(self) -> date: ...
+
+
+@dataclass(frozen=True)
+class TimelineRow:
+    kind: str  # entry | today | gap
+    on: date
+    entry: Any = None  # the timeline entry, for kind "entry"
+    gap: str = ""  # how long, for kind "gap"
+
+
+def _span(start: date, end: date) -> str:
+    months = (end.year - start.year) * 12 + end.month - start.month - (end.day < start.day)
+    years, months = divmod(months, 12)
+    parts = [f"{years} year{'s' * (years != 1)}"] if years else []
+    if months:
+        parts.append(f"{months} month{'s' * (months != 1)}")
+    if not parts:
+        days = (end - start).days
+        parts.append(f"{days} day{'s' * (days != 1)}")
+    return " ".join(parts)
+
+
+def timeline_years(entries: Iterable[Dated], today: date) -> list[tuple[int, list[TimelineRow]]]:
+    """Timeline entries grouped by year, with today marked where it falls and long gaps shown."""
+    rows = [TimelineRow("entry", e.on, e) for e in entries]
+    at = next((i for i, row in enumerate(rows) if row.on > today), len(rows))
+    rows.insert(at, TimelineRow("today", today))
+    spaced: list[TimelineRow] = []
+    for row in rows:
+        if spaced and row.on - spaced[-1].on > TIMELINE_GAP:
+            spaced.append(TimelineRow("gap", row.on, gap=_span(spaced[-1].on, row.on)))
+        spaced.append(row)
+    years: list[tuple[int, list[TimelineRow]]] = []
+    for row in spaced:
+        if row.kind == "gap":
+            if years:
+                years[-1][1].append(row)
+            continue
+        if not years or years[-1][0] != row.on.year:
+            years.append((row.on.year, []))
+        years[-1][1].append(row)
+    return years
+
+
+@dataclass(frozen=True)
+class RoomSummary:
+    """The room as of a day: what needs attention across every deal, and its totals."""
+
+    today: date
+    agendas: tuple[Agenda, ...]
+    by_status: dict[str, int]  # deal status -> how many deals
+    amounts: dict[str, Decimal]  # currency -> the deals' aggregate purchase prices
+
+    @property
+    def overdue(self) -> list[Due]:
+        return sorted((d for a in self.agendas for d in a.overdue), key=lambda d: (d.on, d.slug))
+
+    def due_within(self, days: int) -> list[Due]:
+        return sorted((d for a in self.agendas for d in a.due_within(days)), key=lambda d: (d.on, d.slug))
+
+    @property
+    def attention(self) -> list[Agenda]:
+        """The deals with an obligation still pending, the most overdue first."""
+        pending = [a for a in self.agendas if a.overdue or a.open]
+        return sorted(pending, key=lambda a: (-len(a.overdue), a.next_deadline.on if a.next_deadline
+                                              else date.max, a.slug))
+
+
+def summary(deals: Iterable[Facts], agendas: Iterable[Agenda], today: date) -> RoomSummary:
+    deals = list(deals)
+    by_status: dict[str, int] = {}
+    amounts: dict[str, Decimal] = {}
+    for facts in deals:
+        by_status[facts.deal.status] = by_status.get(facts.deal.status, 0) + 1
+        if facts.deal.shares is not None:
+            amounts[facts.deal.currency] = amounts.get(facts.deal.currency, Decimal(0)) + \
+                facts.deal.shares.aggregate_price
+    return RoomSummary(today, tuple(agendas), dict(sorted(by_status.items())), dict(sorted(amounts.items())))

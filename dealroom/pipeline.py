@@ -15,8 +15,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from dealroom.cache import PageCache
-from dealroom.derive import Facts, derive
+from dealroom.derive import Facts, agenda, derive, summary
 from dealroom.errors import Problem, RecordError
+from dealroom.exports import deadlines_calendar, obligations_csv
 from dealroom.loader import load_bytes, read_record
 from dealroom.mask import MaskPolicy, PublicRoom
 from dealroom.render import Renderer
@@ -157,15 +158,26 @@ class Pipeline:
         public = PublicRoom(deals, self.settings.policy)
         public.refuse_numbers_in_ids()
         fingerprint = self.renderer.fingerprint(public.rule_digest)
+        today = self.renderer.today
         pages: dict[str, str | Path] = {}
         files: dict[str, str | Path] = {}
+        # What is due and overdue as of the build date, masked like every page.
+        agendas = {facts.slug: agenda(facts, today).redacted(public.redact) for facts in deals}
+        names = {row.slug: str(row.deal.name) for row in public.rows}
         for facts in deals:
             key = hashlib.sha256(f"{self._known[facts.slug].key}:{fingerprint}".encode()).hexdigest()
             cached = self.cache.get(facts.slug, key)
             pages.update(cached if cached is not None else self.cache.put(
-                facts.slug, key, self.renderer.deal_pages(public.view(facts.slug))))
+                facts.slug, key, self.renderer.deal_pages(public.view(facts.slug), agendas[facts.slug])))
             files.update(public.files(facts.slug))
-        room_pages = self.renderer.room_pages(public.rows, with_home)
+            deal_agenda = agendas[facts.slug]
+            files[f"deals/{facts.slug}/obligations.csv"] = obligations_csv(deal_agenda)
+            files[f"deals/{facts.slug}/deadlines.ics"] = deadlines_calendar(
+                [deal_agenda], names, f"{names[facts.slug]} — deadlines")
+        files["deadlines.ics"] = deadlines_calendar(agendas.values(), names,
+                                                    f"{self.renderer.room_title} — deadlines")
+        room_pages = self.renderer.room_pages(public.rows, with_home,
+                                              summary(deals, agendas.values(), today), names)
         pages.update(self.cache.put_room(room_pages))
         self.cache.save(set(public.deals))
         return Published(public, pages, files)

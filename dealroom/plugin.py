@@ -33,7 +33,7 @@ from dealroom.mask import MaskPolicy
 from dealroom.pipeline import Pipeline, Published, Settings
 from dealroom.render import Renderer, deals_nav
 from dealroom.scan import ScanMemory, UnscannableSite, scan_and_remove
-from dealroom.search import SearchIndexRepair
+from dealroom.search import SearchIndexRepair, name_deals
 
 log = logging.getLogger("mkdocs.plugins.dealroom")
 
@@ -84,7 +84,7 @@ class DealroomPlugin(BasePlugin[DealroomConfig]):
         settings = Settings(deals_dir, MaskPolicy(tuple(self.config.mask.fields),
                                                   self.config.mask.visible_digits),
                             base_dir / self.config.cache_dir if self.config.cache else None)
-        renderer = Renderer(config.site_name, config.use_directory_urls)
+        renderer = Renderer(config.site_name, config.use_directory_urls, banner=self.config.banner)
         if self.pipeline is None or self.pipeline.settings != settings or \
                 self.pipeline.renderer.fingerprint("") != renderer.fingerprint(""):
             self.pipeline = Pipeline(settings, renderer)
@@ -154,6 +154,9 @@ class DealroomPlugin(BasePlugin[DealroomConfig]):
     def _repair_search(self, config: MkDocsConfig) -> None:
         if self.config.enabled and self.dirty:
             self.search.repair(Path(config.site_dir), self.page_urls)
+        if self.config.enabled and self.published is not None:
+            name_deals(Path(config.site_dir), {f"deals/{row.slug}/": str(row.deal.name)
+                                               for row in self.published.public.rows})
 
     @event_priority(-200)  # after every other plugin's post-build step (offline: -100)
     def _guard(self, config: MkDocsConfig) -> None:

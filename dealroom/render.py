@@ -22,6 +22,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
 from dealroom import __version__
+from dealroom.derive import Agenda, RoomSummary, build_date, timeline_years
 
 _TEMPLATES = Path(__file__).parent / "templates"
 
@@ -72,6 +73,14 @@ def money(value: Decimal, currency: str) -> str:
     return f"{symbol}{value:,}" if symbol else f"{value:,} {currency}"
 
 
+def css_string(text: str) -> Markup:
+    """Deal text as a quoted CSS string: every character but letters, digits and spaces as a CSS
+    escape, so no text can end the string, the rule or the `<style>` element."""
+    body = "".join(ch if ch.isascii() and (ch.isalnum() or ch == " ") else f"\\{ord(ch):x} "
+                   for ch in str(text))
+    return Markup(f'"{body}"')
+
+
 def paragraphs(text: str | None) -> Markup:
     """Multi-line notes as HTML paragraphs (blank lines separate them)."""
     if not text:
@@ -84,7 +93,8 @@ def _environment() -> Environment:
     env = Environment(loader=PackageLoader("dealroom", "templates"), undefined=StrictUndefined,
                       finalize=_finalize, autoescape=True, keep_trailing_newline=True,
                       trim_blocks=True, lstrip_blocks=True)
-    env.filters.update(long_date=long_date, money=money, paragraphs=paragraphs, number="{:,}".format)
+    env.filters.update(long_date=long_date, money=money, paragraphs=paragraphs, number="{:,}".format,
+                       css_string=css_string)
     return env
 
 
@@ -102,22 +112,31 @@ def _templates_digest() -> str:
 class Renderer:
     """Turns public views into Markdown. Holds the template environment, built once."""
 
-    def __init__(self, room_title: str = "Deal room", directory_urls: bool = True) -> None:
+    def __init__(self, room_title: str = "Deal room", directory_urls: bool = True,
+                 today: date | None = None, banner: str = "") -> None:
         self.env = _environment()
         self.room_title = room_title
+        self.banner = banner  # the confidentiality marking, on every printed page
+        self.directory_urls = directory_urls
+        # The day pages are "as of": what is overdue, where the timeline marks today.
+        self.today = today or build_date()
         # The list of deals is raw HTML (a table the sorting script finds by its wrapper), so
         # its links are written as MkDocs would write them: `slug/` or `slug/index.html`.
         self.index_page = "" if directory_urls else "index.html"
 
     def fingerprint(self, rule_digest: str) -> str:
         """Everything besides a deal's own record that its pages depend on."""
-        options = f"{self.room_title}:{self.index_page}:{rule_digest}:{_templates_digest()}"
+        options = (f"{self.room_title}:{self.index_page}:{self.today}:{self.banner}:{rule_digest}:"
+                   f"{_templates_digest()}")
         return hashlib.sha256(options.encode()).hexdigest()
 
-    def deal_pages(self, view: SimpleNamespace) -> dict[str, str]:
-        """Pages of one deal, keyed by path relative to the docs root."""
+    def deal_pages(self, view: SimpleNamespace, agenda: Agenda) -> dict[str, str]:
+        """Pages of one deal, keyed by path relative to the docs root; `agenda` is the deal as of
+        the build date, masked."""
         parties = {p.id: p for p in view.deal.parties}
-        context = {"view": view, "deal": view.deal, "parties": parties,
+        context = {"view": view, "deal": view.deal, "parties": parties, "agenda": agenda,
+                   "banner": self.banner, "standing": agenda.standing, "today": self.today,
+                   "years": timeline_years(view.timeline, self.today),
                    "pages": DEAL_PAGES, "sections": [p for p in DEAL_PAGES if p[2]]}
         pages, parts = {}, []
         for file_name, title, section in DEAL_PAGES:
@@ -128,25 +147,53 @@ class Renderer:
             # that part with every heading one level up (the overview differs: rendered again).
             part = template.render(context, title=title, level=2, standalone=False)
             parts.append(part)
-            pages[f"deals/{view.slug}/{file_name}"] = _PART_HEADING.sub(r"\1", part) \
-                if section != "overview" else template.render(context, title=title, level=1,
-                                                              standalone=True)
-        pages[f"deals/{view.slug}/print.md"] = self.env.get_template("print.md.j2").render(
-            context, parts=[Markup(part) for part in parts])
+            own = _PART_HEADING.sub(r"\1", part) if section != "overview" else \
+                template.render(context, title=title, level=1, standalone=True)
+            pages[f"deals/{view.slug}/{file_name}"] = self._links(own, file_name)
+        pages[f"deals/{view.slug}/print.md"] = self._links(self.env.get_template("print.md.j2").render(
+            context, parts=[Markup(part) for part in parts]), None)
         return {f"deals/{view.slug}/{name}": pages[f"deals/{view.slug}/{name}"]
                 for name, _, _ in DEAL_PAGES}
 
-    def room_pages(self, views: Iterable[SimpleNamespace], with_home: bool) -> dict[str, str]:
-        """The list of all deals, and the home page when the room has no hand-written one."""
+    def _links(self, markdown: str, file_name: str | None) -> str:
+        """Links between a deal's facts, written by templates as `href="dealroom:page#anchor"`,
+        as URLs from the page `file_name` (None: the whole-deal page, where every fact is)."""
+        def url(match: re.Match[str]) -> str:
+            page, anchor = match[1], match[2]
+            if page == "file":  # a file of the deal, beside its pages
+                up = "../" if self.directory_urls and file_name != "index.md" else ""
+                return f'href="{up}{anchor}"'
+            if file_name is None:
+                return f'href="#{anchor}"'
+            if not self.directory_urls:
+                return f'href="{page}.html#{anchor}"'
+            up = "" if file_name == "index.md" else "../"
+            return f'href="{up}{"" if page == "index" else page + "/"}#{anchor}"'
+        return _FACT_LINK.sub(url, markdown)
+
+    def room_pages(self, views: Iterable[SimpleNamespace], with_home: bool,
+                   room: RoomSummary | None = None, names: dict[str, str] | None = None) -> dict[str, str]:
+        """The list of all deals, and the home page when the room has no hand-written one: what
+        needs attention as of the build date (`room`), then the list."""
         deals = sorted(views, key=lambda v: (v.deal.agreement.date, v.slug), reverse=True)
         template = self.env.get_template("room.md.j2")
-        pages = {"deals/index.md": template.render(deals=deals, title="All deals", home=False,
-                                                   prefix="", index_page=self.index_page)}
+        common = {"deals": deals, "index_page": self.index_page, "room": room, "names": names or {},
+                  "soon_days": DUE_SOON_DAYS, "status_order": STATUS_ORDER,
+                  "timeline_page": "timeline/" if self.directory_urls else "timeline.html"}
+        pages = {"deals/index.md": template.render(common, title="All deals", home=False, prefix="")}
         if with_home:
-            pages["index.md"] = template.render(deals=deals, title=self.room_title, home=True,
-                                                prefix="deals/", index_page=self.index_page)
+            pages["index.md"] = template.render(common, title=self.room_title, home=True,
+                                                prefix="deals/")
         return pages
 
+
+# The home page lists what falls due within this many days of the build date.
+DUE_SOON_DAYS = 30
+# A deal's lifecycle: counts by status read in this order.
+STATUS_ORDER = ("draft", "negotiating", "signed", "funded", "closed", "terminated")
+
+# A link a template wrote to a fact of the deal; deal data cannot write `"` (escaped).
+_FACT_LINK = re.compile(r'href="dealroom:([a-z]+)#([A-Za-z0-9.\-]+)"')
 
 # A heading line of a section rendered at level 2: data never starts a line with `#` (escaped).
 _PART_HEADING = re.compile(r"^#(#+ )", re.MULTILINE)

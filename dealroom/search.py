@@ -10,6 +10,7 @@ built it: each indexing of a page is a run of entries that starts with the page'
 
 from __future__ import annotations
 
+import html
 import json
 from pathlib import Path
 from typing import Any
@@ -56,3 +57,32 @@ class SearchIndexRepair:
         if docs != data.get("docs"):
             data["docs"] = docs
             index.write_text(json.dumps(data, separators=(",", ":"), default=str), encoding="utf-8")
+
+
+def name_deals(site_dir: Path, deals: dict[str, str]) -> None:
+    """Each deal page's entry in the search index titled with its deal: "Instructions — <deal>".
+
+    The nav's short titles ("Instructions") are the pages' titles, and with two deals search
+    would show two results of that name. `deals` maps a deal's folder in the site
+    (`deals/<id>/`) to its name, masked, as plain text."""
+    index = site_dir / "search" / "search_index.json"
+    try:
+        data = json.loads(index.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return
+    changed = False
+    for entry in data.get("docs", []):
+        location = str(entry.get("location", ""))
+        parts = location.split("/")
+        if "#" in location or len(parts) < 3 or parts[0] != "deals":
+            continue
+        name = deals.get(f"deals/{parts[1]}/")
+        if name is None:
+            continue
+        suffix = f" — {html.escape(name, quote=False)}"
+        title = str(entry.get("title", ""))
+        if not title.endswith(suffix) and title != html.escape(name, quote=False):
+            entry["title"] = title + suffix
+            changed = True
+    if changed:
+        index.write_text(json.dumps(data, separators=(",", ":"), default=str), encoding="utf-8")

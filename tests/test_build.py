@@ -139,7 +139,8 @@ def test_the_leak_guard_reads_the_search_index_the_offline_plugin_writes(
         make_room: Callable[..., Room]) -> None:
     room = make_room()
     config = room.path / "mkdocs.yml"
-    config.write_text(config.read_text(encoding="utf-8").replace("  - search\n", "  - search\n  - offline\n"))
+    config.write_text(config.read_text(encoding="utf-8").replace("  - dealroom:\n",
+                                                                 "  - offline\n  - dealroom:\n"))
     (room.path / "content" / "pages" / "memo.md").write_text("---\ntitle: Wire to 1233932118\n---\n\nMemo.\n")
     result = room.build()
     assert result.returncode == 1

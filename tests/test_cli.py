@@ -12,6 +12,8 @@ import jsonschema
 import pytest
 
 from conftest import EXAMPLE_DEAL, ROOT, Room
+from dealroom import __version__
+from dealroom.cli import main
 from dealroom.loader import load_file
 
 
@@ -55,3 +57,15 @@ def test_schema_refuses_unknown_fields() -> None:
     data = load_file(EXAMPLE_DEAL / "deal.yml").data
     with pytest.raises(jsonschema.ValidationError):
         jsonschema.validate({**data, "nmae": "typo"}, schema)
+
+
+def test_version_prints_the_package_version(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exit_:
+        main(["--version"])
+    assert exit_.value.code == 0 and capsys.readouterr().out.strip() == f"dealroom {__version__}"
+
+
+def test_a_bare_call_prints_help_and_succeeds(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main([]) == 0
+    out = capsys.readouterr().out
+    assert "validate" in out and "schema" in out and out.startswith("usage: dealroom")

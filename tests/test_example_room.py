@@ -17,6 +17,7 @@ def page_text(site: Path, page: str) -> str:
     path = site / "deals" / EXAMPLE_SLUG / page / "index.html"
     source = path.read_text(encoding="utf-8")
     article = source[source.index("<article"): source.index("</article>")]
+    article = article.replace('<span class="dealroom-sep">: </span>', "")  # for search and screen readers
     return re.sub(r"\s+", " ", html.unescape(re.sub(r"<[^>]+>", " ", article)))
 
 
@@ -37,7 +38,9 @@ SEED_FACTS = {
         "Form Exhibit A", "Registration statement Form S-3", "File No. 333-53108",
         "Declared effective by the Securities and Exchange Commission",
         "Prospectus supplement Form 424(b)(5), Exhibit B", "Free of restrictive legends",
-        "Free of resale restrictions", "Governing law State of California",
+        "Free of resale restrictions",
+        "Governing law This Agreement shall be governed and construed in accordance with the internal "
+        "laws of the State of California",
         "Facsimile signatures Delivery of an executed copy of a signature page",
         "Counterparts This Agreement may be executed in one or more counterparts",
         "internal laws of the State of California without giving effect to the conflicts of law",
@@ -93,8 +96,10 @@ def test_the_whole_deal_page_carries_every_section(example_site: Path) -> None:
 
 def test_timeline_lists_events_in_date_order(example_site: Path) -> None:
     source = (example_site / "deals" / EXAMPLE_SLUG / "timeline" / "index.html").read_text()
-    dates = re.findall(r'<time datetime="(\d{4}-\d{2}-\d{2})"', source)
-    assert dates == sorted(dates) and dates[0] == "2002-06-05" and dates[-1] == "2007-06-05"
+    dates = re.findall(r'<li class="dealroom-event dealroom-event-(?!today)[^>]*><time datetime="([\d-]+)"',
+                       source)
+    assert len(dates) == 8 and dates == sorted(dates)
+    assert dates[0] == "2002-06-05" and dates[-1] == "2007-06-05"
 
 
 def test_no_raw_account_number_anywhere_in_the_site(example_site: Path) -> None:

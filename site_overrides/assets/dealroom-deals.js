@@ -134,8 +134,17 @@
     filter();
   }
 
+  // The whole-deal page's Print button: shown only where the script runs to make it work.
+  function printButtons() {
+    Array.prototype.forEach.call(document.querySelectorAll("button.dealroom-print-button"), function (b) {
+      b.hidden = false;
+      b.onclick = function () { window.print(); };
+    });
+  }
+
   function run() {
     Array.prototype.forEach.call(document.querySelectorAll("div.dealroom-deals"), enhance);
+    printButtons();
   }
 
   // Material's instant loading replaces pages without reloading scripts; it announces each.

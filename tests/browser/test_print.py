@@ -164,5 +164,6 @@ def test_print_media_keeps_the_timeline_drawn(print_page: Page) -> None:
     print_page.emulate_media(media="print")
     dots = print_page.locator("ol.dealroom-timeline li").evaluate_all(
         "els => els.map(e => getComputedStyle(e, '::before').printColorAdjust)")
-    line = print_page.locator("ol.dealroom-timeline").evaluate("e => getComputedStyle(e).borderLeftStyle")
+    line = print_page.locator("ol.dealroom-timeline").first.evaluate(
+        "e => getComputedStyle(e).borderLeftStyle")
     assert len(dots) >= 5 and set(dots) == {"exact"} and line == "solid"

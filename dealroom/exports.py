@@ -1,0 +1,65 @@
+"""Exports a reader takes away: a deal's obligations as CSV, its deadlines as a calendar.
+
+Both are made from agendas already masked (`Agenda.redacted`), so they hold what the pages hold;
+the leak guard reads them as it reads every file of the site. The formats are written by
+their libraries (`csv`, `icalendar`), never by string templates.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable
+from datetime import UTC, datetime, time, timedelta
+
+from icalendar import Calendar, Event
+
+from dealroom import __version__
+from dealroom.derive import Agenda
+
+CSV_HEADER = ("obligation", "who", "what", "to whom", "due date", "due time", "status")
+
+
+def obligations_csv(agenda: Agenda) -> str:
+    """RFC 4180: a header row, then one line per obligation; CRLF line ends, quoted as needed."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(CSV_HEADER)
+    for due in agenda.obligations:
+        writer.writerow((due.id, due.who, due.title, due.whom, due.on.isoformat(), due.time, due.status))
+    return out.getvalue()
+
+
+def deadlines_calendar(agendas: Iterable[Agenda], names: dict[str, str], name: str) -> str:
+    """RFC 5545: one all-day event per dated obligation and closing deadline of the deals.
+
+    UIDs are made of the deal's and the obligation's ids, so a calendar app that subscribes
+    updates an event instead of adding it twice. DTSTAMP is the build date: a rebuild of the
+    same records is the same file."""
+    calendar = Calendar()
+    calendar.add("prodid", f"-//Dealroom {__version__}//Deadlines//EN")
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("x-wr-calname", name)
+    for agenda in agendas:
+        stamp = datetime.combine(agenda.today, time(0), tzinfo=UTC)
+        deal = names[agenda.slug]
+        for due in agenda.items:
+            event = Event()
+            event.add("uid", f"{due.slug}.{due.id}@dealroom")
+            event.add("dtstamp", stamp)
+            event.add("dtstart", due.on)
+            event.add("dtend", due.on + timedelta(days=1))
+            event.add("summary", f"{due.title} — {deal}")
+            lines = [f"Deal: {deal}"]
+            if due.who:
+                lines.append(f"Who: {due.who}; to whom: {due.whom}")
+            if due.time:
+                lines.append(f"By: {due.time}")
+            if due.status:
+                lines.append(f"Status: {due.status}")
+            event.add("description", "\n".join(lines))
+            event.add("transp", "TRANSPARENT")  # a deadline, not a meeting: time stays free
+            calendar.add_component(event)
+    data: bytes = calendar.to_ical()
+    return data.decode("utf-8")

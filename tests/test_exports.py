@@ -1,0 +1,87 @@
+"""Exports: each deal's obligations as CSV and its deadlines as iCalendar, read back by their
+libraries, masked like the pages."""
+
+from __future__ import annotations
+
+import csv
+import io
+import shutil
+from datetime import date
+from pathlib import Path
+
+import icalendar
+
+from conftest import EXAMPLE_SLUG, ROOT, no_raw_number
+from dealroom.pipeline import build_in_memory
+from dealroom.render import Renderer
+
+AS_OF = date(2002, 6, 10)
+FILES = build_in_memory(ROOT / "content" / "deals", renderer=Renderer(today=AS_OF))
+DEAL = f"deals/{EXAMPLE_SLUG}"
+
+
+def text(path: str) -> str:
+    value = FILES[path]
+    return value if isinstance(value, str) else value.decode()
+
+
+def test_the_csv_has_a_header_and_one_row_per_obligation_with_its_status_as_of_the_build() -> None:
+    rows = list(csv.DictReader(io.StringIO(text(f"{DEAL}/obligations.csv"), newline="")))
+    assert len(rows) == 5
+    wire = next(r for r in rows if r["obligation"] == "wire-purchase-price")
+    assert wire == {"obligation": "wire-purchase-price", "who": "Omicron Partners, L.P.",
+                    "what": "Wire the Purchase Price ($280,000) to the Company's account.",
+                    "to whom": "NeoTherapeutics, Inc.", "due date": "2002-06-06",
+                    "due time": "close of business", "status": "overdue"}
+
+
+def test_the_csv_ends_lines_with_crlf_as_rfc_4180_says() -> None:
+    data = text(f"{DEAL}/obligations.csv")
+    assert data.count("\r\n") == 6 and "\n" not in data.replace("\r\n", "")
+
+
+def test_the_deal_calendar_has_an_event_per_obligation_and_the_closing_with_stable_uids() -> None:
+    calendar = icalendar.Calendar.from_ical(text(f"{DEAL}/deadlines.ics"))
+    events = list(calendar.walk("VEVENT"))
+    assert len(events) == 6
+    uids = {str(e["UID"]) for e in events}
+    assert f"{EXAMPLE_SLUG}.closing@dealroom" in uids
+    assert f"{EXAMPLE_SLUG}.wire-purchase-price@dealroom" in uids
+    wire = next(e for e in events if str(e["UID"]).startswith(f"{EXAMPLE_SLUG}.wire"))
+    assert wire.decoded("DTSTART") == date(2002, 6, 6)
+    assert "Omicron Partners – " not in str(wire["SUMMARY"])
+    assert str(wire["SUMMARY"]).endswith("NeoTherapeutics – Omicron Partners securities purchase")
+
+
+def test_a_rebuild_writes_the_same_calendar() -> None:
+    again = build_in_memory(ROOT / "content" / "deals", renderer=Renderer(today=AS_OF))
+    assert again["deadlines.ics"] == FILES["deadlines.ics"]
+
+
+def test_the_room_calendar_holds_every_deals_events() -> None:
+    calendar = icalendar.Calendar.from_ical(text("deadlines.ics"))
+    assert len(list(calendar.walk("VEVENT"))) == 6
+
+
+def test_no_export_holds_a_raw_account_number() -> None:
+    for path in (f"{DEAL}/obligations.csv", f"{DEAL}/deadlines.ics", "deadlines.ics"):
+        assert no_raw_number(text(path)), path
+
+
+def test_an_account_number_quoted_in_an_obligation_is_masked_in_the_exports(tmp_path: Path) -> None:
+    deals = tmp_path / "deals"
+    (deals / "quoted").mkdir(parents=True)
+    record = (ROOT / "content" / "deals" / EXAMPLE_SLUG / "deal.yml").read_text(encoding="utf-8")
+    record = record.replace("Wire the Purchase Price ($280,000) to the Company's account.",
+                            "Wire the Purchase Price to account 561-04051-19-103.")
+    shutil.copy(ROOT / "content" / "deals" / EXAMPLE_SLUG / "agreement.txt", deals / "quoted")
+    (deals / "quoted" / "deal.yml").write_text(record, encoding="utf-8")
+    files = build_in_memory(deals, renderer=Renderer(today=AS_OF))
+    for path in ("deals/quoted/obligations.csv", "deals/quoted/deadlines.ics", "deadlines.ics"):
+        value = files[path]
+        assert isinstance(value, str) and no_raw_number(value), path
+        assert "•9103" in value.replace("\r\n ", ""), path  # the masked form is there
+
+
+def test_pages_rendered_as_of_another_day_are_rendered_again() -> None:
+    assert Renderer(today=AS_OF).fingerprint("") != Renderer(today=date(2002, 6, 11)).fingerprint("")
