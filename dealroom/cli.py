@@ -10,9 +10,11 @@ import sys
 from pathlib import Path
 
 from dealroom import __version__
-from dealroom.errors import RecordError
+from dealroom.derive import Facts
+from dealroom.errors import Problem, RecordError
 from dealroom.export import RoomError, export_room, read_config, require_marker
 from dealroom.git import GitError
+from dealroom.history import read_history, verification_status
 from dealroom.mask import MaskPolicy, PublicRoom
 from dealroom.model import Deal
 from dealroom.numbers import Redactor, Secret
@@ -23,11 +25,36 @@ from dealroom.revisions import diff_revisions
 from dealroom.scan import UnscannableSite, scan_and_remove
 
 
-def _validate(path: Path) -> int:
+def _unverified(deals_dir: Path, deals: list[Facts]) -> list[Problem]:
+    """Payment instructions with no call-back since their last change (from git)."""
+    history = read_history(deals_dir, deals_dir, known=PublicRoom(deals, MaskPolicy()).secrets)
+    if not history.available:
+        raise RoomError(f"{deals_dir}: history not available: {history.reason}; "
+                        "--require-verified needs the records' whole git history")
+    problems = []
+    for facts in deals:
+        for instruction in facts.deal.instructions:
+            status = verification_status(history.deal(facts.slug), instruction.id, instruction.verified)
+            if status != "verified":
+                problems.append(Problem(
+                    facts.record, 1, 1, f"instructions[{instruction.id}]",
+                    "not verified by a call-back since its last change" if status == "unverified"
+                    else "its call-back is void: the instruction changed after it",
+                    "call the recipient back on a number already on file, then add a `verified` entry"))
+    return problems
+
+
+def _validate(path: Path, require_verified: bool = False) -> int:
     try:
         if path.is_dir():
             require_marker(path)
-        count = len(check(path))
+        deals = check(path)
+        count = len(deals)
+        if require_verified:
+            folder = path if path.is_dir() else path.parent.parent if path.stem == "deal" else path.parent
+            problems = _unverified(folder, deals)
+            if problems:
+                raise RecordError(problems)
     except RoomError as error:
         print(f"dealroom: {error}", file=sys.stderr)
         return 1
@@ -125,6 +152,9 @@ def main(argv: list[str] | None = None) -> int:
     check = commands.add_parser("validate", help="check deal records; exit 1 on any problem")
     check.add_argument("path", nargs="?", default="content/deals", type=Path,
                        help="a deals folder or one record file (default: content/deals)")
+    check.add_argument("--require-verified", action="store_true",
+                       help="also fail on a payment instruction not verified by a call-back since "
+                            "its last change in git (for CI)")
     commands.add_parser("schema", help="print the JSON Schema of a deal record")
     export = commands.add_parser("export", help="write the room as a plain project for any engine "
                                  "(MkDocs, Zensical): docs/, mkdocs.yml, zensical.toml")
@@ -150,7 +180,7 @@ def main(argv: list[str] | None = None) -> int:
         parser.print_help()
         return 0
     if args.command == "validate":
-        return _validate(args.path)
+        return _validate(args.path, args.require_verified)
     if args.command == "export":
         return _export(args.out, args.config)
     if args.command == "scan":

@@ -22,4 +22,8 @@ class DealroomConfig(base.Config):
     # Rendered pages kept between builds (public, masked text only), relative to mkdocs.yml.
     cache_dir = c.Type(str, default=".cache/plugin/dealroom")
     cache = c.Type(bool, default=True)
+    # Each deal's history from git: last change, History page, alarms on payment changes.
+    history = c.Type(bool, default=True)
+    # A payment instruction changed this many days before signing, or any time after, alarms.
+    alarm_window_days = c.Type(int, default=30)
     mask = c.SubConfig(MaskConfig)

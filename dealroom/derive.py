@@ -14,9 +14,12 @@ from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from functools import cache
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 import holidays
+
+if TYPE_CHECKING:
+    from dealroom.changes import DealChanges
 
 from dealroom.model import Deal, Warrant
 
@@ -63,6 +66,7 @@ class Facts:
     files: dict[str, str] = field(default_factory=dict)  # file reference -> path on the site
     documents: dict[str, str] = field(default_factory=dict)  # file reference -> text, unmasked
     record: Path = Path("deal.yml")  # the record file
+    changes: DealChanges | None = None  # from git, added for each build (`dealroom.changes`)
 
     @property
     def folder(self) -> Path:

@@ -20,8 +20,10 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from dealroom.derive import Facts
+from dealroom.changes import stamp
+from dealroom.derive import Facts, build_date
 from dealroom.errors import Problem, RecordError
+from dealroom.history import History
 from dealroom.model import ACCOUNT_NUMBER_FIELDS
 from dealroom.numbers import Redactor, Secret, mask_number
 
@@ -88,10 +90,12 @@ _ROW_FIELDS = ("name", "parties", "agreement", "shares", "currency", "status")
 class PublicRoom:
     """The room as templates may see it: one redaction rule made of every secret of the room."""
 
-    def __init__(self, deals: Iterable[Facts], policy: MaskPolicy) -> None:
+    def __init__(self, deals: Iterable[Facts], policy: MaskPolicy, past: Iterable[Secret] = ()) -> None:
+        """`past`: numbers earlier versions of the records held (history pages show them)."""
         self.policy = policy
         self.deals = {facts.slug: facts for facts in deals}
         self.secrets = [s for facts in self.deals.values() for s in secrets_of(facts, policy)]
+        self.secrets += past
         self.redact = Redactor(self.secrets, policy.visible_digits)
         # What the rule depends on: a page rendered under another rule must be rendered again.
         digest = hashlib.sha256(repr((policy, sorted(s.digits for s in self.secrets))).encode())
@@ -111,9 +115,22 @@ class PublicRoom:
         rows = []
         for facts in self.deals.values():
             deal = facts.deal
-            rows.append(SimpleNamespace(slug=facts.slug, deal=SimpleNamespace(**{
-                name: self._public(getattr(deal, name), name) for name in _ROW_FIELDS})))
+            changes = facts.changes
+            rows.append(SimpleNamespace(
+                slug=facts.slug, deal=SimpleNamespace(**{
+                    name: self._public(getattr(deal, name), name) for name in _ROW_FIELDS}),
+                alarmed=bool(changes and changes.alarmed),
+                last_changed=self._public(changes.last_changed) if changes else None))
         return rows
+
+    def recent(self, history: History, days: int = 30) -> list[SimpleNamespace]:
+        """The changes of the room's records in the last `days` days, newest first, masked."""
+        if not history.available:
+            return []
+        return [SimpleNamespace(slug=revision.slug, name=self._public(self.deals[revision.slug].deal.name),
+                                commit=self._public(stamp(revision.commit)), payment=revision.payment,
+                                fields=[self.redact(change.path) for change in revision.changes])
+                for revision in history.recent(days, build_date()) if revision.slug in self.deals]
 
     def files(self, slug: str) -> dict[str, str | Path]:
         """Site path -> attached text, redacted, or the attached file, published as it is (the

@@ -10,14 +10,17 @@ the tests all call it.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from dealroom.cache import PageCache
+from dealroom.changes import deal_changes
 from dealroom.derive import Facts, agenda, derive, summary
 from dealroom.errors import Problem, RecordError
 from dealroom.exports import deadlines_calendar, obligations_csv
+from dealroom.history import History, read_history, unavailable
 from dealroom.loader import load_bytes, read_record
 from dealroom.mask import MaskPolicy, PublicRoom
 from dealroom.render import Renderer
@@ -31,6 +34,8 @@ class Settings:
     deals_dir: Path
     policy: MaskPolicy = field(default_factory=MaskPolicy)
     cache_dir: Path | None = None  # rendered pages kept between builds; None: in memory only
+    history: bool = True  # read the records' history from git
+    alarm_window_days: int = 30  # a payment change this close before signing, or after, alarms
 
 
 @dataclass(frozen=True)
@@ -116,6 +121,7 @@ class Pipeline:
         self.settings = settings
         self.renderer = renderer
         self._known: dict[str, _Known] = {}
+        self._history: History | None = None
         self.cache = PageCache(settings.cache_dir)
 
     def load(self) -> list[Facts]:
@@ -153,9 +159,22 @@ class Pipeline:
             raise RecordError.single(file, f"an attached file cannot be read: {error.strerror}",
                                      "check the files the record attaches") from None
 
-    def publish(self, deals: list[Facts], with_home: bool) -> Published:
+    def history(self, deals: list[Facts]) -> History:
+        """The records' history from git, read once per build (what is known is kept)."""
+        if not self.settings.history:
+            return unavailable("reading the history is turned off (the plugin's `history` option)")
+        current = PublicRoom(deals, self.settings.policy).secrets
+        self._history = read_history(self.settings.deals_dir, self.settings.deals_dir, known=current,
+                                     previous=self._history)
+        return self._history
+
+    def publish(self, deals: list[Facts], with_home: bool, history: History | None = None) -> Published:
         """Mask the whole room with every secret of it, then render the pages not cached."""
-        public = PublicRoom(deals, self.settings.policy)
+        history = history or unavailable("no history was read")
+        deals = [dataclasses.replace(facts, changes=deal_changes(history, facts,
+                                                                 self.settings.alarm_window_days))
+                 for facts in deals]
+        public = PublicRoom(deals, self.settings.policy, history.secrets())
         public.refuse_numbers_in_ids()
         fingerprint = self.renderer.fingerprint(public.rule_digest)
         today = self.renderer.today
@@ -165,7 +184,9 @@ class Pipeline:
         agendas = {facts.slug: agenda(facts, today).redacted(public.redact) for facts in deals}
         names = {row.slug: str(row.deal.name) for row in public.rows}
         for facts in deals:
-            key = hashlib.sha256(f"{self._known[facts.slug].key}:{fingerprint}".encode()).hexdigest()
+            assert facts.changes is not None
+            key = hashlib.sha256(f"{self._known[facts.slug].key}:{facts.changes.digest}:{fingerprint}"
+                                 .encode()).hexdigest()
             cached = self.cache.get(facts.slug, key)
             pages.update(cached if cached is not None else self.cache.put(
                 facts.slug, key, self.renderer.deal_pages(public.view(facts.slug), agendas[facts.slug])))
@@ -177,7 +198,8 @@ class Pipeline:
         files["deadlines.ics"] = deadlines_calendar(agendas.values(), names,
                                                     f"{self.renderer.room_title} — deadlines")
         room_pages = self.renderer.room_pages(public.rows, with_home,
-                                              summary(deals, agendas.values(), today), names)
+                                              summary(deals, agendas.values(), today), names,
+                                              history, public.recent(history))
         pages.update(self.cache.put_room(room_pages))
         self.cache.save(set(public.deals))
         return Published(public, pages, files)

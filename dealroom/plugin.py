@@ -28,6 +28,7 @@ from mkdocs.utils import clean_directory
 from dealroom.config import DealroomConfig
 from dealroom.derive import Facts
 from dealroom.errors import RecordError
+from dealroom.history import History
 from dealroom.marker import check_marker
 from dealroom.mask import MaskPolicy
 from dealroom.pipeline import Pipeline, Published, Settings
@@ -52,6 +53,7 @@ class DealroomPlugin(BasePlugin[DealroomConfig]):
         self.dirty = False
         self.pipeline: Pipeline | None = None
         self.deals: list[Facts] | None = None  # the last good room
+        self.history: History | None = None
         self.published: Published | None = None
         self.scan_memory = ScanMemory()
         self.page_urls: set[str] = set()
@@ -83,7 +85,8 @@ class DealroomPlugin(BasePlugin[DealroomConfig]):
             raise PluginError("dealroom: mask.visible_digits must be between 0 and 4")
         settings = Settings(deals_dir, MaskPolicy(tuple(self.config.mask.fields),
                                                   self.config.mask.visible_digits),
-                            base_dir / self.config.cache_dir if self.config.cache else None)
+                            base_dir / self.config.cache_dir if self.config.cache else None,
+                            self.config.history, self.config.alarm_window_days)
         renderer = Renderer(config.site_name, config.use_directory_urls, banner=self.config.banner)
         if self.pipeline is None or self.pipeline.settings != settings or \
                 self.pipeline.renderer.fingerprint("") != renderer.fingerprint(""):
@@ -97,6 +100,9 @@ class DealroomPlugin(BasePlugin[DealroomConfig]):
         assert self.pipeline is not None
         try:
             self.deals = self.pipeline.load()
+            self.history = self.pipeline.history(self.deals)
+            if not self.history.available:
+                log.info(f"dealroom: history not available: {self.history.reason}")
         except RecordError as error:
             message = f"dealroom: {len(error.problems)} problem(s) in deal records:\n{error}"
             if self.serving and self.deals is not None:
@@ -113,7 +119,7 @@ class DealroomPlugin(BasePlugin[DealroomConfig]):
         assert self.pipeline is not None and self.deals is not None
         try:
             self.published = published = self.pipeline.publish(
-                self.deals, with_home=files.get_file_from_path("index.md") is None)
+                self.deals, files.get_file_from_path("index.md") is None, self.history)
         except RecordError as error:
             raise PluginError(f"dealroom: {len(error.problems)} problem(s) in deal records:\n"
                               f"{error}") from None

@@ -23,6 +23,7 @@ from markupsafe import Markup
 
 from dealroom import __version__
 from dealroom.derive import Agenda, RoomSummary, build_date, timeline_years
+from dealroom.history import History
 
 _TEMPLATES = Path(__file__).parent / "templates"
 
@@ -34,8 +35,12 @@ DEAL_PAGES = (
     ("instructions.md", "Instructions", "instructions"),
     ("exhibits.md", "Exhibits", "exhibits"),
     ("timeline.md", "Timeline", "timeline"),
+    ("history.md", "History", "history"),
     ("print.md", "Whole deal (print)", None),
 )
+# Sections of the deal that are not part of the whole-deal page: a binder holds the deal as it
+# stands; its history is on its own page.
+NOT_PRINTED = frozenset({"history"})
 CURRENCY_SYMBOLS = {"USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥"}
 # Characters that mean something to HTML, Markdown or its extensions become entities, in one
 # pass so that the `&` and `#` of an entity are never escaped again.
@@ -139,6 +144,8 @@ class Renderer:
                    "years": timeline_years(view.timeline, self.today),
                    "pages": DEAL_PAGES, "sections": [p for p in DEAL_PAGES if p[2]]}
         pages, parts = {}, []
+        # Every page says when the deal's record last changed, from git.
+        stamp = self.env.get_template("last_changed.md.j2").render(context)
         for file_name, title, section in DEAL_PAGES:
             if section is None:
                 continue
@@ -146,12 +153,13 @@ class Renderer:
             # Each section is rendered once, as a part of the whole-deal page; its own page is
             # that part with every heading one level up (the overview differs: rendered again).
             part = template.render(context, title=title, level=2, standalone=False)
-            parts.append(part)
+            if section not in NOT_PRINTED:
+                parts.append(part)
             own = _PART_HEADING.sub(r"\1", part) if section != "overview" else \
                 template.render(context, title=title, level=1, standalone=True)
-            pages[f"deals/{view.slug}/{file_name}"] = self._links(own, file_name)
+            pages[f"deals/{view.slug}/{file_name}"] = self._links(f"{own}\n{stamp}", file_name)
         pages[f"deals/{view.slug}/print.md"] = self._links(self.env.get_template("print.md.j2").render(
-            context, parts=[Markup(part) for part in parts]), None)
+            context, parts=[Markup(part) for part in parts], stamp=Markup(stamp)), None)
         return {f"deals/{view.slug}/{name}": pages[f"deals/{view.slug}/{name}"]
                 for name, _, _ in DEAL_PAGES}
 
@@ -172,15 +180,25 @@ class Renderer:
         return _FACT_LINK.sub(url, markdown)
 
     def room_pages(self, views: Iterable[SimpleNamespace], with_home: bool,
-                   room: RoomSummary | None = None, names: dict[str, str] | None = None) -> dict[str, str]:
+                   room: RoomSummary | None = None, names: dict[str, str] | None = None,
+                   history: History | None = None,
+                   recent: list[SimpleNamespace] | None = None) -> dict[str, str]:
         """The list of all deals, and the home page when the room has no hand-written one: what
         needs attention as of the build date (`room`), then the list."""
         deals = sorted(views, key=lambda v: (v.deal.agreement.date, v.slug), reverse=True)
         template = self.env.get_template("room.md.j2")
         common = {"deals": deals, "index_page": self.index_page, "room": room, "names": names or {},
                   "soon_days": DUE_SOON_DAYS, "status_order": STATUS_ORDER,
-                  "timeline_page": "timeline/" if self.directory_urls else "timeline.html"}
+                  "timeline_page": "timeline/" if self.directory_urls else "timeline.html",
+                  "instructions_page": "instructions/" if self.directory_urls else "instructions.html",
+                  "changes_page": "changes/" if self.directory_urls else "changes.html",
+                  "recent": recent or []}
         pages = {"deals/index.md": template.render(common, title="All deals", home=False, prefix="")}
+        pages["deals/changes.md"] = self.env.get_template("changes.md.j2").render(
+            title="Recent changes", available=history is not None and history.available,
+            reason=history.reason if history is not None else "no history was read",
+            recent=recent or [], today=self.today, prefix="",
+            history_page="history/" if self.directory_urls else "history.html")
         if with_home:
             pages["index.md"] = template.render(common, title=self.room_title, home=True,
                                                 prefix="deals/")
@@ -220,4 +238,4 @@ def deals_nav(rows: Iterable[SimpleNamespace], title: str) -> dict[str, list[Any
         for view, section in zip(deals, sections, strict=True):
             years.setdefault(str(view.deal.agreement.date.year), []).append(section)
         sections = [{year: items} for year, items in years.items()]
-    return {title: ["deals/index.md", *sections]}
+    return {title: ["deals/index.md", "deals/changes.md", *sections]}
