@@ -25,6 +25,7 @@ from pydantic import BaseModel, TypeAdapter, ValidationError
 from dealroom.errors import Problem, RecordError, field_name
 from dealroom.loader import Loaded, Path_
 from dealroom.model import Deal
+from dealroom.precision import at_precision, places
 from dealroom.types import MINOR_UNITS, PRICE_DECIMALS, IsoDate
 
 _HINTS = {
@@ -259,6 +260,8 @@ class _Checker:
                 self.add(("shares", "quantity"), "quantity must be greater than zero")
             computed = sale.quantity * sale.price_per_share
             if computed != sale.aggregate_price:
+                computed = at_precision(computed, places(sale.aggregate_price),
+                                        2 if cents is None else cents)
                 self.add(("shares", "aggregate_price"),
                          f"aggregate price {sale.aggregate_price:,} does not equal quantity "
                          f"{sale.quantity:,} x price {sale.price_per_share} = {computed:,}",

@@ -56,7 +56,7 @@ def test_aggregate_must_equal_shares_times_price() -> None:
     text = TEXT.replace("aggregate_price: 280000", "aggregate_price: 290000")
     [message] = problems(text)
     assert message == (f"{line_of('aggregate_price:')}:20: shares.aggregate_price: aggregate price "
-                       "290,000 does not equal quantity 800,000 x price 0.35 = 280,000.00 (fix: "
+                       "290,000 does not equal quantity 800,000 x price 0.35 = 280,000 (fix: "
                        "correct the quantity, the price or the aggregate to match the agreement)")
 
 

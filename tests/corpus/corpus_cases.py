@@ -151,7 +151,7 @@ CASES = [
     Case("zero_amount", edits=(("aggregate_price: 2500", "aggregate_price: 0"),),
          errors=("24:20: shares.aggregate_price: aggregate price must be greater than zero",
                  "24:20: shares.aggregate_price: aggregate price 0 does not equal quantity 1,000 x "
-                 "price 2.50 = 2,500.00")),
+                 "price 2.50 = 2,500")),
     Case("zero_quantity", edits=(("quantity: 1000", "quantity: 0"),),
          errors=("22:13: shares.quantity: quantity must be greater than zero",
                  "24:20: shares.aggregate_price: aggregate price 2,500 does not equal quantity 0 x")),
