@@ -22,6 +22,8 @@ if TYPE_CHECKING:
     from dealroom.changes import DealChanges
 
 from dealroom.model import Deal, Warrant
+from dealroom.precision import at_precision, places
+from dealroom.types import MINOR_UNITS
 
 
 @dataclass(frozen=True)
@@ -103,12 +105,15 @@ def _warrant_terms(deal: Deal, warrant: Warrant) -> WarrantTerms:
         start, basis = deal.agreement.date, "the agreement date (the agreement does not state " \
             "the warrant's issue date)"
     coverage = Decimal(0)
+    cents = MINOR_UNITS.get(deal.currency, 2)
+    # Proceeds are compared with what the deal states in whole amounts: its purchase price.
+    stated = places(deal.shares.aggregate_price) if deal.shares else cents
     if deal.shares:
         coverage = (Decimal(warrant.shares) * 100 / deal.shares.quantity).normalize()
     return WarrantTerms(
         id=warrant.id,
         coverage_percent=coverage,
-        exercise_proceeds=warrant.shares * warrant.exercise_price,
+        exercise_proceeds=at_precision(warrant.shares * warrant.exercise_price, stated, cents),
         term_starts_on=start,
         term_basis=basis,
         expires_on=add_years(start, warrant.term_years),
@@ -163,7 +168,10 @@ def derive(slug: str, deal: Deal, files: dict[str, str] | None = None,
     """Compute the derived terms, due dates and timeline of a validated deal."""
     warrants = [_warrant_terms(deal, w) for w in deal.warrants]
     due = _due_dates(deal)
-    computed = deal.shares.quantity * deal.shares.price_per_share if deal.shares else None
+    computed = None
+    if deal.shares:  # shown beside the stated aggregate, at its precision
+        computed = at_precision(deal.shares.quantity * deal.shares.price_per_share,
+                                places(deal.shares.aggregate_price), MINOR_UNITS.get(deal.currency, 2))
     return Facts(slug, deal, computed, warrants, due, _timeline(deal, due, warrants),
                  deal.holiday_calendar, files or {}, documents or {}, record)
 

@@ -44,6 +44,7 @@ MAX_RECORD_BYTES = 1024 * 1024  # a deal record is a page of text, not a data du
 NULLS = {"", "~", "null", "Null", "NULL"}
 
 Path_ = tuple[str | int, ...]
+Positions = dict[Path_, tuple[int, int]]  # path -> (line, column)
 
 
 @dataclass
@@ -53,12 +54,17 @@ class Loaded:
     file: Path
     data: Any
     positions: dict[Path_, tuple[int, int]] = field(default_factory=dict)
+    keys: dict[Path_, tuple[int, int]] = field(default_factory=dict)  # path -> where its key is
 
     def position(self, path: Path_) -> tuple[int, int]:
         """Line and column of `path`, or of its nearest ancestor that exists."""
         while path not in self.positions and path:
             path = path[:-1]
         return self.positions.get(path, (1, 1))
+
+    def key_position(self, path: Path_) -> tuple[int, int]:
+        """Line and column of the key that names `path`, else where its value is."""
+        return self.keys.get(path) or self.position(path)
 
 
 class _Refused(Exception):
@@ -118,7 +124,7 @@ class _Pending(Exception):
 
 
 def _fast_collection(get: Any, start: Any, path: Path_, positions: dict[Path_, tuple[int, int]],
-                     check: bool) -> Any:
+                     check: bool, keys_at: dict[Path_, tuple[int, int]]) -> Any:
     """Data straight from libyaml's events, as `_build` makes it of the node tree.
 
     Node objects and a second walk over them were most of the load time. Anchors, aliases and
@@ -138,7 +144,7 @@ def _fast_collection(get: Any, start: Any, path: Path_, positions: dict[Path_, t
                 positions[at] = (mark.line + 1, mark.column + 1)
                 items.append(None if not event.style and event.value in NULLS else event.value)
             else:
-                items.append(_fast_collection(get, event, at, positions, check))
+                items.append(_fast_collection(get, event, at, positions, check, keys_at))
         return items
     result: dict[str, Any] = {}
     keys: dict[str, Any] = {}  # key -> its event, for the line of the first of two
@@ -155,20 +161,22 @@ def _fast_collection(get: Any, start: Any, path: Path_, positions: dict[Path_, t
                                     "YAML would silently keep only the last one",
                                     "remove one of the two, or merge them", (*path, key)))
         keys[key] = event
+        at = (*path, key)
+        mark = event.start_mark
+        keys_at[at] = (mark.line + 1, mark.column + 1)
         event = get()
         if check and (event.anchor is not None or event.tag not in _UNTAGGED):
             raise _Fallback
-        at = (*path, key)
         if event.__class__ is ScalarEvent:
             mark = event.start_mark
             positions[at] = (mark.line + 1, mark.column + 1)
             result[key] = None if not event.style and event.value in NULLS else event.value
         else:
-            result[key] = _fast_collection(get, event, at, positions, check)
+            result[key] = _fast_collection(get, event, at, positions, check, keys_at)
     return result
 
 
-def _fast_load(parser: Any, check: bool = True) -> tuple[Any, dict[Path_, tuple[int, int]]] | None:
+def _fast_load(parser: Any, check: bool = True) -> tuple[Any, Positions, Positions] | None:
     """The data and positions of the single document libyaml parses, or None for no document.
 
     Like the composer it replaces, the whole stream is parsed before a refusal of the data is
@@ -179,7 +187,8 @@ def _fast_load(parser: Any, check: bool = True) -> tuple[Any, dict[Path_, tuple[
     get()  # the start of the stream
     if get().__class__ is StreamEndEvent:
         return None
-    positions: dict[Path_, tuple[int, int]] = {}
+    positions: Positions = {}
+    keys: Positions = {}
     pending: _Refused | None = None
     event = get()
     if event.anchor is not None or event.tag not in _UNTAGGED:
@@ -190,7 +199,7 @@ def _fast_load(parser: Any, check: bool = True) -> tuple[Any, dict[Path_, tuple[
             positions[()] = (mark.line + 1, mark.column + 1)
             data = None if not event.style and event.value in NULLS else event.value
         else:
-            data = _fast_collection(get, event, (), positions, check)
+            data = _fast_collection(get, event, (), positions, check, keys)
     except _Pending as exc:
         pending = exc.refused
         # The rest of the document, checked as the composer would have: it ends at its end.
@@ -204,11 +213,11 @@ def _fast_load(parser: Any, check: bool = True) -> tuple[Any, dict[Path_, tuple[
         raise _Fallback  # a second document: the composer's message
     if pending is not None:
         raise pending
-    return data, positions
+    return data, positions, keys
 
 
-def _load(text: str) -> tuple[Any, dict[Path_, tuple[int, int]]] | None:
-    """Data and positions of `text`, or None when it holds no document.
+def _load(text: str) -> tuple[Any, Positions, Positions] | None:
+    """Data, positions of values and positions of keys of `text`, or None when it holds no document.
 
     libyaml when it parses the text, else the pure-Python parser.
     """
@@ -228,18 +237,19 @@ def _load(text: str) -> tuple[Any, dict[Path_, tuple[int, int]]] | None:
         loader.dispose()
     if node is None:
         return None
-    positions: dict[Path_, tuple[int, int]] = {}
-    return _build(node, (), positions), positions
+    positions: Positions = {}
+    keys: Positions = {}
+    return _build(node, (), positions, keys), positions, keys
 
 
-def _build(node: Node, path: Path_, positions: dict[Path_, tuple[int, int]]) -> Any:
+def _build(node: Node, path: Path_, positions: Positions, keys: Positions) -> Any:
     positions[path] = (node.start_mark.line + 1, node.start_mark.column + 1)
     if isinstance(node, ScalarNode):
         if node.style is None and node.value in NULLS:
             return None
         return node.value  # the exact text: typing is the model's job
     if isinstance(node, SequenceNode):
-        return [_build(item, (*path, i), positions) for i, item in enumerate(node.value)]
+        return [_build(item, (*path, i), positions, keys) for i, item in enumerate(node.value)]
     if isinstance(node, MappingNode):
         result: dict[str, Any] = {}
         seen: dict[str, Node] = {}
@@ -254,7 +264,8 @@ def _build(node: Node, path: Path_, positions: dict[Path_, tuple[int, int]]) -> 
                                "YAML would silently keep only the last one",
                                "remove one of the two, or merge them", (*path, key))
             seen[key] = key_node
-            result[key] = _build(value_node, (*path, key), positions)
+            keys[(*path, key)] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
+            result[key] = _build(value_node, (*path, key), positions, keys)
         return result
     raise _Refused(node, "unsupported YAML node", "write plain mappings, lists and text")
 
@@ -289,7 +300,7 @@ def load_text(file: Path, text: str) -> Loaded:
         if loaded is None:
             raise RecordError.single(file, "the record is empty",
                                      "write the deal's fields (see the README's YAML reference)")
-        data, positions = loaded
+        data, positions, keys = loaded
     except _Refused as exc:
         raise RecordError.single(file, exc.message, exc.fix, line=exc.mark.line + 1,
                                  column=exc.mark.column + 1, field=field_name(exc.path)) from None
@@ -314,7 +325,7 @@ def load_text(file: Path, text: str) -> Loaded:
     if not isinstance(data, dict):
         raise RecordError.single(file, "a deal record must be a mapping of fields",
                                  "start the file with `name:` and the other fields")
-    return Loaded(file, data, positions)
+    return Loaded(file, data, positions, keys)
 
 
 def load_file(file: Path) -> Loaded:

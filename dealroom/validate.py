@@ -17,7 +17,7 @@ from datetime import date
 from decimal import Decimal
 from functools import cache
 from pathlib import Path
-from typing import Annotated, Any, get_args, get_origin
+from typing import Annotated, Any, Literal, get_args, get_origin
 
 import holidays
 from pydantic import BaseModel, TypeAdapter, ValidationError
@@ -25,6 +25,7 @@ from pydantic import BaseModel, TypeAdapter, ValidationError
 from dealroom.errors import Problem, RecordError, field_name
 from dealroom.loader import Loaded, Path_
 from dealroom.model import Deal
+from dealroom.precision import at_precision, places
 from dealroom.types import MINOR_UNITS, PRICE_DECIMALS, IsoDate
 
 _HINTS = {
@@ -39,19 +40,52 @@ _HINTS = {
 }
 
 
-def _problem(loaded: Loaded, path: Path_, message: str, fix: str = "") -> Problem:
-    line, column = loaded.position(path)
+def _problem(loaded: Loaded, path: Path_, message: str, fix: str = "", at_key: bool = False) -> Problem:
+    line, column = loaded.key_position(path) if at_key else loaded.position(path)
     return Problem(loaded.file, line, column, field_name(path), message, fix)
 
 
 def _fields_of(model: type[BaseModel], path: Path_) -> list[str]:
     """The field names allowed at `path`, for "did you mean" suggestions."""
+    found = _model_at(model, path)
+    return list(found.model_fields) if found else []
+
+
+def _allowed_values(path: Path_) -> list[str]:
+    """The values a Literal field at `path` allows, in the model's order."""
+    model = _model_at(Deal, path[:-1])
+    info = model.model_fields.get(str(path[-1])) if model and path else None
+    pending: list[Any] = [info.annotation] if info else []
+    values: list[str] = []
+    while pending:  # through `X | None` and `Annotated[...]` to the Literal
+        annotation = pending.pop(0)
+        if get_origin(annotation) is Literal:
+            values.extend(str(value) for value in get_args(annotation))
+        else:
+            pending.extend(getattr(annotation, "__args__", ()))
+    return values
+
+
+def _did_you_mean(value: Any, allowed: list[str]) -> str | None:
+    """The allowed value `value` was most likely meant as: the same but for case, or close."""
+    if not isinstance(value, str) or not allowed:
+        return None
+    same = [option for option in allowed if option.casefold() == value.strip().casefold()]
+    if same:
+        return same[0]
+    by_folded = {option.casefold(): option for option in allowed}
+    close = difflib.get_close_matches(value.strip().casefold(), list(by_folded), n=1)
+    return by_folded[close[0]] if close else None
+
+
+def _model_at(model: type[BaseModel], path: Path_) -> type[BaseModel] | None:
+    """The model whose fields are at `path` (list indexes skipped), or None."""
     for part in path:
         if isinstance(part, int):
             continue
         info = model.model_fields.get(part)
         if info is None:
-            return []
+            return None
         candidates = [info.annotation, *getattr(info.annotation, "__args__", ())]
         for candidate in candidates:
             for inner in (candidate, *getattr(candidate, "__args__", ())):
@@ -62,8 +96,8 @@ def _fields_of(model: type[BaseModel], path: Path_) -> list[str]:
                 continue
             break
         else:
-            return []
-    return list(model.model_fields)
+            return None
+    return model
 
 
 def _data_path(data: Any, loc: tuple[str | int, ...]) -> Path_:
@@ -89,7 +123,7 @@ def _structure_problems(loaded: Loaded, error: ValidationError) -> Iterator[Prob
             known = _fields_of(Deal, path[:-1])
             close = difflib.get_close_matches(str(path[-1]), known, n=1)
             fix = f"did you mean `{close[0]}`?" if close else f"allowed here: {', '.join(known)}"
-            yield _problem(loaded, path, f"unknown field `{field_name(path[-1:])}`", fix)
+            yield _problem(loaded, path, f"unknown field `{field_name(path[-1:])}`", fix, at_key=True)
             continue
         if message.startswith("Value error, "):
             message = message.removeprefix("Value error, ")
@@ -100,6 +134,10 @@ def _structure_problems(loaded: Loaded, error: ValidationError) -> Iterator[Prob
             message = "required field is missing"
         elif kind == "literal_error":
             message = f"{item['input']!r} is not allowed here; {message[0].lower()}{message[1:]}"
+            allowed = _allowed_values(path)
+            meant = _did_you_mean(item["input"], allowed)
+            if meant is not None:
+                fix = f"did you mean `{meant}`? use one of: {', '.join(allowed)}"
         yield _problem(loaded, path, message, fix or _HINTS.get(kind, ""))
 
 
@@ -259,6 +297,8 @@ class _Checker:
                 self.add(("shares", "quantity"), "quantity must be greater than zero")
             computed = sale.quantity * sale.price_per_share
             if computed != sale.aggregate_price:
+                computed = at_precision(computed, places(sale.aggregate_price),
+                                        2 if cents is None else cents)
                 self.add(("shares", "aggregate_price"),
                          f"aggregate price {sale.aggregate_price:,} does not equal quantity "
                          f"{sale.quantity:,} x price {sale.price_per_share} = {computed:,}",

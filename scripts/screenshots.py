@@ -3,7 +3,7 @@
 Usage: python scripts/screenshots.py [--chromium /usr/bin/chromium] [--out docs-images]
 Builds the example room (mkdocs.yml) into a temporary folder, serves it on 127.0.0.1 and
 writes PNGs (at most 200 KB each) to docs-images/: home, overview, instructions, timeline,
-print preview and a phone view.
+print preview, a phone view and the overview in the dark scheme.
 """
 
 from __future__ import annotations
@@ -37,6 +37,7 @@ class Shot:
     width: int
     height: int
     media: Literal["screen", "print"] = "screen"
+    dark: bool = False  # switched with the header's toggle, as a reader would
 
 
 SHOTS = (
@@ -46,6 +47,7 @@ SHOTS = (
     Shot("timeline", f"{DEAL}timeline/", 1280, 1000),
     Shot("print", f"{DEAL}print/", 900, 1100, media="print"),
     Shot("phone-instructions", f"{DEAL}instructions/", 375, 812),
+    Shot("dark-overview", DEAL, 1280, 900, dark=True),
 )
 
 
@@ -83,6 +85,12 @@ def main(argv: list[str] | None = None) -> int:
                                             device_scale_factor=1)
                     page.emulate_media(media=shot.media)
                     page.goto(base + shot.path, wait_until="networkidle")
+                    if shot.dark:
+                        page.locator('label[title="Switch to dark scheme"]').click()
+                        page.wait_for_selector('body[data-md-color-scheme="slate"]')
+                        page.mouse.move(0, 0)  # no hover look on the toggle
+                        page.wait_for_function(
+                            "() => document.getAnimations().every(a => a.playState !== 'running')")
                     target = out / f"{shot.name}.png"
                     page.screenshot(path=target)
                     page.close()

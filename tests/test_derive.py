@@ -16,8 +16,8 @@ DEAL = validate(load_file(EXAMPLE_DEAL / "deal.yml"), EXAMPLE_DEAL.parent)
 FACTS = derive("example", DEAL)
 
 
-def test_computed_aggregate_is_shares_times_price() -> None:
-    assert FACTS.computed_aggregate == Decimal("280000.00")
+def test_computed_aggregate_is_shares_times_price_at_the_stated_aggregate_s_precision() -> None:
+    assert str(FACTS.computed_aggregate) == "280000"
 
 
 def test_warrant_coverage_is_a_quarter_of_the_shares() -> None:
@@ -25,7 +25,8 @@ def test_warrant_coverage_is_a_quarter_of_the_shares() -> None:
 
 
 def test_proceeds_if_the_warrant_is_exercised_in_full() -> None:
-    assert FACTS.warrants[0].exercise_proceeds == Decimal("90000.00")
+    # In whole dollars, as the deal states its purchase price ($280,000).
+    assert str(FACTS.warrants[0].exercise_proceeds) == "90000"
 
 
 def test_warrant_expires_five_years_after_the_agreement_date() -> None:

@@ -31,10 +31,10 @@ SEED_FACTS = {
     ],
     "terms": [
         "Quantity 800,000 shares", "Par value $0.001 per share", "Price per share $0.35",
-        "Aggregate purchase price $280,000", "800,000 × $0.35 = $280,000.00",
+        "Aggregate purchase price $280,000", "800,000 × $0.35 = $280,000,",
         "Shares up to 200,000 shares", "Exercise price $0.45 per share", "Term 5 years",
         "Term counted from June 5, 2002, the agreement date", "Expires June 5, 2007",
-        "Warrant coverage 25%", "Proceeds if exercised in full $90,000.00",
+        "Warrant coverage 25%", "Proceeds if exercised in full $90,000 ",
         "Form Exhibit A", "Registration statement Form S-3", "File No. 333-53108",
         "Declared effective by the Securities and Exchange Commission",
         "Prospectus supplement Form 424(b)(5), Exhibit B", "Free of restrictive legends",

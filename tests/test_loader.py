@@ -36,6 +36,15 @@ def test_positions_point_at_each_value() -> None:
     assert loaded.position(("parties", 0, "missing")) == (3, 5)
 
 
+@pytest.mark.parametrize("tail", ["", "notes: 'a\tb'\n"], ids=["libyaml", "pure-python"])
+def test_key_positions_point_at_each_key(tail: str) -> None:
+    # A tab in a value sends the text to PyYAML's own parser: both parsers give the same columns.
+    loaded = load_text(FILE, "name: x\nparties:\n  - id: a\n    name:   B\n" + tail)
+    assert loaded.keys[("parties", 0, "name")] == (4, 5)
+    assert loaded.key_position(("parties", 0, "name")) == (4, 5)
+    assert loaded.positions[("parties", 0, "name")] == (4, 13)
+
+
 def test_duplicate_keys_are_refused_naming_both_lines() -> None:
     with pytest.raises(RecordError) as error:
         load_text(FILE, "name: a\nstatus: signed\nname: b\n")

@@ -42,13 +42,13 @@ def test_the_example_record_is_valid_and_typed() -> None:
     assert deal.instructions[1].dtc_number == "773"
 
 
-def test_unknown_key_is_an_error_with_a_suggestion() -> None:
+def test_unknown_key_is_an_error_at_the_key_s_own_column_with_a_suggestion() -> None:
     text = TEXT.replace("  governing_law:", "  governing_lwa:")
     line = line_of("  governing_law:")
     assert problems(text) == [
         f"{line_of('agreement:') + 1}:3: agreement.governing_law: required field is missing "
         "(fix: add this required field)",
-        f"{line}:18: agreement.governing_lwa: unknown field `governing_lwa` "
+        f"{line}:3: agreement.governing_lwa: unknown field `governing_lwa` "
         "(fix: did you mean `governing_law`?)"]
 
 
@@ -56,7 +56,7 @@ def test_aggregate_must_equal_shares_times_price() -> None:
     text = TEXT.replace("aggregate_price: 280000", "aggregate_price: 290000")
     [message] = problems(text)
     assert message == (f"{line_of('aggregate_price:')}:20: shares.aggregate_price: aggregate price "
-                       "290,000 does not equal quantity 800,000 x price 0.35 = 280,000.00 (fix: "
+                       "290,000 does not equal quantity 800,000 x price 0.35 = 280,000 (fix: "
                        "correct the quantity, the price or the aggregate to match the agreement)")
 
 

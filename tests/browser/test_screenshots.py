@@ -15,7 +15,7 @@ from conftest import ROOT
 from .conftest import CHROMIUM
 
 SCRIPT = ROOT / "scripts" / "screenshots.py"
-NAMES = ("home", "overview", "instructions", "timeline", "print", "phone-instructions")
+NAMES = ("home", "overview", "instructions", "timeline", "print", "phone-instructions", "dark-overview")
 MAX_BYTES = 200 * 1024
 
 

@@ -151,7 +151,7 @@ CASES = [
     Case("zero_amount", edits=(("aggregate_price: 2500", "aggregate_price: 0"),),
          errors=("24:20: shares.aggregate_price: aggregate price must be greater than zero",
                  "24:20: shares.aggregate_price: aggregate price 0 does not equal quantity 1,000 x "
-                 "price 2.50 = 2,500.00")),
+                 "price 2.50 = 2,500")),
     Case("zero_quantity", edits=(("quantity: 1000", "quantity: 0"),),
          errors=("22:13: shares.quantity: quantity must be greater than zero",
                  "24:20: shares.aggregate_price: aggregate price 2,500 does not equal quantity 0 x")),
@@ -283,7 +283,8 @@ CASES = [
     # --- structure ---------------------------------------------------------------------------
     Case("misspelled_field", edits=(("  governing_law:", "  governing_lwa:"),),
          errors=("7:3: agreement.governing_law: required field is missing",
-                 "9:18: agreement.governing_lwa: unknown field `governing_lwa` (fix: did you mean "
+                 # At the key's own column: the key is what is wrong, not its value.
+                 "9:3: agreement.governing_lwa: unknown field `governing_lwa` (fix: did you mean "
                  "`governing_law`?)")),
     Case("missing_required_field", edits=(("status: signed\n", ""),),
          errors=("2:1: status: required field is missing (fix: add this required field)",)),
@@ -292,7 +293,23 @@ CASES = [
     Case("wire_without_routing_number", edits=(("    aba_number: 021000021\n", ""),),
          errors=("30:5: instructions[0]: a wire instruction needs `aba_number`",)),
     Case("lower_case_currency", edits=(("currency: USD", "currency: usd"),),
-         errors=("4:11: currency: 'usd' is not allowed here",)),
+         errors=("4:11: currency: 'usd' is not allowed here; input should be 'USD', 'EUR', 'GBP', "
+                 "'CHF', 'CAD', 'AUD' or 'JPY' (fix: did you mean `USD`? use one of: USD, EUR, GBP, "
+                 "CHF, CAD, AUD, JPY)",)),
+    Case("status_differing_only_by_case", edits=(("status: signed", "status: Signed"),),
+         errors=("3:9: status: 'Signed' is not allowed here; input should be 'draft', 'negotiating', "
+                 "'signed', 'funded', 'closed' or 'terminated' (fix: did you mean `signed`? use one "
+                 "of: draft, negotiating, signed, funded, closed, terminated)",)),
+    Case("misspelled_status", edits=(("status: signed", "status: singed"),),
+         errors=("3:9: status: 'singed' is not allowed here; input should be 'draft', 'negotiating', "
+                 "'signed', 'funded', 'closed' or 'terminated' (fix: did you mean `signed`? use one "
+                 "of: draft, negotiating, signed, funded, closed, terminated)",)),
+    Case("misspelled_nested_choice", edits=(("    kind: wire", "    kind: Wires"),),
+         errors=("31:11: instructions[0].kind: 'Wires' is not allowed here; input should be 'wire' "
+                 "or 'dwac' (fix: did you mean `wire`? use one of: wire, dwac)",)),
+    Case("unknown_key_in_a_list_entry", edits=(("    kind: wire", "    knid: wire"),),
+         errors=("30:5: instructions[0].kind: required field is missing",
+                 "31:5: instructions[0].knid: unknown field `knid` (fix: did you mean `kind`?)")),
     # --- every problem at once ---------------------------------------------------------------
     Case("structural_and_cross_field_problems_together",
          edits=(("status: signed", "status: sold"), ("    obligor: fund", "    obligor: fnud"),

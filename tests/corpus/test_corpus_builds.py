@@ -37,6 +37,7 @@ def built_room(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Room]:
     shutil.copytree(ROOT / "site_overrides", room.path / "site_overrides")
     shutil.copy(ROOT / "mkdocs.yml", room.path)
     shutil.copytree(BASE.parent, room.deals / SLUG)
+    shutil.copy(ROOT / "content" / "deals" / ".dealroom", room.deals)  # the records folder's marker
     result = room.build()
     assert result.returncode == 0, result.stderr
     yield room
