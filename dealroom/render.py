@@ -197,7 +197,7 @@ class Renderer:
         pages["deals/changes.md"] = self.env.get_template("changes.md.j2").render(
             title="Recent changes", available=history is not None and history.available,
             reason=history.reason if history is not None else "no history was read",
-            recent=recent or [], today=self.today, prefix="",
+            recent=recent or [], today=self.today, prefix="../" if self.directory_urls else "",
             history_page="history/" if self.directory_urls else "history.html")
         if with_home:
             pages["index.md"] = template.render(common, title=self.room_title, home=True,

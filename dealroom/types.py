@@ -143,6 +143,10 @@ def _account_number(value: Any) -> str:
     if sum(map(str.isdigit, number)) < 5:
         raise _fail("dealroom_identifier", "the account number has fewer than 5 digits "
                     "(fix: copy the full number from the instructions)")
+    if len({ch for ch in number if ch.isalnum()}) == 1:
+        # 000000 is a draft's placeholder, and it would also match every time of day in a site.
+        raise _fail("dealroom_identifier", "the account number is one digit repeated, a placeholder "
+                    "(fix: write the real number, or leave the field out until it is known)")
     return number
 
 

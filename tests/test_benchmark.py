@@ -17,7 +17,7 @@ def test_benchmark_prints_a_summary_line_with_the_measured_figures() -> None:
                            r"plugin_cpu_s=([\d.]+) peak_mb=(\d+)", result.stdout.splitlines()[-1])
     assert summary, result.stdout
     pages, wall_ratio, cpu_ratio, _, peak_mb = summary.groups()
-    assert pages == "17"  # home, all deals, about, and 7 pages for each deal
+    assert pages == "20"  # home, all deals, recent changes, about, and 8 pages for each deal
     # The plugin does more than the plain build of the same pages, and it is measured.
     assert float(wall_ratio) > 0.5 and float(cpu_ratio) > 1.0 and int(peak_mb) > 20
     assert "| on_post_build |" in result.stdout  # the CPU time of each plugin hook

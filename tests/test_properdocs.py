@@ -54,6 +54,6 @@ def test_properdocs_runs_the_leak_guard_and_stops_on_a_leak(tmp_path: Path) -> N
     (room / "content" / "pages" / "wire.txt").write_text(f"Wire to {number} today.\n", encoding="utf-8")
     code, output = properdocs_build(room)
     assert code != 0
-    assert "leak guard found raw account numbers" in output and "wire.txt" in output
+    assert "leak guard stopped the build" in output and "wire.txt" in output
     assert not digits_pattern(number).search(output)
     assert not (room / "site" / "wire.txt").exists()

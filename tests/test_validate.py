@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
@@ -13,6 +14,7 @@ from conftest import EXAMPLE_DEAL
 from dealroom.errors import RecordError
 from dealroom.loader import load_text
 from dealroom.model import Deal
+from dealroom.pipeline import check as check_records
 from dealroom.validate import validate
 
 RECORD = EXAMPLE_DEAL / "deal.yml"
@@ -111,3 +113,12 @@ def test_exhibit_file_may_not_leave_the_content_folder(tmp_path: Path) -> None:
     text = TEXT.replace("file: agreement.txt", "file: ../../../../etc/passwd")
     [message] = problems(text)
     assert "documents[0].file: file '../../../../etc/passwd' points outside" in message
+
+
+def test_an_account_number_of_one_repeated_digit_is_refused_as_a_placeholder(tmp_path: Path) -> None:
+    folder = tmp_path / "deals" / "acme"
+    shutil.copytree(EXAMPLE_DEAL, folder)
+    record = folder / "deal.yml"
+    record.write_text(record.read_text().replace("account_number: 1233932118", "account_number: 000000"))
+    with pytest.raises(RecordError, match="one digit repeated, a placeholder"):
+        check_records(record)
