@@ -9,11 +9,16 @@ from playwright.sync_api import Page
 
 from .support import built_pages, page_file
 
+# Material's palette toggle is a visually hidden radio input whose label shows the focus (the
+# sun or moon icon): for it, the label is what a keyboard reader sees.
 _FOCUSED_JS = """() => {
   const e = document.activeElement;
+  const palette = e.matches('input.md-option') ? e.closest('[data-md-component=palette]') : null;
+  const shown = palette ? [...palette.querySelectorAll('label')].find(
+    l => l.getBoundingClientRect().width > 0) || e : e;
   return {tag: e.tagName, href: e.getAttribute('href') ? e.href : null,
           nav: !!e.closest('nav.md-nav'), search: e.matches('input.md-search__input'),
-          visible: e.getBoundingClientRect().width > 0};
+          visible: shown.getBoundingClientRect().width > 0};
 }"""
 
 
