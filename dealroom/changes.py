@@ -80,7 +80,9 @@ def deal_changes(history: History, facts: Facts, window_days: int) -> DealChange
     if deal is None:
         reason = history.reason if not history.available else "the record is not committed yet"
         return DealChanges(False, reason, digest=hashlib.sha256(reason.encode()).hexdigest())
-    since = facts.deal.agreement.date - timedelta(days=window_days)
+    signed = facts.deal.agreement.date
+    # An undated agreement: every payment change alarms, as none can be shown to predate it.
+    since = signed - timedelta(days=window_days) if isinstance(signed, date) else date.min
     alarms: dict[str, list[Alarm]] = {}
     for payment in deal.payment_changes:
         if payment.commit.landed.date() >= since:

@@ -38,7 +38,7 @@ class WarrantTerms:
 
 @dataclass(frozen=True)
 class DueDate:
-    on: date
+    on: date | None  # None: the rule gives no date (an event, or a value the agreement leaves blank)
     time: str | None
     rule: str | None  # how the date was computed, when it was
 
@@ -102,6 +102,7 @@ def _warrant_terms(deal: Deal, warrant: Warrant) -> WarrantTerms:
     if warrant.term_starts_on is not None:
         start, basis = warrant.term_starts_on, "the warrant's stated start date"
     else:
+        assert isinstance(deal.agreement.date, date)  # validation requires it then
         start, basis = deal.agreement.date, "the agreement date (the agreement does not state " \
             "the warrant's issue date)"
     coverage = Decimal(0)
@@ -127,13 +128,17 @@ def _due_dates(deal: Deal) -> dict[str, DueDate]:
         # Walk back to a known date, then forward: a loop, not recursion, so a long chain of
         # "next business day after" cannot exhaust the stack (validation refused circles).
         chain, current = [], obligation
-        while current.id not in due and current.due is None:
+        while current.id not in due and current.due_next_business_day_after is not None:
             chain.append(current)
-            current = by_id[current.due_next_business_day_after or ""]
+            current = by_id[current.due_next_business_day_after]
         if current.id not in due:
-            due[current.id] = DueDate(current.due, current.due_time, None)  # type: ignore[arg-type]
+            on = current.due if isinstance(current.due, date) else None
+            due[current.id] = DueDate(on, current.due_time, None)
         before = due[current.id]
         for link in reversed(chain):
+            if before.on is None:
+                due[link.id] = before = DueDate(None, link.due_time, None)
+                continue
             on = next_business_day(before.on, deal.holiday_calendar)
             rule = (f"next business day after {before.on:%B} {before.on.day}, "
                     f"{before.on.year} ({deal.holiday_calendar} calendar)")
@@ -143,14 +148,18 @@ def _due_dates(deal: Deal) -> dict[str, DueDate]:
 
 def _timeline(deal: Deal, due: dict[str, DueDate], warrants: list[WarrantTerms]) -> list[TimelineEntry]:
     names = {p.id: p.name for p in deal.parties}
-    entries = [TimelineEntry(deal.agreement.date, f"{deal.agreement.title} signed", "signing",
-                             f"as of {deal.agreement.date:%B} {deal.agreement.date.day}, "
-                             f"{deal.agreement.date.year}")]
-    closing = deal.closing
-    entries.append(TimelineEntry(closing.deadline, "Funding and delivery deadline", "deadline",
-                                 closing.deadline_time or "", ref="closing"))
+    entries: list[TimelineEntry] = []
+    signed = deal.agreement.date
+    if isinstance(signed, date):
+        entries.append(TimelineEntry(signed, f"{deal.agreement.title} signed", "signing",
+                                     f"as of {signed:%B} {signed.day}, {signed.year}"))
+    if deal.closing is not None:
+        entries.append(TimelineEntry(deal.closing.deadline, "Funding and delivery deadline",
+                                     "deadline", deal.closing.deadline_time or "", ref="closing"))
     for obligation in deal.obligations:
         when = due[obligation.id]
+        if when.on is None:
+            continue
         detail = "; ".join(filter(None, [when.time, when.rule]))
         entries.append(TimelineEntry(when.on, obligation.action, "obligation", detail,
                                      obligation.status, names[obligation.obligor], obligation.id))
@@ -256,9 +265,12 @@ def agenda(facts: Facts, today: date) -> Agenda:
     deal = facts.deal
     names = {p.id: p.name for p in deal.parties}
     items = [Due(facts.slug, "closing", "closing", deal.closing.deadline,
-                 deal.closing.deadline_time or "", "Funding and delivery deadline")]
+                 deal.closing.deadline_time or "", "Funding and delivery deadline")
+             ] if deal.closing is not None else []
     for obligation in deal.obligations:
         when = facts.due[obligation.id]
+        if when.on is None:
+            continue
         items.append(Due(facts.slug, obligation.id, "obligation", when.on, when.time or "",
                          " ".join(obligation.action.split()), names[obligation.obligor],
                          names[obligation.beneficiary], standing(obligation.status, when.on, today)))

@@ -10,14 +10,18 @@ import re
 import unicodedata
 from datetime import date
 from decimal import Decimal
+from enum import StrEnum
 from functools import cache
 from typing import Annotated, Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
-from pydantic import BeforeValidator, WithJsonSchema
+import iso4217
+from pydantic import BeforeValidator, PlainValidator, WithJsonSchema
 from pydantic_core import PydanticCustomError
 
-MINOR_UNITS = {"USD": 2, "EUR": 2, "GBP": 2, "CHF": 2, "CAD": 2, "AUD": 2, "JPY": 0}
+# ISO 4217, from the `iso4217` package (the ISO list as published): code -> minor units.
+# Codes without minor units (gold, SDR, test codes) are not money a deal pays in.
+MINOR_UNITS: dict[str, int] = {c.code: c.exponent for c in iso4217.Currency if c.exponent is not None}
 MIN_YEAR, MAX_YEAR = 1900, 2199  # a deal's dates, and what is derived from them, fit in these
 MAX_DIGITS = 15  # before the decimal point: a quadrillion is no deal's amount or share count
 PRICE_DECIMALS = 6  # per-share prices and par values may be sub-cent ($.001 par)
@@ -208,3 +212,114 @@ SecFileNumber = Annotated[str, BeforeValidator(
 Slug = Annotated[str, BeforeValidator(_slug), _string_schema(r"^[a-z0-9][a-z0-9-]{0,62}$")]
 TimeZone = Annotated[str, BeforeValidator(_timezone), _string_schema()]
 Years = Annotated[int, BeforeValidator(_quantity), _string_schema(r"^\d+$", numeric=True)]
+
+
+class Blank(StrEnum):
+    """A value the agreement leaves open (`[ ]`, `____`) or the filing redacts (`[***]`).
+
+    Written in YAML as `not stated` or `redacted`; shown as such, never replaced by a guess."""
+
+    NOT_STATED = "not stated"
+    REDACTED = "redacted"
+
+
+_BLANKS = {b.value: b for b in Blank}
+
+
+def _blank_or(parse: Any) -> Any:
+    def validate(value: Any) -> Any:
+        if isinstance(value, str) and value.strip() in _BLANKS:
+            return _BLANKS[value.strip()]
+        return parse(value)
+    return validate
+
+
+def _blankable(parse: Any, schema: dict[str, Any]) -> tuple[PlainValidator, WithJsonSchema]:
+    return (PlainValidator(_blank_or(parse)),
+            WithJsonSchema({"anyOf": [schema, {"enum": [b.value for b in Blank]}]}))
+
+
+def _currency(value: Any) -> str:
+    code = value.strip() if isinstance(value, str) else ""
+    if code in MINOR_UNITS:
+        return code
+    if code.upper() in MINOR_UNITS:
+        fix = f"write it in capitals: {code.upper()}"
+    elif code in {c.code for c in iso4217.Currency}:
+        fix = "it has no minor units (a metal or a fund unit); name the currency paid"
+    else:
+        fix = "use a three-letter ISO 4217 code such as USD, EUR, GBP or CAD"
+    raise _fail("dealroom_currency", f"{value!r} is not an ISO 4217 currency code (fix: {fix})")
+
+
+def _percent(value: Any) -> Decimal:
+    text = value.strip() if isinstance(value, str) else ""
+    if not text.endswith("%"):
+        raise _fail("dealroom_percent", f"{value!r} is not a percentage (fix: write it with a "
+                    "percent sign as the agreement does, e.g. 7% or 3.96%)")
+    number = _decimal(text[:-1].strip(), "a percentage")
+    if number > 1000:
+        raise _fail("dealroom_percent", f"{text} is more than 1000% (fix: check the rate)")
+    return number
+
+
+def iban_check(iban: str) -> bool:
+    """ISO 13616: move the first four characters to the end, letters to 10..35, mod 97 == 1."""
+    moved = iban[4:] + iban[:4]
+    return int("".join(str(int(ch, 36)) for ch in moved)) % 97 == 1
+
+
+def _iban(value: Any) -> str:
+    # As for account numbers, messages never echo the value.
+    text = value.strip() if isinstance(value, str) else ""
+    compact = text.replace(" ", "").upper()
+    if not re.fullmatch(r"[A-Z]{2}\d{2}[A-Z0-9]{11,30}", compact):
+        raise _fail("dealroom_identifier", "this is not an IBAN: two letters of the country, two "
+                    "check digits and 11 to 30 letters or digits (fix: copy it as written, e.g. "
+                    "GB82 WEST 1234 5698 7654 32)")
+    if compact != text.replace(" ", ""):
+        raise _fail("dealroom_identifier", "an IBAN is written in capitals (fix: write its "
+                    "letters in capitals)")
+    if not iban_check(compact):
+        raise _fail("dealroom_identifier", "the IBAN fails its ISO 13616 check digits (fix: "
+                    "verify it with the payee by a call to a known number)")
+    return text
+
+
+def _bic(value: Any) -> str:
+    text = value.strip() if isinstance(value, str) else ""
+    if not re.fullmatch(r"[A-Z]{4}[A-Z]{2}[A-Z0-9]{2}([A-Z0-9]{3})?", text):
+        raise _fail("dealroom_identifier", f"{value!r} is not a BIC/SWIFT code: 4 letters of the "
+                    "bank, 2 of the country, 2 of the location and an optional 3-character "
+                    "branch (fix: write it as in ISO 9362, e.g. MIDLGB22 or CHASUS33XXX)")
+    return text
+
+
+def _sort_code(value: Any) -> str:
+    return _digits(value, "a UK sort code", r"\d{2}-?\d{2}-?\d{2}", "40-05-30")
+
+
+def _exhibit_id(value: Any) -> str:
+    return _digits(value, "an exhibit or schedule id", r"[A-Za-z0-9][A-Za-z0-9.()\-]{0,15}",
+                   "A, 3(d), 2.01 or 10.1")
+
+
+Currency = Annotated[str, BeforeValidator(_currency), _string_schema(r"^[A-Z]{3}$")]
+Percent = Annotated[Decimal, BeforeValidator(_percent), _string_schema(r"^\d+(\.\d+)?\s*%$")]
+Iban = Annotated[str, BeforeValidator(_iban), _string_schema(r"^[A-Z]{2}\d{2}[A-Z0-9 ]{11,40}$")]
+Bic = Annotated[str, BeforeValidator(_bic), _string_schema(r"^[A-Z]{6}[A-Z0-9]{2}([A-Z0-9]{3})?$")]
+SortCode = Annotated[str, BeforeValidator(_sort_code), _string_schema(r"^\d{2}-?\d{2}-?\d{2}$")]
+ExhibitId = Annotated[str, BeforeValidator(_exhibit_id),
+                      _string_schema(r"^[A-Za-z0-9][A-Za-z0-9.()\-]{0,15}$", numeric=True)]
+
+# Values an agreement may leave blank or a filing redact: `not stated` / `redacted` instead.
+MaybeAmount = Annotated[Decimal | Blank, *_blankable(_amount, {"type": ["string", "number"]})]
+MaybeQuantity = Annotated[int | Blank, *_blankable(_quantity, {"type": ["string", "number"]})]
+MaybePercent = Annotated[Decimal | Blank, *_blankable(_percent, {"type": "string"})]
+MaybeDate = Annotated[date | Blank, *_blankable(_iso_date, {"type": "string", "format": "date"})]
+MaybeName = Annotated[str | Blank, *_blankable(lambda v: _text(v, NAME_MAX, False),
+                                                {"type": "string", "maxLength": NAME_MAX})]
+MaybeAccountNumber = Annotated[str | Blank, *_blankable(_account_number, {"type": ["string", "number"]})]
+MaybeAbaNumber = Annotated[str | Blank, *_blankable(_aba_number, {"type": ["string", "number"]})]
+MaybeIban = Annotated[str | Blank, *_blankable(_iban, {"type": "string"})]
+MaybeBic = Annotated[str | Blank, *_blankable(_bic, {"type": "string"})]

@@ -23,6 +23,7 @@ import holidays
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from dealroom.errors import Problem, RecordError, field_name
+from dealroom.financing_checks import FinancingChecks
 from dealroom.loader import Loaded, Path_
 from dealroom.model import Deal
 from dealroom.precision import at_precision, places
@@ -256,8 +257,8 @@ class _Checker:
     def date(self, section: str, key: str) -> date | None:
         """A date of a section, even when another field of the section is invalid."""
         if section not in self.failed:
-            known: date | None = getattr(getattr(self.deal, section), key)
-            return known
+            known = getattr(getattr(self.deal, section), key, None)
+            return known if isinstance(known, date) else None
         raw = self.loaded.data.get(section)
         value = _parsed(_DATE, raw.get(key)) if isinstance(raw, dict) else _INVALID
         return value if isinstance(value, date) else None
@@ -276,8 +277,16 @@ class _Checker:
         instructions = self.unique(deal.instructions, "id", "instructions")
         obligations = self.unique(deal.obligations, "id", "obligations")
         exhibits = self.unique(deal.exhibits, "id", "exhibits")
+        groups = self.unique(deal.groups, "id", "groups")
+        for index, group in enumerate(deal.groups):
+            if group.id in parties:
+                self.add(("groups", index, "id"), f"group id {group.id!r} is also a party's id",
+                         "give the group its own id, e.g. purchasers")
+            for member, party in enumerate(group.members):
+                self.ref(("groups", index, "members", member), party, parties, "party")
         self.unique(deal.documents, "id", "documents")
         cents = MINOR_UNITS[deal.currency] if "currency" not in self.failed else None
+        signing = self.date("agreement", "date")
 
         if "holiday_calendar" not in self.failed and deal.holiday_calendar not in _calendars():
             self.add(("holiday_calendar",), f"unknown holiday calendar {deal.holiday_calendar!r}",
@@ -312,10 +321,17 @@ class _Checker:
                           "exercise price")
             if warrant.shares <= 0:
                 self.add((*at, "shares"), "warrant shares must be greater than zero")
+        if signing is None and "agreement" not in self.failed:
+            for index, warrant in enumerate(deal.warrants):
+                if warrant.term_starts_on is None:
+                    self.add(("warrants", index, "term_starts_on"), "the agreement date is not "
+                             "stated, so the warrant's term has no start", "give `term_starts_on`")
+        FinancingChecks(self, parties, groups, exhibits, obligations, instructions).run()
         if deal.registration and deal.registration.prospectus_supplement:
             self.ref(("registration", "prospectus_supplement", "exhibit"),
                      deal.registration.prospectus_supplement.exhibit, exhibits, "exhibit")
-        signing, deadline = self.date("agreement", "date"), self.date("closing", "deadline")
+        deadline = self.date("closing", "deadline") if deal.closing or "closing" in self.failed \
+            else None
         if signing and deadline and deadline < signing:
             self.add(("closing", "deadline"), f"the closing deadline {deadline} is "
                      f"before the agreement date {signing}", "check both dates")
@@ -324,13 +340,13 @@ class _Checker:
             self.ref(("instructions", index, "payee"), instruction.payee, parties, "party")
         for index, obligation in enumerate(deal.obligations):
             at = ("obligations", index)
-            self.ref((*at, "obligor"), obligation.obligor, parties, "party")
-            self.ref((*at, "beneficiary"), obligation.beneficiary, parties, "party")
+            self.ref((*at, "obligor"), obligation.obligor, parties | groups, "party")
+            self.ref((*at, "beneficiary"), obligation.beneficiary, parties | groups, "party")
             self.ref((*at, "instruction"), obligation.instruction, instructions, "instruction")
             self.ref((*at, "exhibit"), obligation.exhibit, exhibits, "exhibit")
             self.ref((*at, "due_next_business_day_after"), obligation.due_next_business_day_after,
                      obligations - {obligation.id}, "obligation")
-            if signing and obligation.due is not None and obligation.due < signing:
+            if signing and isinstance(obligation.due, date) and obligation.due < signing:
                 self.add((*at, "due"), f"due date {obligation.due} is before the agreement date "
                          f"{signing}", "check the date")
         self._check_chains()
