@@ -71,6 +71,16 @@ def make_repository(path: Path, deals: int, commits: int, seed: int = SEED) -> N
     for index in range(deals):
         slug, record, _ = synthetic.deal_record(rng, index)  # type: ignore[attr-defined]
         records[slug] = yaml.dump(record, Dumper=yaml.CSafeDumper, sort_keys=False, allow_unicode=True)
+    import_history(path, records, commits, rng)
+
+
+def import_history(path: Path, records: dict[str, str], commits: int, rng: random.Random,
+                   attachments: dict[str, dict[str, bytes]] | None = None,
+                   others: dict[str, bytes] | None = None) -> None:
+    """Make `path` a repository whose `main` ends with `records` (slug -> deal.yml text) after
+    `commits` commits: the deals created ten to a commit (with their `attachments`, and `others`
+    paths in the first commit), then one edit per commit, a folder renamed every 500."""
+    records, attachments = dict(records), dict(attachments or {})
     slugs = list(records)
     stream: list[bytes] = []
     count = 0
@@ -84,11 +94,17 @@ def make_repository(path: Path, deals: int, commits: int, seed: int = SEED) -> N
         stream.extend(operations)
         count += 1
 
-    creations = (deals + 9) // 10
-    for start in range(0, deals, 10):
-        commit(f"Add deals {start} to {start + 9}", [
-            b"M 100644 inline content/deals/%s/deal.yml\n%s" % (slug.encode(), _data(records[slug].encode()))
-            for slug in slugs[start:start + 10]])
+    def files(slug: str) -> list[bytes]:
+        texts = {"deal.yml": records[slug].encode(), **attachments.get(slug, {})}
+        return [b"M 100644 inline content/deals/%s/%s\n%s" % (slug.encode(), name.encode(), _data(data))
+                for name, data in texts.items()]
+
+    creations = (len(slugs) + 9) // 10
+    for start in range(0, len(slugs), 10):
+        extra = [b"M 100644 inline %s\n%s" % (name.encode(), _data(data))
+                 for name, data in (others or {}).items()] if start == 0 else []
+        commit(f"Add deals {start} to {start + 9}",
+               extra + [op for slug in slugs[start:start + 10] for op in files(slug)])
     for step in range(commits - creations):
         index = rng.randrange(len(slugs))
         slug = slugs[index]

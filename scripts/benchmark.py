@@ -9,8 +9,10 @@ built by MkDocs with the same theme and the plugin off. Each build runs in its o
 CPU time counts the process and every process it started, reaped; peak memory is per build.
 The plugin's own CPU is the CPU time spent in its hooks, timed inside the child. A warm
 rebuild (the same room again, cache folder kept, as a CI job that keeps `.cache/`) is timed too.
-`--serve N` times `mkdocs serve --dirty --livereload` on a room of N deals: five edits of one
-record, each until the changed page is served; the median counts.
+`--history COMMITS` builds the largest room again as a git repository of COMMITS commits
+(scripts/bench_history.py's fast-import), with its history pages and with `history: false`,
+and prints what history adds. `--serve N` times `mkdocs serve --dirty --livereload` on a room
+of N deals: five edits of one record, each until the changed page is served; the median counts.
 
 The last lines are one summary per size, to compare from run to run:
     N=1000 pages=7003 wall_ratio=1.04 cpu_ratio=1.09 plugin_cpu_s=2.1 peak_mb=410 serve_edit_s=1.3
@@ -19,6 +21,7 @@ The last lines are one summary per size, to compare from run to run:
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import json
 import os
 import random
@@ -271,13 +274,13 @@ def _env() -> dict[str, str]:
             "PYTHONDONTWRITEBYTECODE": "1"}
 
 
-def run_build(project: Path, site: Path, cold: bool = True) -> Build:
+def run_build(project: Path, site: Path, cold: bool = True, config: str = "mkdocs.yml") -> Build:
     if site.exists():
         shutil.rmtree(site)
     if cold:
         shutil.rmtree(project / ".cache", ignore_errors=True)
     start = time.perf_counter()
-    result = subprocess.run([sys.executable, "-c", _CHILD, str(project / "mkdocs.yml"), str(site),
+    result = subprocess.run([sys.executable, "-c", _CHILD, str(project / config), str(site),
                              ",".join(HOOKS)], cwd=project, env=_env(), capture_output=True,
                             text=True, check=False)
     wall = time.perf_counter() - start
@@ -313,6 +316,51 @@ def measure(size: int, work: Path, repeat: int) -> dict[str, Any]:
     plain = best([run_build(baseline, work / f"site-{size}-baseline") for _ in range(repeat)])
     validate = min(time_validate(room / "content" / "deals") for _ in range(repeat))
     return {"deals": size, "plugin": plugin, "warm": warm, "baseline": plain, "validate": validate}
+
+
+def make_git_room(path: Path, deals: int, commits: int) -> None:
+    """A room whose records folder has `commits` commits of history (git fast-import), and a
+    second configuration, `mkdocs.nohistory.yml`, with the plugin's `history: false`."""
+    history = _script("bench_history")
+    make_room(path, deals)
+    folders = sorted(p for p in (path / "content" / "deals").iterdir() if p.is_dir())
+    records = {f.name: (f / "deal.yml").read_text(encoding="utf-8") for f in folders}
+    attachments = {f.name: {p.name: p.read_bytes() for p in f.iterdir() if p.name != "deal.yml"}
+                   for f in folders}
+    for folder in folders:  # a renamed deal must not leave its old folder behind
+        shutil.rmtree(folder)
+    history.import_history(path, records, commits, random.Random(SEED), attachments)
+    settings = yaml.safe_load((path / "mkdocs.yml").read_text(encoding="utf-8"))
+    for plugin in settings["plugins"]:
+        if isinstance(plugin, dict) and "dealroom" in plugin:
+            plugin["dealroom"]["history"] = False
+    (path / "mkdocs.nohistory.yml").write_text(yaml.safe_dump(settings, sort_keys=False,
+                                                              allow_unicode=True), encoding="utf-8")
+
+
+def _script(name: str) -> Any:
+    spec = importlib.util.spec_from_file_location(name, ROOT / "scripts" / f"{name}.py")
+    assert spec and spec.loader
+    module = sys.modules.setdefault(name, importlib.util.module_from_spec(spec))
+    spec.loader.exec_module(module)
+    return module
+
+
+def measure_history(size: int, commits: int, work: Path, repeat: int) -> dict[str, Any]:
+    """The same room with its history shown and without: what reading git adds to a build."""
+    room = work / f"git-{size}"
+    make_git_room(room, size, commits)
+    on = best([run_build(room, work / f"site-git-{size}") for _ in range(repeat)])
+    off = best([run_build(room, work / f"site-git-{size}", config="mkdocs.nohistory.yml")
+                for _ in range(repeat)])
+    return {"deals": size, "commits": commits, "on": on, "off": off}
+
+
+def history_summary(row: dict[str, Any]) -> str:
+    on, off = row["on"], row["off"]
+    return (f"N={row['deals']} commits={row['commits']} history_wall_ratio={on.wall / off.wall:.3f} "
+            f"history_cpu_ratio={(on.cpu + on.helper_cpu) / (off.cpu + off.helper_cpu):.3f} "
+            f"history_wall_s={on.wall - off.wall:.2f}")
 
 
 def serve_edits(size: int, work: Path, edits: int = 5) -> list[float]:
@@ -408,6 +456,9 @@ def main(argv: list[str] | None = None) -> int:
                         help="builds per size and kind; the fastest counts (default: 1)")
     parser.add_argument("--serve", type=int, default=0, metavar="N",
                         help="also time a serve rebuild after one record of N deals changes")
+    parser.add_argument("--history", type=int, default=0, metavar="COMMITS",
+                        help="also build the largest size as a git repository of COMMITS commits, "
+                             "with and without the history pages")
     parser.add_argument("--keep", type=Path, help="build in this folder and keep it")
     args = parser.parse_args(argv)
     sizes = [int(s) for s in args.sizes.split(",")]
@@ -434,6 +485,8 @@ def main(argv: list[str] | None = None) -> int:
             print(summary(row, serve.get(row["deals"])))
         for size in set(serve) - set(sizes):
             print(f"N={size} serve_edit_s={statistics.median(serve[size]):.1f}")
+        if args.history:
+            print(history_summary(measure_history(max(sizes), args.history, work, args.repeat)))
     finally:
         if args.keep is None:
             shutil.rmtree(work, ignore_errors=True)

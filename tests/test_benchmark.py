@@ -21,3 +21,14 @@ def test_benchmark_prints_a_summary_line_with_the_measured_figures() -> None:
     # The plugin does more than the plain build of the same pages, and it is measured.
     assert float(wall_ratio) > 0.5 and float(cpu_ratio) > 1.0 and int(peak_mb) > 20
     assert "| on_post_build |" in result.stdout  # the CPU time of each plugin hook
+
+
+def test_benchmark_measures_what_history_adds_on_a_real_repository() -> None:
+    result = subprocess.run([sys.executable, str(ROOT / "scripts" / "benchmark.py"), "--sizes", "2",
+                             "--history", "30"],
+                            capture_output=True, text=True, timeout=300, check=False)
+    assert result.returncode == 0, result.stderr
+    line = re.fullmatch(r"N=2 commits=30 history_wall_ratio=([\d.]+) history_cpu_ratio=([\d.]+) "
+                        r"history_wall_s=(-?[\d.]+)", result.stdout.splitlines()[-1])
+    assert line, result.stdout
+    assert 0.5 < float(line[1]) < 3 and 0.5 < float(line[2]) < 3
