@@ -129,9 +129,11 @@ def _compiled(pattern: str) -> re.Pattern[str]:
     return re.compile(pattern)
 
 
-def _digits(value: Any, what: str, pattern: str, example: str) -> str:
+def _digits(value: Any, what: str, pattern: str, example: str, echo: bool = True) -> str:
     if not isinstance(value, str) or not _compiled(pattern).fullmatch(value.strip()):
-        raise _fail("dealroom_identifier", f"{value!r} is not {what} (fix: write it as in the "
+        # Routing numbers may be masked on the site: then an error does not print them either.
+        shown = f"{value!r} is" if echo else "this is"
+        raise _fail("dealroom_identifier", f"{shown} not {what} (fix: write it as in the "
                     f"source document, e.g. {example})")
     return value.strip()
 
@@ -155,12 +157,13 @@ def _account_number(value: Any) -> str:
 
 
 def _aba_number(value: Any) -> str:
-    number = _digits(value, "an ABA routing number", r"\d(?:[ \-]?\d){8}", "021 000 021")
+    number = _digits(value, "an ABA routing number", r"\d(?:[ \-]?\d){8}", "021 000 021",
+                     echo=False)
     d = [int(ch) for ch in number if ch.isdigit()]
     checksum = 3 * (d[0] + d[3] + d[6]) + 7 * (d[1] + d[4] + d[7]) + d[2] + d[5] + d[8]
     if checksum % 10:
-        raise _fail("dealroom_identifier", f"ABA routing number {number!r} fails its check "
-                    "digit (fix: verify the number with the bank by a call to a known number)")
+        raise _fail("dealroom_identifier", "the ABA routing number fails its check digit (fix: "
+                    "verify the number with the bank by a call to a known number)")
     return number
 
 
@@ -204,7 +207,7 @@ AccountNumber = Annotated[str, BeforeValidator(_account_number),
                           _string_schema(r"^[0-9A-Za-z][0-9A-Za-z \-./]*$", numeric=True)]
 AbaNumber = Annotated[str, BeforeValidator(_aba_number), _string_schema(r"^\d([ -]?\d){8}$", numeric=True)]
 DtcNumber = Annotated[str, BeforeValidator(
-    lambda v: _digits(v, "a DTC participant number", r"\d{1,5}", "773")),
+    lambda v: _digits(v, "a DTC participant number", r"\d{1,5}", "773", echo=False)),
     _string_schema(r"^\d{1,5}$", numeric=True)]
 SecFileNumber = Annotated[str, BeforeValidator(
     lambda v: _digits(v, "an SEC file number", r"\d{3}-\d{4,6}", "333-53108")),

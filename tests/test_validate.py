@@ -78,9 +78,16 @@ def test_thousands_separators_are_refused_with_the_fix() -> None:
     assert "shares.quantity: '800,000' is not a whole number (fix: write 800000" in message
 
 
-def test_routing_number_with_a_bad_check_digit_is_refused() -> None:
+def test_routing_number_with_a_bad_check_digit_is_refused_without_printing_it() -> None:
     [message] = problems(TEXT.replace("aba_number: 021 000 021", "aba_number: 021 000 022"))
-    assert "instructions[0].aba_number: ABA routing number '021 000 022' fails its check" in message
+    assert "instructions[0].aba_number: the ABA routing number fails its check digit" in message
+    assert "022" not in message  # a routing number may be masked on the site: not in logs either
+
+
+def test_a_malformed_dtc_number_is_refused_without_printing_it() -> None:
+    [message] = problems(TEXT.replace("dtc_number: 773", "dtc_number: 7731234"))
+    assert "instructions[1].dtc_number: this is not a DTC participant number" in message
+    assert "7731234" not in message
 
 
 def test_reference_to_a_missing_party_is_an_error() -> None:
