@@ -19,6 +19,7 @@ import pytest
 from conftest import ROOT, Room
 from dealroom.errors import RecordError
 from dealroom.loader import load_text
+from dealroom.pagetext import plural
 from dealroom.render import Renderer
 from dealroom.validate import validate
 
@@ -325,3 +326,11 @@ def test_a_reference_to_a_missing_exhibit_is_refused() -> None:
     assert _problems(record) == ["obligations[1].exhibit: refers to exhibit '3(e)', which does not exist"]
 
 
+
+
+@pytest.mark.parametrize(("role", "count", "heading"), [
+    ("Purchaser", 3, "Purchasers"), ("Escrow Agent", 2, "Escrow Agents"), ("Company", 2, "Companies"),
+    ("Trustee", 2, "Trustees"), ("Holder of Notes", 2, "Holder of Notes (2)"), ("Lender", 1, "Lender")])
+def test_a_role_over_several_parties_is_put_in_the_plural_only_when_that_is_safe(
+        role: str, count: int, heading: str) -> None:
+    assert plural(role, count) == heading
