@@ -1,12 +1,13 @@
 """`dealroom` command, without MkDocs: validate records, print the record schema, export a room
-for any engine, scan any built site with the room's leak guard, and show the masked field
-changes of records between commits."""
+for any engine, scan any built site with the room's leak guard, show the masked field changes
+of records between commits, and start a new record for a kind of deal."""
 
 from __future__ import annotations
 
 import argparse
 import json
 import sys
+from importlib import resources
 from pathlib import Path
 
 from dealroom import __version__
@@ -23,6 +24,15 @@ from dealroom.recorddiff import VISIBLE_DIGITS, read_snapshot, textconv
 from dealroom.render import Renderer
 from dealroom.revisions import diff_revisions
 from dealroom.scan import UnscannableSite, scan_and_remove
+from dealroom.validate import _SLUG as DEAL_ID
+
+# `dealroom new KIND`: the commented starting records in dealroom/starters/, each valid as written.
+STARTERS = {
+    "share-purchase": "a company sells shares to a purchaser at a price per share",
+    "note": "purchasers buy a company's promissory or convertible notes",
+    "loan": "lenders lend to a borrower through an agent: a term loan or credit facility",
+    "pipe": "purchasers buy a listed company's shares and warrants, with registration rights",
+}
 
 
 def _unverified(deals_dir: Path, deals: list[Facts]) -> list[Problem]:
@@ -137,6 +147,46 @@ def _diff(revisions: list[str], deals: Path) -> int:
     return 3 if payment else 0
 
 
+def starter(kind: str) -> str:
+    """The commented starting record of a kind of deal (a key of `STARTERS`)."""
+    return (resources.files("dealroom") / "starters" / f"{kind}.yml").read_text(encoding="utf-8")
+
+
+def _kinds() -> str:
+    width = max(map(len, STARTERS))
+    return "\n".join(f"  {kind:<{width}}  {what}" for kind, what in STARTERS.items())
+
+
+def _new(kind: str, slug: str | None, deals: Path) -> int:
+    """Print the starting record, or write it as `deals/<slug>/deal.yml`; never over a record."""
+    text = starter(kind)
+    if slug is None:
+        _write(text.splitlines())
+        return 0
+    try:
+        require_marker(deals)
+    except RoomError as error:
+        print(f"dealroom: {error}", file=sys.stderr)
+        return 1
+    # A deal's record may be `<slug>/deal.yml` or `<slug>.yml` (`pipeline.find_records`).
+    existing = [path for path in (deals / slug / "deal.yml", deals / slug / "deal.yaml",
+                                  deals / f"{slug}.yml", deals / f"{slug}.yaml") if path.exists()]
+    if existing:
+        print(f"dealroom new: {existing[0]} already exists; not overwritten (fix: choose another "
+              "--slug, or edit that record)", file=sys.stderr)
+        return 1
+    record = deals / slug / "deal.yml"
+    record.parent.mkdir(exist_ok=True)
+    try:
+        with record.open("x", encoding="utf-8") as file:  # "x": a file made meanwhile is kept
+            file.write(text)
+    except FileExistsError:
+        print(f"dealroom new: {record} already exists; not overwritten", file=sys.stderr)
+        return 1
+    print(f"wrote {record}: a {kind} record to fill in; check it with `dealroom validate {record}`")
+    return 0
+
+
 def schema() -> dict[str, object]:
     """JSON Schema of a deal record, for editor completion (e.g. the YAML language server)."""
     document = Deal.model_json_schema()
@@ -175,6 +225,14 @@ def main(argv: list[str] | None = None) -> int:
     changed.add_argument("--textconv", type=Path, metavar="FILE",
                          help="print one record file as masked `field.path: value` lines, for "
                          "git's diff.<driver>.textconv")
+    new = commands.add_parser("new", help="write a commented starting record for a kind of deal",
+                              description="Write a commented starting record for a kind of deal, "
+                              "valid as written, to fill in. Kinds:\n" + _kinds(),
+                              formatter_class=argparse.RawDescriptionHelpFormatter)
+    new.add_argument("kind", nargs="?", metavar="KIND", help=", ".join(STARTERS))
+    new.add_argument("--slug", help="write it as DEALS/SLUG/deal.yml (default: print it)")
+    new.add_argument("--deals", type=Path, default=Path("content/deals"),
+                     help="the deals folder (default: content/deals)")
     args = parser.parse_args(argv)
     if args.command is None:  # a bare `dealroom`: say what it can do
         parser.print_help()
@@ -185,6 +243,15 @@ def main(argv: list[str] | None = None) -> int:
         return _export(args.out, args.config)
     if args.command == "scan":
         return _scan(args.site, args.deals, args.config)
+    if args.command == "new":
+        if args.kind is None:  # like a bare `dealroom`: say what it can do
+            print(f"dealroom new KIND [--slug SLUG]: a starting record for one of these kinds:\n{_kinds()}")
+            return 0
+        if args.kind not in STARTERS:
+            new.error(f"unknown kind {args.kind!r}; the kinds are: {', '.join(STARTERS)}")
+        if args.slug is not None and not DEAL_ID.fullmatch(args.slug):
+            new.error(f"--slug {args.slug!r} is not a deal id: lowercase letters, digits and dashes")
+        return _new(args.kind, args.slug, args.deals)
     if args.command == "diff":
         if args.textconv is not None and not args.revisions:
             return _textconv(args.textconv)

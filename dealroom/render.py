@@ -21,7 +21,7 @@ from typing import Any
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
-from dealroom import __version__
+from dealroom import __version__, pagetext
 from dealroom.derive import Agenda, RoomSummary, build_date, timeline_years
 from dealroom.history import History
 from dealroom.types import Blank
@@ -118,6 +118,7 @@ def _environment() -> Environment:
                       trim_blocks=True, lstrip_blocks=True)
     env.filters.update(long_date=long_date, money=money, paragraphs=paragraphs, number=number, blank=blank,
                        css_string=css_string)
+    env.filters.update(pagetext.FILTERS)
     return env
 
 
@@ -127,7 +128,7 @@ def _templates_digest() -> str:
     digest = hashlib.sha256(f"{__version__}:{version('holidays')}".encode())
     for template in sorted(_TEMPLATES.glob("*.j2")):
         digest.update(template.name.encode() + b"\0" + template.read_bytes())
-    for module in ("derive.py", "mask.py", "precision.py", "render.py"):
+    for module in ("derive.py", "mask.py", "pagetext.py", "precision.py", "render.py"):
         digest.update((_TEMPLATES.parent / module).read_bytes())
     return digest.hexdigest()
 
@@ -156,7 +157,8 @@ class Renderer:
     def deal_pages(self, view: SimpleNamespace, agenda: Agenda) -> dict[str, str]:
         """Pages of one deal, keyed by path relative to the docs root; `agenda` is the deal as of
         the build date, masked."""
-        parties = {p.id: p for p in view.deal.parties}
+        # A party reference may name a group (`party_ref` shows it by its defined term).
+        parties = {g.id: g for g in view.deal.groups} | {p.id: p for p in view.deal.parties}
         context = {"view": view, "deal": view.deal, "parties": parties, "agenda": agenda,
                    "banner": self.banner, "standing": agenda.standing, "today": self.today,
                    "years": timeline_years(view.timeline, self.today),

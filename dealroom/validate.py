@@ -26,6 +26,7 @@ from dealroom.errors import Problem, RecordError, field_name
 from dealroom.financing_checks import FinancingChecks
 from dealroom.loader import Loaded, Path_
 from dealroom.model import Deal
+from dealroom.pagetext import exhibit_anchor, kind_name
 from dealroom.precision import at_precision, places
 from dealroom.types import MINOR_UNITS, PRICE_DECIMALS, IsoDate
 
@@ -245,6 +246,29 @@ class _Checker:
             seen.add(value)
         return seen
 
+    def exhibit_ids(self) -> set[str]:
+        """The ids a reference may name. An id is unique within its kind: Exhibit A and Schedule
+        A may both exist, and a bare `A` names the exhibit (`pagetext.find_exhibit`). Two
+        entries of one kind must not share the anchor their links go to either."""
+        seen: dict[str, str] = {}  # anchor -> the id written first
+        for index, exhibit in enumerate(self.deal.exhibits):
+            anchor = exhibit_anchor(exhibit)
+            if anchor not in seen:
+                seen[anchor] = exhibit.id
+                continue
+            first = seen[anchor]
+            if first == exhibit.id:
+                self.add(("exhibits", index, "id"), f"duplicate id {exhibit.id!r} among the "
+                         f"{kind_name(exhibit.kind, plural=True).lower()}",
+                         "give each entry its own id, or the `kind` the agreement gives it "
+                         "(exhibit, schedule, annex, appendix, attachment)")
+            else:
+                self.add(("exhibits", index, "id"), f"{kind_name(exhibit.kind)} {exhibit.id} and "
+                         f"{kind_name(exhibit.kind)} {first} differ only in parentheses or dashes, "
+                         "so their pages' links would be the same",
+                         "write each id exactly as the agreement does")
+        return {exhibit.id for exhibit in self.deal.exhibits}
+
     def ref(self, path: Path_, value: str | None, known: set[str], what: str) -> None:
         section = "parties" if what == "party" else f"{what}s"
         if section in self.failed and value in _raw_ids(self.loaded.data, section):
@@ -276,7 +300,7 @@ class _Checker:
         parties = self.unique(deal.parties, "id", "parties")
         instructions = self.unique(deal.instructions, "id", "instructions")
         obligations = self.unique(deal.obligations, "id", "obligations")
-        exhibits = self.unique(deal.exhibits, "id", "exhibits")
+        exhibits = self.exhibit_ids()
         groups = self.unique(deal.groups, "id", "groups")
         for index, group in enumerate(deal.groups):
             if group.id in parties:
