@@ -293,9 +293,8 @@ CASES = [
     Case("wire_without_routing_number", edits=(("    aba_number: 021000021\n", ""),),
          errors=("30:5: instructions[0]: a wire instruction needs `aba_number`",)),
     Case("lower_case_currency", edits=(("currency: USD", "currency: usd"),),
-         errors=("4:11: currency: 'usd' is not allowed here; input should be 'USD', 'EUR', 'GBP', "
-                 "'CHF', 'CAD', 'AUD' or 'JPY' (fix: did you mean `USD`? use one of: USD, EUR, GBP, "
-                 "CHF, CAD, AUD, JPY)",)),
+         errors=("4:11: currency: 'usd' is not an ISO 4217 currency code (fix: write it in "
+                 "capitals: USD)",)),
     Case("status_differing_only_by_case", edits=(("status: signed", "status: Signed"),),
          errors=("3:9: status: 'Signed' is not allowed here; input should be 'draft', 'negotiating', "
                  "'signed', 'funded', 'closed' or 'terminated' (fix: did you mean `signed`? use one "
@@ -305,8 +304,10 @@ CASES = [
                  "'signed', 'funded', 'closed' or 'terminated' (fix: did you mean `signed`? use one "
                  "of: draft, negotiating, signed, funded, closed, terminated)",)),
     Case("misspelled_nested_choice", edits=(("    kind: wire", "    kind: Wires"),),
-         errors=("31:11: instructions[0].kind: 'Wires' is not allowed here; input should be 'wire' "
-                 "or 'dwac' (fix: did you mean `wire`? use one of: wire, dwac)",)),
+         errors=("31:11: instructions[0].kind: 'Wires' is not allowed here; input should be 'wire', "
+                 "'international wire', 'uk payment', 'sepa', 'ach', 'dwac' or 'escrow' (fix: did you "
+                 "mean `wire`? use one of: wire, international wire, uk payment, sepa, ach, dwac, "
+                 "escrow)",)),
     Case("unknown_key_in_a_list_entry", edits=(("    kind: wire", "    knid: wire"),),
          errors=("30:5: instructions[0].kind: required field is missing",
                  "31:5: instructions[0].knid: unknown field `knid` (fix: did you mean `kind`?)")),
