@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Iterable
 from datetime import UTC, datetime, time, timedelta
 
@@ -74,3 +75,15 @@ def deadlines_calendar(agendas: Iterable[Agenda], names: dict[str, str], name: s
             calendar.add_component(event)
     data: bytes = calendar.to_ical()
     return data.decode("utf-8")
+
+
+_EVENTS = re.compile(r"^BEGIN:VEVENT\r\n.*^END:VEVENT\r\n", re.MULTILINE | re.DOTALL)
+
+
+def merged_calendar(calendars: Iterable[str], name: str) -> str:
+    """One calendar of the events of several (each deal's `deadlines_calendar`), in order: the
+    text `deadlines_calendar` writes for all the deals at once, without serializing every event
+    again on each build (most of a large room's build time would be the room's calendar)."""
+    head, tail = deadlines_calendar([], {}, name).split("END:VCALENDAR", 1)
+    events = "".join(found[0] for text in calendars if (found := _EVENTS.search(text)))
+    return f"{head}{events}END:VCALENDAR{tail}"

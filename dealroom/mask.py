@@ -135,11 +135,19 @@ class PublicRoom:
     def files(self, slug: str) -> dict[str, str | Path]:
         """Site path -> attached text, redacted, or the attached file, published as it is (the
         guard reads it like every other file of the site)."""
+        return {**self.texts(slug), **self.attached(slug)}
+
+    def texts(self, slug: str) -> dict[str, str]:
+        """Site path -> an attached text of the deal, redacted."""
         facts = self.deals[slug]
-        return {f"deals/{slug}/{published}":
-                self.redact(facts.documents[reference]) if reference in facts.documents
-                else facts.folder / reference
-                for reference, published in facts.files.items()}
+        return {f"deals/{slug}/{facts.files[reference]}": self.redact(text)
+                for reference, text in facts.documents.items() if reference in facts.files}
+
+    def attached(self, slug: str) -> dict[str, str | Path]:
+        """Site path -> an attached file of the deal that is not text, as it is."""
+        facts = self.deals[slug]
+        return {f"deals/{slug}/{published}": facts.folder / reference
+                for reference, published in facts.files.items() if reference not in facts.documents}
 
     def unreviewed_attachments(self) -> set[str]:
         """Site paths of the attached files no person has reviewed: the guard publishes them

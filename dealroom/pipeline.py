@@ -17,9 +17,9 @@ from pathlib import Path
 
 from dealroom.cache import PageCache
 from dealroom.changes import deal_changes
-from dealroom.derive import Facts, agenda, derive, summary
+from dealroom.derive import Agenda, Facts, agenda, derive, summary
 from dealroom.errors import Problem, RecordError
-from dealroom.exports import deadlines_calendar, obligations_csv
+from dealroom.exports import deadlines_calendar, merged_calendar, obligations_csv
 from dealroom.history import History, read_history, unavailable
 from dealroom.loader import load_bytes, read_record
 from dealroom.mask import MaskPolicy, PublicRoom
@@ -183,26 +183,40 @@ class Pipeline:
         # What is due and overdue as of the build date, masked like every page.
         agendas = {facts.slug: agenda(facts, today).redacted(public.redact) for facts in deals}
         names = {row.slug: str(row.deal.name) for row in public.rows}
+        calendars: list[str | Path] = []
         for facts in deals:
             assert facts.changes is not None
-            key = hashlib.sha256(f"{self._known[facts.slug].key}:{facts.changes.digest}:{fingerprint}"
+            slug = facts.slug
+            key = hashlib.sha256(f"{self._known[slug].key}:{facts.changes.digest}:{fingerprint}"
                                  .encode()).hexdigest()
-            cached = self.cache.get(facts.slug, key)
-            pages.update(cached if cached is not None else self.cache.put(
-                facts.slug, key, self.renderer.deal_pages(public.view(facts.slug), agendas[facts.slug])))
-            files.update(public.files(facts.slug))
-            deal_agenda = agendas[facts.slug]
-            files[f"deals/{facts.slug}/obligations.csv"] = obligations_csv(deal_agenda)
-            files[f"deals/{facts.slug}/deadlines.ics"] = deadlines_calendar(
-                [deal_agenda], names, f"{names[facts.slug]} — deadlines")
-        files["deadlines.ics"] = deadlines_calendar(agendas.values(), names,
-                                                    f"{self.renderer.room_title} — deadlines")
+            # A deal's pages, exports and redacted texts are made again only when the deal, its
+            # history, the room's rule or the build date changed; kept files keep their time,
+            # so a dirty build neither renders nor copies them.
+            made = self.cache.get(slug, key)
+            if made is None:
+                made = self.cache.put(slug, key, {
+                    **self.renderer.deal_pages(public.view(slug), agendas[slug]),
+                    **_exports_of(slug, agendas[slug], names),
+                    **public.texts(slug)})
+            for path, source in made.items():
+                (pages if path.endswith(".md") else files)[path] = source
+            files.update(public.attached(slug))
+            calendars.append(made[f"deals/{slug}/deadlines.ics"])
+        files["deadlines.ics"] = merged_calendar(
+            (c if isinstance(c, str) else c.read_text(encoding="utf-8") for c in calendars),
+            f"{self.renderer.room_title} — deadlines")
         room_pages = self.renderer.room_pages(public.rows, with_home,
                                               summary(deals, agendas.values(), today), names,
                                               history, public.recent(history))
         pages.update(self.cache.put_room(room_pages))
         self.cache.save(set(public.deals))
         return Published(public, pages, files)
+
+
+def _exports_of(slug: str, agenda: Agenda, names: dict[str, str]) -> dict[str, str]:
+    return {f"deals/{slug}/obligations.csv": obligations_csv(agenda),
+            f"deals/{slug}/deadlines.ics": deadlines_calendar([agenda], names,
+                                                              f"{names[slug]} — deadlines")}
 
 
 def build_in_memory(deals_dir: Path, policy: MaskPolicy | None = None, renderer: Renderer | None = None,

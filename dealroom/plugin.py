@@ -123,8 +123,11 @@ class DealroomPlugin(BasePlugin[DealroomConfig]):
         except RecordError as error:
             raise PluginError(f"dealroom: {len(error.problems)} problem(s) in deal records:\n"
                               f"{error}") from None
+        # One set, not a lookup per file: `get_file_from_path` normalizes its argument as a
+        # path each time, seconds for a room of a thousand deals.
+        existing = {file.src_uri for file in files}
         for path, source in {**published.pages, **published.files}.items():
-            if files.get_file_from_path(path) is not None:
+            if path in existing:
                 raise PluginError(f"dealroom: {path} is generated from the deal records; "
                                   "remove the hand-written file of that name from docs_dir")
             files.append(File.generated(config, path, content=source) if isinstance(source, str)

@@ -12,6 +12,7 @@ from pathlib import Path
 import icalendar
 
 from conftest import EXAMPLE_SLUG, ROOT, no_raw_number
+from dealroom.mask import MaskPolicy
 from dealroom.pipeline import build_in_memory
 from dealroom.render import Renderer
 
@@ -85,3 +86,19 @@ def test_an_account_number_quoted_in_an_obligation_is_masked_in_the_exports(tmp_
 
 def test_pages_rendered_as_of_another_day_are_rendered_again() -> None:
     assert Renderer(today=AS_OF).fingerprint("") != Renderer(today=date(2002, 6, 11)).fingerprint("")
+
+
+def test_the_room_calendar_is_the_same_text_as_one_made_from_every_deal_at_once(
+        tmp_path: Path) -> None:
+    from conftest import benchmark_script
+    from dealroom.derive import agenda
+    from dealroom.exports import deadlines_calendar, merged_calendar
+    from dealroom.pipeline import Pipeline, Settings
+
+    benchmark_script().make_room(tmp_path, 4)
+    deals = Pipeline(Settings(tmp_path / "content" / "deals", MaskPolicy()), Renderer()).load()
+    agendas = [agenda(facts, AS_OF) for facts in deals]
+    names = {facts.slug: str(facts.deal.name) for facts in deals}
+    each = [deadlines_calendar([a], names, "one deal") for a in agendas]
+    assert merged_calendar(each, "Room") == deadlines_calendar(agendas, names, "Room")
+    assert merged_calendar(each, "Room").count("BEGIN:VEVENT") >= 4
