@@ -22,21 +22,30 @@ CSV_HEADER = ("obligation", "who", "what", "to whom", "due date", "due time", "s
 
 
 def obligations_csv(agenda: Agenda) -> str:
-    """RFC 4180: a header row, then one line per obligation; CRLF line ends, quoted as needed."""
+    """RFC 4180: a header row, then one line per dated obligation (a series: per date in the
+    agenda's range), per scheduled closing, then those with no date, whose "due date" column
+    holds their rule ("upon ...", "not stated"); CRLF line ends, quoted as needed."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(CSV_HEADER)
-    for due in agenda.obligations:
-        writer.writerow((due.id, due.who, due.title, due.whom, due.on.isoformat(), due.time, due.status))
+    for due in agenda.items:
+        if due.kind == "obligation" or due.key != "closing":  # the single deadline: calendar only
+            writer.writerow((due.id, due.who, due.title, due.whom, due.on.isoformat(), due.time,
+                             due.status or ("scheduled" if due.kind == "closing" else "")))
+    for undated in agenda.undated:
+        writer.writerow((undated.id, undated.who, undated.title, undated.whom, undated.rule,
+                         undated.time, undated.status or ("scheduled" if undated.kind == "closing"
+                                                          else "")))
     return out.getvalue()
 
 
 def deadlines_calendar(agendas: Iterable[Agenda], names: dict[str, str], name: str) -> str:
-    """RFC 5545: one all-day event per dated obligation and closing deadline of the deals.
+    """RFC 5545: one all-day event per dated obligation and closing of the deals, and per date
+    of a series within the agenda's range; what has no date is left out.
 
-    UIDs are made of the deal's and the obligation's ids, so a calendar app that subscribes
-    updates an event instead of adding it twice. DTSTAMP is the build date: a rebuild of the
-    same records is the same file."""
+    UIDs are made of the deal's and the obligation's ids (and a series' date), so a calendar
+    app that subscribes updates an event instead of adding it twice. DTSTAMP is the build
+    date: a rebuild of the same records is the same file."""
     calendar = Calendar()
     calendar.add("prodid", f"-//Dealroom {__version__}//Deadlines//EN")
     calendar.add("version", "2.0")
@@ -47,7 +56,7 @@ def deadlines_calendar(agendas: Iterable[Agenda], names: dict[str, str], name: s
         deal = names[agenda.slug]
         for due in agenda.items:
             event = Event()
-            event.add("uid", f"{due.slug}.{due.id}@dealroom")
+            event.add("uid", f"{due.slug}.{due.key or due.id}@dealroom")
             event.add("dtstamp", stamp)
             event.add("dtstart", due.on)
             event.add("dtend", due.on + timedelta(days=1))
@@ -57,6 +66,8 @@ def deadlines_calendar(agendas: Iterable[Agenda], names: dict[str, str], name: s
                 lines.append(f"Who: {due.who}; to whom: {due.whom}")
             if due.time:
                 lines.append(f"By: {due.time}")
+            if due.rule:
+                lines.append(f"When: {due.rule}")
             if due.status:
                 lines.append(f"Status: {due.status}")
             event.add("description", "\n".join(lines))

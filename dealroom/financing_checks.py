@@ -17,6 +17,7 @@ from dealroom.model import (
     SharesInstrument,
     WarrantInstrument,
 )
+from dealroom.schedule import rule_problems
 
 if TYPE_CHECKING:
     from dealroom.validate import _Checker
@@ -63,6 +64,8 @@ class FinancingChecks:
             at = ("obligations", index)
             self._due(at, obligation, starts - {obligation.id})
             c.ref((*at, "closing"), obligation.closing, closings, "closing")
+        for path, message, fix in rule_problems(deal):  # calendars and series of the due rules
+            c.add(path, message, fix)
         for index, instruction in enumerate(deal.instructions):
             c.ref(("instructions", index, "escrow_agent"), instruction.escrow_agent, self.parties,
                   "party")

@@ -128,7 +128,8 @@ def _templates_digest() -> str:
     digest = hashlib.sha256(f"{__version__}:{version('holidays')}".encode())
     for template in sorted(_TEMPLATES.glob("*.j2")):
         digest.update(template.name.encode() + b"\0" + template.read_bytes())
-    for module in ("derive.py", "mask.py", "pagetext.py", "precision.py", "render.py"):
+    for module in ("derive.py", "mask.py", "pagetext.py", "precision.py", "render.py",
+                   "schedule.py"):
         digest.update((_TEMPLATES.parent / module).read_bytes())
     return digest.hexdigest()
 

@@ -22,6 +22,7 @@ from typing import Annotated, Any, Literal, get_args, get_origin
 import holidays
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
+from dealroom import schedule
 from dealroom.errors import Problem, RecordError, field_name
 from dealroom.financing_checks import FinancingChecks
 from dealroom.loader import Loaded, Path_
@@ -382,17 +383,9 @@ class _Checker:
         return self.problems
 
     def _check_chains(self) -> None:
-        after = {o.id: o.due_next_business_day_after for o in self.deal.obligations}
-        for index, obligation in enumerate(self.deal.obligations):
-            seen, current = {obligation.id}, after.get(obligation.id)
-            while current is not None and current in after:
-                if current in seen:
-                    self.add(("obligations", index, "due_next_business_day_after"),
-                             "due dates refer to each other in a circle",
-                             "give one obligation in the chain a `due` date")
-                    break
-                seen.add(current)
-                current = after[current]
+        # Every rule counted from another (closings and obligations alike) must reach a date.
+        for path, message, fix in schedule.circles(self.deal):
+            self.add(path, message, fix)
 
     def check_file(self, path: Path_, reference: str) -> None:
         """A referenced file must be a regular file inside the content folder, not a link."""
