@@ -23,7 +23,9 @@ from markupsafe import Markup
 
 from dealroom import __version__
 from dealroom.derive import Agenda, RoomSummary, build_date, timeline_years
+from dealroom.economics import FILTERS as ECONOMICS_FILTERS
 from dealroom.history import History
+from dealroom.precision import format_money
 
 _TEMPLATES = Path(__file__).parent / "templates"
 
@@ -41,7 +43,6 @@ DEAL_PAGES = (
 # Sections of the deal that are not part of the whole-deal page: a binder holds the deal as it
 # stands; its history is on its own page.
 NOT_PRINTED = frozenset({"history"})
-CURRENCY_SYMBOLS = {"USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥"}
 # Characters that mean something to HTML, Markdown or its extensions become entities, in one
 # pass so that the `&` and `#` of an entity are never escaped again.
 _ENTITIES = {ord(ch): f"&#{ord(ch)};" for ch in "&<>\"'\\`*_{}[]()#+!|~^=:$"}
@@ -74,8 +75,8 @@ def long_date(value: date) -> str:
 
 
 def money(value: Decimal, currency: str) -> str:
-    symbol = CURRENCY_SYMBOLS.get(currency)
-    return f"{symbol}{value:,}" if symbol else f"{value:,} {currency}"
+    """An amount in any ISO 4217 currency, at its minor units unless stated more precisely."""
+    return format_money(value, currency)
 
 
 def css_string(text: str) -> Markup:
@@ -98,6 +99,7 @@ def _environment() -> Environment:
     env = Environment(loader=PackageLoader("dealroom", "templates"), undefined=StrictUndefined,
                       finalize=_finalize, autoescape=True, keep_trailing_newline=True,
                       trim_blocks=True, lstrip_blocks=True)
+    env.filters.update(ECONOMICS_FILTERS)  # amounts, counts and rates that may be blank
     env.filters.update(long_date=long_date, money=money, paragraphs=paragraphs, number="{:,}".format,
                        css_string=css_string)
     return env
@@ -111,6 +113,7 @@ def _templates_digest() -> str:
         digest.update(template.name.encode() + b"\0" + template.read_bytes())
     for module in ("derive.py", "mask.py", "precision.py", "render.py"):
         digest.update((_TEMPLATES.parent / module).read_bytes())
+    digest.update((_TEMPLATES.parent / "economics.py").read_bytes())  # the figures pages show
     return digest.hexdigest()
 
 
