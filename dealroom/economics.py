@@ -47,6 +47,8 @@ AnyInstrument = SharesInstrument | WarrantInstrument | NoteInstrument | Facility
     SafeInstrument
 
 _MONTHS = {"monthly": 1, "quarterly": 3, "semiannually": 6, "annually": 12}
+_PERIOD_NAMES = {"monthly": "a monthly period", "quarterly": "a quarterly period",
+                 "semiannually": "a semiannual period", "annually": "an annual period"}
 # Quotients (conversion shares) are shown exactly when they end within this many places.
 _EXACT_PLACES = 6
 
@@ -188,7 +190,8 @@ def checked(label: str, formula: str, computed: Decimal, stated: Decimal | Blank
 
     if currency is not None:
         minor = minor_units(currency)
-        computed = at_precision(computed, places(stated) if isinstance(stated, Decimal) else minor,
+        # Beside a stated figure: at its precision; alone: whole if whole, else to the minor unit.
+        computed = at_precision(computed, places(stated) if isinstance(stated, Decimal) else 0,
                                 minor)
     head = f"{formula} = {shown(computed)}" if formula else shown(computed)
     if not isinstance(stated, Decimal):
@@ -338,7 +341,7 @@ def interest(principal: Decimal | Blank | None, rate: Rate | None, currency: str
         months = _MONTHS[every] if every else 12
         fraction, how = Decimal(months * 30) / 360, f"{months * 30}/360 (30/360: months of 30 " \
             "days, a year of 360)"
-        period = f"a {every} period" if every else "a year"
+        period = _PERIOD_NAMES[every] if every else "a year"
     elif rate.payment_dates is not None and every is not None:
         start = rate.payment_dates.first
         end = add_months(start, _MONTHS[every])
@@ -399,7 +402,8 @@ def _shares_terms(at: Path_, i: SharesInstrument, currency: str) -> list[Derived
             out.append(Derived("Shares on conversion", f"{i.quantity:,} × {conversion.shares_per_unit}"
                                f" = {'' if exact else '≈ '}{_shares(value)} of {conversion.into}",
                                "derived", value))
-        elif isinstance(conversion.price, Decimal) and isinstance(i.stated_value, Decimal):
+        elif isinstance(conversion.price, Decimal) and conversion.price > 0 and \
+                isinstance(i.stated_value, Decimal):
             value, exact = _quotient(i.quantity * i.stated_value / conversion.price)
             out.append(Derived("Shares on conversion", f"{i.quantity:,} × "
                                f"{format_money(i.stated_value, currency)} stated value ÷ "
@@ -423,10 +427,10 @@ def _note_terms(i: NoteInstrument, currency: str) -> list[Derived]:
     conversion = i.conversion
     if conversion is not None and isinstance(principal, Decimal):
         text = ""
-        if isinstance(conversion.price, Decimal):
+        if isinstance(conversion.price, Decimal) and conversion.price > 0:
             value, exact = _quotient(principal / conversion.price)
             text = f"{format_money(principal, currency)} ÷ {format_money(conversion.price, currency)}"
-        elif conversion.shares_per_unit is not None and conversion.per_principal is not None:
+        elif conversion.shares_per_unit is not None and conversion.per_principal:
             value, exact = _quotient(principal / conversion.per_principal * conversion.shares_per_unit)
             text = (f"{format_money(principal, currency)} ÷ "
                     f"{format_money(conversion.per_principal, currency)} × {conversion.shares_per_unit}")
