@@ -445,7 +445,7 @@ def _note_terms(i: NoteInstrument, currency: str) -> list[Derived]:
 def _warrant_terms(i: WarrantInstrument, currency: str) -> list[Derived]:
     if isinstance(i.shares, int) and isinstance(i.exercise_price, Decimal):
         value = i.shares * i.exercise_price
-        shown, exact = _in_money(value, minor_units(currency), currency)
+        shown, exact = _in_money(value, 0, currency)  # whole when whole, as stated amounts are
         return [Derived("Proceeds if exercised in full", f"{i.shares:,} × "
                         f"{format_money(i.exercise_price, currency)} = {'' if exact else '≈ '}"
                         f"{format_money(shown, currency)}", "derived", shown, currency=currency)]

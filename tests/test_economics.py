@@ -387,6 +387,13 @@ def test_a_floating_rate_is_shown_as_its_formula_with_no_invented_figure() -> No
     assert found.text.startswith("EURIBOR + 1.25%, floor 0%; actual/360: floating, so no figure")
 
 
+def test_a_warrant_s_proceeds_if_exercised_in_full() -> None:
+    text = NOTE_DEAL.replace("instruments:\n", "instruments:\n  - id: warrant\n    kind: warrant\n"
+                             "    title: Warrant\n    issuer: issuer\n    security: Common Stock\n"
+                             "    shares: 200000\n    exercise_price: 0.45\n", 1)
+    assert derived(check(text), "Proceeds if exercised in full").text == "200,000 × $0.45 = $90,000"
+
+
 # Currencies --------------------------------------------------------------------------------
 
 
