@@ -26,6 +26,7 @@ from dealroom.schedule import standing as standing
 if TYPE_CHECKING:
     from dealroom.changes import DealChanges
 
+from dealroom.economics import Economics, economics
 from dealroom.model import Deal, Warrant
 from dealroom.precision import at_precision, places
 from dealroom.types import MINOR_UNITS
@@ -58,6 +59,7 @@ class Facts:
     changes: DealChanges | None = None  # from git, added for each build (`dealroom.changes`)
     closings: dict[str, DueDate] = field(default_factory=dict)  # scheduled closing id -> its date
     calendars: tuple[str, ...] = ()  # the calendars due rules counted business days on
+    economics: Economics | None = None  # instruments' derived figures and the headline
 
     @property
     def folder(self) -> Path:
@@ -118,7 +120,7 @@ def derive(slug: str, deal: Deal, files: dict[str, str] | None = None,
                                 places(deal.shares.aggregate_price), MINOR_UNITS.get(deal.currency, 2))
     return Facts(slug, deal, computed, warrants, dates.obligations, _timeline(deal, dates, warrants),
                  deal.holiday_calendar, files or {}, documents or {}, record,
-                 closings=dates.closings, calendars=dates.calendars)
+                 closings=dates.closings, calendars=dates.calendars, economics=economics(deal))
 
 
 def build_date() -> date:
@@ -194,7 +196,7 @@ class RoomSummary:
     today: date
     agendas: tuple[Agenda, ...]
     by_status: dict[str, int]  # deal status -> how many deals
-    amounts: dict[str, Decimal]  # currency -> the deals' aggregate purchase prices
+    amounts: dict[str, Decimal]  # currency -> the deals' headline amounts, never mixed
 
     @property
     def overdue(self) -> list[Due]:
@@ -217,7 +219,7 @@ def summary(deals: Iterable[Facts], agendas: Iterable[Agenda], today: date) -> R
     amounts: dict[str, Decimal] = {}
     for facts in deals:
         by_status[facts.deal.status] = by_status.get(facts.deal.status, 0) + 1
-        if facts.deal.shares is not None:
-            amounts[facts.deal.currency] = amounts.get(facts.deal.currency, Decimal(0)) + \
-                facts.deal.shares.aggregate_price
+        top = facts.economics.headline if facts.economics is not None else None
+        if top is not None and isinstance(top.amount, Decimal):  # each in its own currency
+            amounts[top.currency] = amounts.get(top.currency, Decimal(0)) + top.amount
     return RoomSummary(today, tuple(agendas), dict(sorted(by_status.items())), dict(sorted(amounts.items())))

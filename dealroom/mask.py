@@ -120,6 +120,8 @@ class PublicRoom:
                 slug=facts.slug, deal=SimpleNamespace(**{
                     name: self._public(getattr(deal, name), name) for name in _ROW_FIELDS}),
                 alarmed=bool(changes and changes.alarmed),
+                # The deal's headline figure in its own terms and currency (`economics.headline`).
+                headline=self._public(facts.economics.headline if facts.economics else None),
                 last_changed=self._public(changes.last_changed) if changes else None))
         return rows
 

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
 
+from dealroom.types import MINOR_UNITS
+
 
 def places(amount: Decimal) -> int:
     """Decimal places as written: 280000 -> 0, 0.35 -> 2, .001 -> 3."""
@@ -28,3 +30,39 @@ def at_precision(value: Decimal, decimals: int, minor_units: int) -> Decimal:
         if shown == value:
             return shown
     return value
+
+
+# Symbols only where one symbol means one currency to a reader of these pages; `$` is USD's
+# (CAD, AUD... show their code), `¥` is JPY's (CNY shows its code). Everything else: the code.
+CURRENCY_SYMBOLS = {"USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥", "INR": "₹", "KRW": "₩",
+                    "ILS": "₪", "NGN": "₦", "PHP": "₱", "UAH": "₴", "VND": "₫"}
+
+
+def minor_units(currency: str) -> int:
+    """The currency's decimal places (ISO 4217); an unknown code is refused, never guessed."""
+    try:
+        return MINOR_UNITS[currency]
+    except KeyError:
+        raise ValueError(f"{currency!r} is not an ISO 4217 currency with minor units") from None
+
+
+def shown_amount(value: Decimal, minor: int) -> Decimal:
+    """An amount at its currency's minor units, unless written otherwise: a whole amount stays
+    whole ($280,000), a shorter fraction is filled out (0.5 BHD -> 0.500), and a longer one
+    stated by the agreement (a price of $0.001) keeps its digits; only zeros are dropped."""
+    if value == value.to_integral_value() and places(value) == 0:
+        return value.quantize(Decimal(1))  # also turns 1E+3 into 1000
+    written = places(value)
+    if written < minor:
+        return value.quantize(Decimal(1).scaleb(-minor))
+    if written > minor:
+        trimmed = value.normalize()
+        return trimmed if places(trimmed) > minor else value.quantize(Decimal(1).scaleb(-minor))
+    return value
+
+
+def format_money(value: Decimal, currency: str) -> str:
+    """`$280,000`, `€90,000.00`, `1,234.500 BHD`, `¥1,000`, `1,000 CAD`."""
+    text = f"{shown_amount(value, minor_units(currency)):,}"
+    symbol = CURRENCY_SYMBOLS.get(currency)
+    return f"{symbol}{text}" if symbol else f"{text} {currency}"

@@ -23,7 +23,9 @@ from markupsafe import Markup
 
 from dealroom import __version__, pagetext
 from dealroom.derive import Agenda, RoomSummary, build_date, timeline_years
+from dealroom.economics import FILTERS as ECONOMICS_FILTERS
 from dealroom.history import History
+from dealroom.precision import format_money
 from dealroom.types import Blank
 
 _TEMPLATES = Path(__file__).parent / "templates"
@@ -42,7 +44,6 @@ DEAL_PAGES = (
 # Sections of the deal that are not part of the whole-deal page: a binder holds the deal as it
 # stands; its history is on its own page.
 NOT_PRINTED = frozenset({"history"})
-CURRENCY_SYMBOLS = {"USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥"}
 # Characters that mean something to HTML, Markdown or its extensions become entities, in one
 # pass so that the `&` and `#` of an entity are never escaped again.
 _ENTITIES = {ord(ch): f"&#{ord(ch)};" for ch in "&<>\"'\\`*_{}[]()#+!|~^=:$"}
@@ -92,8 +93,8 @@ def signed_on(view: Any) -> date:
 
 
 def money(value: Decimal, currency: str) -> str:
-    symbol = CURRENCY_SYMBOLS.get(currency)
-    return f"{symbol}{value:,}" if symbol else f"{value:,} {currency}"
+    """An amount in any ISO 4217 currency, at its minor units unless stated more precisely."""
+    return format_money(value, currency)
 
 
 def css_string(text: str) -> Markup:
@@ -116,6 +117,7 @@ def _environment() -> Environment:
     env = Environment(loader=PackageLoader("dealroom", "templates"), undefined=StrictUndefined,
                       finalize=_finalize, autoescape=True, keep_trailing_newline=True,
                       trim_blocks=True, lstrip_blocks=True)
+    env.filters.update(ECONOMICS_FILTERS)  # amounts, counts and rates that may be blank
     env.filters.update(long_date=long_date, money=money, paragraphs=paragraphs, number=number, blank=blank,
                        css_string=css_string)
     env.filters.update(pagetext.FILTERS)
@@ -131,6 +133,7 @@ def _templates_digest() -> str:
     for module in ("derive.py", "mask.py", "pagetext.py", "precision.py", "render.py",
                    "schedule.py"):
         digest.update((_TEMPLATES.parent / module).read_bytes())
+    digest.update((_TEMPLATES.parent / "economics.py").read_bytes())  # the figures pages show
     return digest.hexdigest()
 
 

@@ -23,6 +23,7 @@ import holidays
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from dealroom import schedule
+from dealroom.economics import compare, refusals
 from dealroom.errors import Problem, RecordError, field_name
 from dealroom.financing_checks import FinancingChecks
 from dealroom.loader import Loaded, Path_
@@ -330,7 +331,8 @@ class _Checker:
             if sale.quantity <= 0:
                 self.add(("shares", "quantity"), "quantity must be greater than zero")
             computed = sale.quantity * sale.price_per_share
-            if computed != sale.aggregate_price:
+            # Within the rounding of the stated precision the page shows both, flagged.
+            if compare(computed, sale.aggregate_price) == "beyond":
                 computed = at_precision(computed, places(sale.aggregate_price),
                                         2 if cents is None else cents)
                 self.add(("shares", "aggregate_price"),
@@ -352,6 +354,8 @@ class _Checker:
                     self.add(("warrants", index, "term_starts_on"), "the agreement date is not "
                              "stated, so the warrant's term has no start", "give `term_starts_on`")
         FinancingChecks(self, parties, groups, exhibits, obligations, instructions).run()
+        for path, message, fix in refusals(deal):  # stated figures the computed ones refute
+            self.add(path, message, fix)
         if deal.registration and deal.registration.prospectus_supplement:
             self.ref(("registration", "prospectus_supplement", "exhibit"),
                      deal.registration.prospectus_supplement.exhibit, exhibits, "exhibit")

@@ -159,7 +159,7 @@ def test_home_page_lists_the_deal_with_parties_date_amount_and_status(example_si
     text = re.sub(r"\s+", " ", html.unescape(text))
     assert "This room holds one deal." in text
     assert ("NeoTherapeutics – Omicron Partners securities purchase NeoTherapeutics, Inc.; "
-            "Omicron Partners, L.P. June 5, 2002 $280,000 signed") in text
+            "Omicron Partners, L.P. June 5, 2002 $280,000 of shares signed") in text
 
 
 def test_confidential_banner_is_on_every_page(example_site: Path) -> None:

@@ -131,10 +131,9 @@ CASES = [
     # --- money -------------------------------------------------------------------------------
     Case("float_that_loses_precision",
          edits=(("price_per_share: 2.50", "price_per_share: 2.5000000000000001"),),
+         # The aggregate is within the rounding of its whole amount: the page would flag it.
          errors=("23:20: shares.price_per_share: price per share 2.5000000000000001 has 16 decimal "
-                 "places; at most 6 are allowed",
-                 "24:20: shares.aggregate_price: aggregate price 2,500 does not equal quantity 1,000 x "
-                 "price 2.5000000000000001 = 2,500.0000000000001000")),
+                 "places; at most 6 are allowed",)),
     Case("thousands_separator", edits=(("aggregate_price: 2500", "aggregate_price: 2,500"),),
          errors=("24:20: shares.aggregate_price: '2,500' is not an amount (fix: write 2500 without "
                  "thousands separators)",)),
@@ -165,8 +164,7 @@ CASES = [
                  "aggregate to match the agreement)",)),
     Case("price_with_too_many_decimals", edits=(("price_per_share: 2.50", "price_per_share: 2.5000001"),),
          errors=("23:20: shares.price_per_share: price per share 2.5000001 has 7 decimal places; "
-                 "at most 6 are allowed (fix: round it as the agreement states it)",
-                 "24:20: shares.aggregate_price: aggregate price 2,500 does not equal")),
+                 "at most 6 are allowed (fix: round it as the agreement states it)",)),
     Case("aggregate_with_fractions_of_a_cent", edits=(("quantity: 1000", "quantity: 1001"),
                                                       ("price_per_share: 2.50", "price_per_share: 2.499"),
                                                       ("aggregate_price: 2500", "aggregate_price: 2501.499")),
