@@ -24,7 +24,6 @@ from markupsafe import Markup
 from dealroom import __version__
 from dealroom.derive import Agenda, RoomSummary, build_date, timeline_years
 from dealroom.history import History
-from dealroom.types import Blank
 
 _TEMPLATES = Path(__file__).parent / "templates"
 
@@ -70,25 +69,8 @@ def _finalize(value: Any) -> Any:
     return escape(value)
 
 
-def blank(value: Any) -> str:
-    """How a value the agreement leaves open (`Blank`, possibly as plain text once masked) reads."""
-    return "redacted in the filing" if str(value) == Blank.REDACTED.value else "not stated"
-
-
-def long_date(value: date | Blank) -> str:
-    if not isinstance(value, date):
-        return blank(value)
+def long_date(value: date) -> str:
     return f"{value:%B} {value.day}, {value.year}"
-
-
-def number(value: int | Decimal | Blank) -> str:
-    return f"{value:,}" if isinstance(value, int | Decimal) else blank(value)
-
-
-def signed_on(view: Any) -> date:
-    """The agreement date to sort deals by: an undated form of agreement sorts last."""
-    day = view.deal.agreement.date
-    return day if isinstance(day, date) else date.min
 
 
 def money(value: Decimal, currency: str) -> str:
@@ -116,7 +98,7 @@ def _environment() -> Environment:
     env = Environment(loader=PackageLoader("dealroom", "templates"), undefined=StrictUndefined,
                       finalize=_finalize, autoescape=True, keep_trailing_newline=True,
                       trim_blocks=True, lstrip_blocks=True)
-    env.filters.update(long_date=long_date, money=money, paragraphs=paragraphs, number=number, blank=blank,
+    env.filters.update(long_date=long_date, money=money, paragraphs=paragraphs, number="{:,}".format,
                        css_string=css_string)
     return env
 
@@ -203,12 +185,9 @@ class Renderer:
                    recent: list[SimpleNamespace] | None = None) -> dict[str, str]:
         """The list of all deals, and the home page when the room has no hand-written one: what
         needs attention as of the build date (`room`), then the list."""
-        deals = sorted(views, key=lambda v: (signed_on(v), v.slug), reverse=True)
+        deals = sorted(views, key=lambda v: (v.deal.agreement.date, v.slug), reverse=True)
         template = self.env.get_template("room.md.j2")
-        # Looked up by slug, not searched for: the home page lists every deal's agenda.
-        statuses = {v.slug: v.deal.status for v in deals}
-        common = {"deals": deals, "statuses": statuses, "index_page": self.index_page, "room": room,
-                  "names": names or {},
+        common = {"deals": deals, "index_page": self.index_page, "room": room, "names": names or {},
                   "soon_days": DUE_SOON_DAYS, "status_order": STATUS_ORDER,
                   "timeline_page": "timeline/" if self.directory_urls else "timeline.html",
                   "instructions_page": "instructions/" if self.directory_urls else "instructions.html",
@@ -250,14 +229,13 @@ def deals_nav(rows: Iterable[SimpleNamespace], title: str) -> dict[str, list[Any
     square of the room. A large room's deals are grouped by year, so a page carries the
     years, its own year's deals and its own deal's pages.
     """
-    deals = sorted(rows, key=lambda v: (signed_on(v), v.slug), reverse=True)
+    deals = sorted(rows, key=lambda v: (v.deal.agreement.date, v.slug), reverse=True)
     sections: list[Any] = [{str(escape(v.deal.name)): [{page_title: f"deals/{v.slug}/{name}"}
                                                       for name, page_title, _ in DEAL_PAGES]}
                            for v in deals]
     if len(deals) > FLAT_NAV_MAX_DEALS:
         years: dict[str, list[Any]] = {}
         for view, section in zip(deals, sections, strict=True):
-            day = signed_on(view)
-            years.setdefault(str(day.year) if day != date.min else "Undated", []).append(section)
+            years.setdefault(str(view.deal.agreement.date.year), []).append(section)
         sections = [{year: items} for year, items in years.items()]
     return {title: ["deals/index.md", "deals/changes.md", *sections]}
