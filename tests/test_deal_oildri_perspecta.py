@@ -180,3 +180,9 @@ def test_example_site_publishes_the_perspecta_agreement_masked(example_site: Pat
     text = published.read_text(encoding="utf-8")
     assert "Collection Account" in text
     assert len(re.findall(r"with\s+account\s+number\s+•", text)) == 7
+
+
+def test_example_site_shows_the_blank_disbursement_fields_as_not_stated(example_site: Path) -> None:
+    # A blank account number is no secret: "not stated" must not be masked anywhere in the room.
+    page = (example_site / "deals" / OILDRI / "instructions" / "index.html").read_text(encoding="utf-8")
+    assert "not stated" in page and "ATED" not in page.replace("STATED", "")
