@@ -147,7 +147,8 @@ def _due_dates(deal: Deal) -> dict[str, DueDate]:
 
 
 def _timeline(deal: Deal, due: dict[str, DueDate], warrants: list[WarrantTerms]) -> list[TimelineEntry]:
-    names = {p.id: p.name for p in deal.parties}
+    # An obligation may be owed by or to a group ("the Purchasers"): named by its defined term.
+    names = {g.id: g.name for g in deal.groups} | {p.id: p.name for p in deal.parties}
     entries: list[TimelineEntry] = []
     signed = deal.agreement.date
     if isinstance(signed, date):
@@ -263,7 +264,8 @@ class Agenda:
 def agenda(facts: Facts, today: date) -> Agenda:
     """The deal's obligations and closing deadline, with each obligation's status as of `today`."""
     deal = facts.deal
-    names = {p.id: p.name for p in deal.parties}
+    # An obligation may be owed by or to a group ("the Purchasers"): named by its defined term.
+    names = {g.id: g.name for g in deal.groups} | {p.id: p.name for p in deal.parties}
     items = [Due(facts.slug, "closing", "closing", deal.closing.deadline,
                  deal.closing.deadline_time or "", "Funding and delivery deadline")
              ] if deal.closing is not None else []

@@ -156,7 +156,8 @@ class Renderer:
     def deal_pages(self, view: SimpleNamespace, agenda: Agenda) -> dict[str, str]:
         """Pages of one deal, keyed by path relative to the docs root; `agenda` is the deal as of
         the build date, masked."""
-        parties = {p.id: p for p in view.deal.parties}
+        # A party reference may name a group (`party_ref` shows it by its defined term).
+        parties = {g.id: g for g in view.deal.groups} | {p.id: p for p in view.deal.parties}
         context = {"view": view, "deal": view.deal, "parties": parties, "agenda": agenda,
                    "banner": self.banner, "standing": agenda.standing, "today": self.today,
                    "years": timeline_years(view.timeline, self.today),
