@@ -228,6 +228,16 @@ def test_verrica_matures_march_1_2024_secured_junior_to_the_senior_loan() -> Non
     assert "subordinated" in loan.collateral
 
 
+def test_verrica_term_a_funding_is_dated_and_carries_its_conditions_and_lenders_shares() -> None:
+    deal = load(VERRICA)
+    closing = next(c for c in deal.closings if c.id == "term-a-funding")
+    assert closing.due == date(2020, 3, 10)
+    assert {(i.party, i.amount) for i in closing.items} == {("svb-lender", Decimal("17500000")),
+                                                            ("westriver", Decimal("17500000"))}
+    conditions = [o for o in deal.obligations if o.closing == "term-a-funding"]
+    assert len(conditions) == 6 and all(o.kind == "condition" for o in conditions)
+
+
 def test_verrica_post_closing_deliverables_count_days_after_signing() -> None:
     deal = load(VERRICA)
     after = {o.id: o.due_after for o in deal.obligations if o.due_after is not None}
