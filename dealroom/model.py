@@ -26,12 +26,12 @@ from dealroom.types import (
     MaybeName,
     MaybePercent,
     MaybeQuantity,
+    MaybeSortCode,
     Name,
     Percent,
     Quantity,
     SecFileNumber,
     Slug,
-    SortCode,
     Text,
     TimeZone,
     Years,
@@ -580,7 +580,9 @@ class Instruction(Record):
     aba_number: MaybeAbaNumber | None = None
     bic: MaybeBic | None = None
     """ISO 9362 BIC (SWIFT code) of the beneficiary's bank."""
-    sort_code: SortCode | None = None
+    sort_code: MaybeSortCode | None = None
+    """UK sort code; `not stated` where the document leaves it blank, as for the other routing
+    fields."""
     iban: MaybeIban | None = None
     """ISO 13616 IBAN; its check digits are verified, and it is masked to its country code and
     last four characters."""

@@ -326,3 +326,4 @@ MaybeAccountNumber = Annotated[str | Blank, *_blankable(_account_number, {"type"
 MaybeAbaNumber = Annotated[str | Blank, *_blankable(_aba_number, {"type": ["string", "number"]})]
 MaybeIban = Annotated[str | Blank, *_blankable(_iban, {"type": "string"})]
 MaybeBic = Annotated[str | Blank, *_blankable(_bic, {"type": "string"})]
+MaybeSortCode = Annotated[str | Blank, *_blankable(_sort_code, {"type": "string"})]
