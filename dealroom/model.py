@@ -14,7 +14,6 @@ from dealroom.types import (
     AccountNumber,
     Amount,
     Currency,
-    DtcNumber,
     ExhibitId,
     IsoDate,
     MaybeAbaNumber,
@@ -22,16 +21,17 @@ from dealroom.types import (
     MaybeAmount,
     MaybeBic,
     MaybeDate,
+    MaybeDtcNumber,
     MaybeIban,
     MaybeName,
     MaybePercent,
     MaybeQuantity,
+    MaybeSortCode,
     Name,
     Percent,
     Quantity,
     SecFileNumber,
     Slug,
-    SortCode,
     Text,
     TimeZone,
     Years,
@@ -580,12 +580,12 @@ class Instruction(Record):
     aba_number: MaybeAbaNumber | None = None
     bic: MaybeBic | None = None
     """ISO 9362 BIC (SWIFT code) of the beneficiary's bank."""
-    sort_code: SortCode | None = None
+    sort_code: MaybeSortCode | None = None
     iban: MaybeIban | None = None
     """ISO 13616 IBAN; its check digits are verified, and it is masked to its country code and
     last four characters."""
     intermediary: Intermediary | None = None
-    dtc_number: DtcNumber | None = None
+    dtc_number: MaybeDtcNumber | None = None
     account_name: MaybeName | None = None
     account_number: MaybeAccountNumber | None = None
     fbo: Name | None = None

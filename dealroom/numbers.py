@@ -17,6 +17,8 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from dealroom.types import iban_check
+
 BULLET = "\u2022"
 # The one fold table: four characters IGNORECASE matches to an ASCII letter (I, I, S and K).
 _FOLDS = "\u0130\u0131\u017f\u212a"
@@ -45,11 +47,52 @@ class Secret:
 def mask_number(number: str, visible_digits: int) -> str:
     """`066-198038` -> `•••••8038`: one bullet per hidden character, separators dropped.
 
-    Never more than half of the characters show: a 5-digit account shows at most 2."""
+    Never more than half of the characters show: a 5-digit account shows at most 2.
+    An IBAN is masked as one (`mask_iban`): every form of a number is masked the same way."""
+    if is_iban(number):
+        return mask_iban(number, visible_digits)
     chars = [ch for ch in number if ch.isalnum()]
     visible_digits = min(visible_digits, len(chars) // 2)
     shown = chars[len(chars) - visible_digits:] if visible_digits else []
     return BULLET * (len(chars) - len(shown)) + "".join(shown)
+
+
+_IBAN = re.compile(r"[A-Z]{2}\d{2}[A-Z0-9]{11,30}")
+
+
+def _compact(number: str) -> str:
+    return "".join(ch for ch in number if ch.isalnum()).upper()
+
+
+def is_iban(number: str) -> bool:
+    """An IBAN by its form and its ISO 13616 check digits, however it is written (spaced, lower
+    case): decided by the value, so that a note quoting it is masked like the field."""
+    compact = _compact(number)
+    return compact.isascii() and _IBAN.fullmatch(compact) is not None and iban_check(compact)
+
+
+def mask_iban(iban: str, visible_digits: int) -> str:
+    """`GB82 WEST 1234 5698 7654 32` -> `GB•• •••• •••• •••• ••54 32`: the country code and the
+    last characters (at most four) stay, in the print form's groups of four, whatever the
+    grouping written. The check digits are hidden: with the tail they would narrow the rest."""
+    compact = _compact(iban)
+    tail = min(visible_digits, 4)
+    chars = compact[:2] + BULLET * (len(compact) - 2 - tail) + (compact[-tail:] if tail else "")
+    return " ".join(chars[i:i + 4] for i in range(0, len(chars), 4))
+
+
+def domestic_part(iban: str) -> str:
+    """The BBAN of an IBAN (all but the country code and the check digits): the same account as
+    written for domestic payments, a secret as much as the IBAN is."""
+    return _compact(iban)[4:]
+
+
+def with_domestic_parts(secrets: Iterable[Secret]) -> list[Secret]:
+    """The secrets, and the domestic part of each IBAN among them as a secret of its own."""
+    found = list(secrets)
+    found += [Secret(domestic_part(s.number), s.deal, f"{s.field} (its domestic part)")
+              for s in found if is_iban(s.number)]
+    return found
 
 
 def number_pattern(digits: str, gap: str = r"[^0-9A-Za-z]{0,3}") -> str:
@@ -71,7 +114,7 @@ class Redactor:
     """
 
     def __init__(self, secrets: Iterable[Secret], visible_digits: int) -> None:
-        by_digits = {s.digits: s for s in secrets}
+        by_digits = {s.digits: s for s in with_domestic_parts(secrets)}
         self.visible_digits = visible_digits
         self._masked = {d: mask_number(d, visible_digits) for d in by_digits}
         # Longest first, so a number that contains another is masked whole.
@@ -265,7 +308,7 @@ class Finder:
     def __init__(self, secrets: Iterable[Secret]) -> None:
         self.by_digits: dict[str, Secret] = {}
         lettered: dict[str, Secret] = {}
-        for secret in secrets:
+        for secret in with_domestic_parts(secrets):
             if secret.digits.isdigit():
                 self.by_digits.setdefault(secret.digits, secret)
             else:  # letters break a run of digits: such numbers are matched by a pattern

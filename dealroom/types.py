@@ -299,7 +299,11 @@ def _bic(value: Any) -> str:
 
 
 def _sort_code(value: Any) -> str:
-    return _digits(value, "a UK sort code", r"\d{2}-?\d{2}-?\d{2}", "40-05-30")
+    return _digits(value, "a UK sort code", r"\d{2}-?\d{2}-?\d{2}", "40-05-30", echo=False)
+
+
+def _dtc_number(value: Any) -> str:
+    return _digits(value, "a DTC participant number", r"\d{1,5}", "773", echo=False)
 
 
 def _exhibit_id(value: Any) -> str:
@@ -326,3 +330,5 @@ MaybeAccountNumber = Annotated[str | Blank, *_blankable(_account_number, {"type"
 MaybeAbaNumber = Annotated[str | Blank, *_blankable(_aba_number, {"type": ["string", "number"]})]
 MaybeIban = Annotated[str | Blank, *_blankable(_iban, {"type": "string"})]
 MaybeBic = Annotated[str | Blank, *_blankable(_bic, {"type": "string"})]
+MaybeSortCode = Annotated[str | Blank, *_blankable(_sort_code, {"type": "string"})]
+MaybeDtcNumber = Annotated[str | Blank, *_blankable(_dtc_number, {"type": ["string", "number"]})]
