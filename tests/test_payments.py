@@ -327,6 +327,21 @@ def test_the_guard_finds_an_iban_in_any_written_form(written: str) -> None:
     assert list(guard.find(f"<p>Pay to {written} today</p>"))
 
 
+@pytest.mark.parametrize("written", ["A1B2-C3D4-E5F6", "a1b2c3d4e5f6", "A1 B2 C3 D4 E5 F6"])
+def test_the_guard_finds_a_lettered_account_with_few_digits_in_a_row(written: str) -> None:
+    # Looked for everywhere: it has no stretch of digits to find it by.
+    guard = Guard([Secret("A1B2-C3D4-E5F6", "d", "instructions[w].account_number")])
+    assert list(guard.find(f"<p>Account {written}.</p>"))
+
+
+def test_the_guard_finds_each_of_many_ibans_among_them() -> None:
+    ibans = [GB_IBAN, DE_IBAN, FR_IBAN]
+    guard = Guard([Secret(iban, "d", f"instructions[{i}].iban") for i, iban in enumerate(ibans)])
+    for index, iban in enumerate(ibans):
+        fields = {s.field for s in guard.find(f"<p>{iban.lower()}</p>")}
+        assert fields == {f"instructions[{index}].iban", f"instructions[{index}].iban (its domestic part)"}
+
+
 @pytest.mark.parametrize("written", ["400-77123-9", "400771239", "400 77123 9", "4 0 0 7 7 1 2 3 9"])
 def test_the_guard_finds_an_intermediary_account_with_or_without_separators(written: str) -> None:
     guard = Guard([Secret(INTERMEDIARY_ACCOUNT, "d", "instructions[w].intermediary.account_number")])
