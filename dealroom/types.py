@@ -292,7 +292,11 @@ def _iban(value: Any) -> str:
 def _bic(value: Any) -> str:
     text = value.strip() if isinstance(value, str) else ""
     if not re.fullmatch(r"[A-Z]{4}[A-Z]{2}[A-Z0-9]{2}([A-Z0-9]{3})?", text):
-        raise _fail("dealroom_identifier", f"{value!r} is not a BIC/SWIFT code: 4 letters of the "
+        if re.fullmatch(r"[A-Z]{4}[A-Z]{2}[A-Z0-9]{2}([A-Z0-9]{3})?", text.upper()):
+            raise _fail("dealroom_identifier", "a BIC/SWIFT code is written in capitals (fix: "
+                        "write its letters in capitals)")
+        # Not echoed: an IBAN or account number pasted into the wrong field is a secret.
+        raise _fail("dealroom_identifier", "this is not a BIC/SWIFT code: 4 letters of the "
                     "bank, 2 of the country, 2 of the location and an optional 3-character "
                     "branch (fix: write it as in ISO 9362, e.g. MIDLGB22 or CHASUS33XXX)")
     return text

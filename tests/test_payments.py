@@ -194,11 +194,23 @@ def test_a_bic_of_8_or_11_characters_is_accepted(bic: str) -> None:
     assert deal.instructions[0].bic == bic
 
 
-@pytest.mark.parametrize("bic", ["deutdeff", "DEUTDEF", "DEUTDEFFXX", "DEU1DEFF", "DEUTDEFF XXX"])
+@pytest.mark.parametrize("bic", ["DEUTDEF", "DEUTDEFFXX", "DEU1DEFF", "DEUTDEFF XXX"])
 def test_a_bic_not_in_iso_9362_form_is_refused(bic: str) -> None:
     [message] = problems(one_instruction(f"    kind: international wire\n    bic: {bic}\n"
                                          "    account_number: 1234-5678\n"))
     assert "instructions[0].bic" in message and "is not a BIC/SWIFT code" in message
+
+
+def test_a_bic_in_lower_case_is_refused_with_its_fix() -> None:
+    [message] = problems(one_instruction("    kind: international wire\n    bic: deutdeff\n"
+                                         "    account_number: 1234-5678\n"))
+    assert "a BIC/SWIFT code is written in capitals" in message
+
+
+def test_an_iban_written_as_the_bic_is_not_printed_in_the_error() -> None:
+    [message] = problems(one_instruction(f"    kind: international wire\n    bic: {DE_IBAN}\n"
+                                         "    account_number: 1234-5678\n"))
+    assert "is not a BIC/SWIFT code" in message and not written_anywhere(DE_IBAN, message)
 
 
 @pytest.mark.parametrize("code", ["20-00-00", "200000", "40-05-30"])
