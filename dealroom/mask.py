@@ -24,8 +24,9 @@ from dealroom.changes import stamp
 from dealroom.derive import Facts, build_date
 from dealroom.errors import Problem, RecordError
 from dealroom.history import History
-from dealroom.model import ACCOUNT_NUMBER_FIELDS
+from dealroom.model import ACCOUNT_NUMBER_FIELDS, Instruction, Intermediary
 from dealroom.numbers import Redactor, Secret, mask_number
+from dealroom.types import Blank
 
 
 @dataclass(frozen=True)
@@ -45,19 +46,28 @@ class MaskPolicy:
 
 
 def secrets_of(facts: Facts, policy: MaskPolicy) -> list[Secret]:
-    """Every raw value of a masked field in the deal, with its field path."""
+    """Every raw value of a masked field in the deal, with its field path: an instruction's own,
+    and its intermediary bank's (the beneficiary bank's account there). A `Blank` (`not
+    stated`, `redacted`) holds no number."""
     found: list[Secret] = []
     for instruction in facts.deal.instructions:
-        for name in policy.fields:
-            value = getattr(instruction, name, None)
-            if value:
-                found.append(Secret(value, facts.slug, f"instructions[{instruction.id}].{name}"))
+        at = f"instructions[{instruction.id}]"
+        holders: list[tuple[str, Instruction | Intermediary]] = [(at, instruction)]
+        if instruction.intermediary is not None:
+            holders.append((f"{at}.intermediary", instruction.intermediary))
+        for path, holder in holders:
+            for name in policy.fields:
+                value = getattr(holder, name, None)
+                if value and not isinstance(value, Blank):
+                    found.append(Secret(value, facts.slug, f"{path}.{name}"))
     return found
 
 
 def _public(value: Any, policy: MaskPolicy, redact: Redactor, key: str = "") -> Any:
     # Text first: it is most of a deal's values.
     if isinstance(value, str):
+        if isinstance(value, Blank):  # `not stated` stays what it is: the page says so
+            return value
         if key in policy.fields:
             return mask_number(value, policy.visible_digits)
         return redact(value)

@@ -14,7 +14,6 @@ from dealroom.types import (
     AccountNumber,
     Amount,
     Currency,
-    DtcNumber,
     ExhibitId,
     IsoDate,
     MaybeAbaNumber,
@@ -22,6 +21,7 @@ from dealroom.types import (
     MaybeAmount,
     MaybeBic,
     MaybeDate,
+    MaybeDtcNumber,
     MaybeIban,
     MaybeName,
     MaybePercent,
@@ -587,7 +587,7 @@ class Instruction(Record):
     """ISO 13616 IBAN; its check digits are verified, and it is masked to its country code and
     last four characters."""
     intermediary: Intermediary | None = None
-    dtc_number: DtcNumber | None = None
+    dtc_number: MaybeDtcNumber | None = None
     account_name: MaybeName | None = None
     account_number: MaybeAccountNumber | None = None
     fbo: Name | None = None

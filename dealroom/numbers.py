@@ -17,6 +17,8 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from dealroom.types import iban_check
+
 BULLET = "\u2022"
 # The one fold table: four characters IGNORECASE matches to an ASCII letter (I, I, S and K).
 _FOLDS = "\u0130\u0131\u017f\u212a"
@@ -45,11 +47,52 @@ class Secret:
 def mask_number(number: str, visible_digits: int) -> str:
     """`066-198038` -> `•••••8038`: one bullet per hidden character, separators dropped.
 
-    Never more than half of the characters show: a 5-digit account shows at most 2."""
+    Never more than half of the characters show: a 5-digit account shows at most 2.
+    An IBAN is masked as one (`mask_iban`): every form of a number is masked the same way."""
+    if is_iban(number):
+        return mask_iban(number, visible_digits)
     chars = [ch for ch in number if ch.isalnum()]
     visible_digits = min(visible_digits, len(chars) // 2)
     shown = chars[len(chars) - visible_digits:] if visible_digits else []
     return BULLET * (len(chars) - len(shown)) + "".join(shown)
+
+
+_IBAN = re.compile(r"[A-Z]{2}\d{2}[A-Z0-9]{11,30}")
+
+
+def _compact(number: str) -> str:
+    return "".join(ch for ch in number if ch.isalnum()).upper()
+
+
+def is_iban(number: str) -> bool:
+    """An IBAN by its form and its ISO 13616 check digits, however it is written (spaced, lower
+    case): decided by the value, so that a note quoting it is masked like the field."""
+    compact = _compact(number)
+    return compact.isascii() and _IBAN.fullmatch(compact) is not None and iban_check(compact)
+
+
+def mask_iban(iban: str, visible_digits: int) -> str:
+    """`GB82 WEST 1234 5698 7654 32` -> `GB•• •••• •••• •••• ••54 32`: the country code and the
+    last characters (at most four) stay, in the print form's groups of four, whatever the
+    grouping written. The check digits are hidden: with the tail they would narrow the rest."""
+    compact = _compact(iban)
+    tail = min(visible_digits, 4)
+    chars = compact[:2] + BULLET * (len(compact) - 2 - tail) + (compact[-tail:] if tail else "")
+    return " ".join(chars[i:i + 4] for i in range(0, len(chars), 4))
+
+
+def domestic_part(iban: str) -> str:
+    """The BBAN of an IBAN (all but the country code and the check digits): the same account as
+    written for domestic payments, a secret as much as the IBAN is."""
+    return _compact(iban)[4:]
+
+
+def with_domestic_parts(secrets: Iterable[Secret]) -> list[Secret]:
+    """The secrets, and the domestic part of each IBAN among them as a secret of its own."""
+    found = list(secrets)
+    found += [Secret(domestic_part(s.number), s.deal, f"{s.field} (its domestic part)")
+              for s in found if is_iban(s.number)]
+    return found
 
 
 def number_pattern(digits: str, gap: str = r"[^0-9A-Za-z]{0,3}") -> str:
@@ -71,7 +114,7 @@ class Redactor:
     """
 
     def __init__(self, secrets: Iterable[Secret], visible_digits: int) -> None:
-        by_digits = {s.digits: s for s in secrets}
+        by_digits = {s.digits: s for s in with_domestic_parts(secrets)}
         self.visible_digits = visible_digits
         self._masked = {d: mask_number(d, visible_digits) for d in by_digits}
         # Longest first, so a number that contains another is masked whole.
@@ -130,6 +173,8 @@ _TAG_BYTES = re.compile(rb"<[^>]*>")
 _JSON_ESCAPE_BYTES = re.compile(rb"\\u([0-9a-fA-F]{4})")
 _URL_ESCAPES_BYTES = re.compile(rb"%[0-9a-fA-F]{2}(?:%[0-9a-fA-F]{2})*")
 _MAX_SEEN_RUNS = 200_000
+_DIGIT_STRETCH = re.compile(r"[0-9]+")
+_TRIGGER_DIGITS = 6  # digits in a row a lettered number needs to be looked for only where they are
 
 # Runs are searched in a copy of the text where every digit is "0", every ASCII letter "a"
 # and everything else " ": the regex then starts on one literal byte, three times faster
@@ -265,19 +310,32 @@ class Finder:
     def __init__(self, secrets: Iterable[Secret]) -> None:
         self.by_digits: dict[str, Secret] = {}
         lettered: dict[str, Secret] = {}
-        for secret in secrets:
+        for secret in with_domestic_parts(secrets):
             if secret.digits.isdigit():
                 self.by_digits.setdefault(secret.digits, secret)
             else:  # letters break a run of digits: such numbers are matched by a pattern
                 lettered.setdefault(secret.digits, secret)
-        self.lengths = sorted({len(d) for d in self.by_digits})
-        # Only runs with as many digits as the shortest number: most runs in a site are short
-        # (dates, sizes, icon paths), and looking each one up was most of the guard's time.
-        shortest = max(self.lengths[:1] or [1])
-        self.runs = re.compile(rb"0(?: {0,3}+0){%d,}+" % (shortest - 1))
         self.lettered = [(re.compile(_GAP.join(re.escape(ch) for ch in d), re.IGNORECASE), secret)
                          for d, secret in lettered.items()]
-        self.seen: dict[bytes, tuple[Secret, ...]] = {}  # a run's digits -> the secrets in them
+        # A number with letters (an IBAN) is looked for with its pattern only where its longest
+        # stretch of digits is in a run of the view: one pattern search per number over every
+        # view of every file grew with the room (a thousand IBANs, seconds per page).
+        self.triggers: dict[str, tuple[int, ...]] = {}
+        self.untriggered: tuple[int, ...] = ()
+        for index, d in enumerate(lettered):
+            stretch = max(_DIGIT_STRETCH.findall(d), key=len, default="")
+            if len(stretch) >= _TRIGGER_DIGITS:
+                self.triggers[stretch] = (*self.triggers.get(stretch, ()), index)
+            else:
+                self.untriggered += (index,)
+        self.lengths = sorted({len(d) for d in self.by_digits})
+        self.trigger_lengths = sorted({len(d) for d in self.triggers})
+        # Only runs with as many digits as the shortest number: most runs in a site are short
+        # (dates, sizes, icon paths), and looking each one up was most of the guard's time.
+        shortest = min(self.lengths[:1] + self.trigger_lengths[:1] or [1])
+        self.runs = re.compile(rb"0(?: {0,3}+0){%d,}+" % (shortest - 1))
+        # A run's digits -> the secrets in them, and the lettered numbers to look for.
+        self.seen: dict[bytes, tuple[tuple[Secret, ...], tuple[int, ...]]] = {}
 
     def __bool__(self) -> bool:
         return bool(self.by_digits or self.lettered)
@@ -289,25 +347,42 @@ class Finder:
                 if secret:
                     yield secret
 
+    def _triggered(self, digits: str) -> Iterator[int]:
+        for length in self.trigger_lengths:
+            for start in range(len(digits) - length + 1):
+                yield from self.triggers.get(digits[start:start + length], ())
+
     def _in_run(self, run: str) -> Iterator[Secret]:
         return self._in_digits("".join(str(int(ch)) for ch in run if ch.isdecimal()))  # any script's
 
-    def _in_reduced(self, view: bytes) -> Iterator[Secret]:
-        """The secrets in the runs of a view reduced to bytes (`_reduced`)."""
+    def _scan(self, view: bytes) -> tuple[list[Secret], set[int]]:
+        """The secrets in the runs of a view reduced to bytes (`_reduced`), and the lettered
+        numbers whose digits the runs hold."""
+        found: list[Secret] = []
+        triggered: set[int] = set()
         for match in self.runs.finditer(view.translate(_CLASSES)):
             digits = view[match.start():match.end()].translate(None, _NOT_DIGIT)
             # The same runs recur on every page (phone numbers, amounts): each is looked up once.
-            found = self.seen.get(digits)
-            if found is None:
+            known = self.seen.get(digits)
+            if known is None:
                 if len(self.seen) >= _MAX_SEEN_RUNS:
                     self.seen.clear()
-                found = self.seen[digits] = tuple(self._in_digits(digits.decode("ascii")))
-            yield from found
+                text = digits.decode("ascii")
+                known = self.seen[digits] = (tuple(self._in_digits(text)), tuple(self._triggered(text)))
+            found.extend(known[0])
+            triggered.update(known[1])
+        return found, triggered
+
+    def _in_reduced(self, view: bytes) -> Iterator[Secret]:
+        """The secrets of digits alone in the runs of a view reduced to bytes (`_reduced`)."""
+        yield from self._scan(view)[0]
 
     def _in_view(self, view: str | None, reduced: bytes) -> Iterator[Secret]:
-        yield from self._in_reduced(reduced)
+        found, triggered = self._scan(reduced)
+        yield from found
         if view is not None:
-            for pattern, secret in self.lettered:
+            for index in sorted(triggered.union(self.untriggered)):
+                pattern, secret = self.lettered[index]
                 if pattern.search(view):
                     yield secret
 

@@ -28,13 +28,13 @@ VISIBLE_DIGITS = 4
 DESTINATION_FIELDS = frozenset({
     "bank", "aba_number", "routing", "routing_number", "account_number", "fbo_account_number",
     "further_credit_account_number", "iban", "bic", "swift", "swift_code", "beneficiary", "fbo",
-    "payee", "further_credit_name", "dtc_number"})
+    "payee", "further_credit_name", "dtc_number", "sort_code", "intermediary", "escrow_agent"})
 _DESTINATION_WORDS = ("account", "iban", "swift", "routing", "beneficiary")
 _PLAIN_KEY = re.compile(r"[A-Za-z0-9_-]+")
 _PLAIN_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
 # An account field as written on its own line: how numbers are found in a version that does
 # not parse (and would otherwise hide them from the redactor).
-_ACCOUNT_LINE = re.compile(r"""^[\s-]*["']?([A-Za-z_]*account[A-Za-z_]*)["']?\s*:[ \t]*(.+?)\s*$""",
+_ACCOUNT_LINE = re.compile(r"""^[\s-]*["']?([A-Za-z_]*(?:account|iban)[A-Za-z_]*)["']?\s*:[ \t]*(.+?)\s*$""",
                            re.M)
 
 Redact = Callable[[str], str]
@@ -51,7 +51,8 @@ def is_account_number(value: str) -> bool:
 
 
 def masked(value: str) -> str:
-    """The last four characters at most, never more than half of them: `•••••8038`."""
+    """The last four characters at most, never more than half of them: `•••••8038` (an IBAN
+    keeps its country code too: `GB•• •••• •••• •••• ••54 32`)."""
     return mask_number(value, VISIBLE_DIGITS)
 
 

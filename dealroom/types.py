@@ -292,14 +292,22 @@ def _iban(value: Any) -> str:
 def _bic(value: Any) -> str:
     text = value.strip() if isinstance(value, str) else ""
     if not re.fullmatch(r"[A-Z]{4}[A-Z]{2}[A-Z0-9]{2}([A-Z0-9]{3})?", text):
-        raise _fail("dealroom_identifier", f"{value!r} is not a BIC/SWIFT code: 4 letters of the "
+        if re.fullmatch(r"[A-Z]{4}[A-Z]{2}[A-Z0-9]{2}([A-Z0-9]{3})?", text.upper()):
+            raise _fail("dealroom_identifier", "a BIC/SWIFT code is written in capitals (fix: "
+                        "write its letters in capitals)")
+        # Not echoed: an IBAN or account number pasted into the wrong field is a secret.
+        raise _fail("dealroom_identifier", "this is not a BIC/SWIFT code: 4 letters of the "
                     "bank, 2 of the country, 2 of the location and an optional 3-character "
                     "branch (fix: write it as in ISO 9362, e.g. MIDLGB22 or CHASUS33XXX)")
     return text
 
 
 def _sort_code(value: Any) -> str:
-    return _digits(value, "a UK sort code", r"\d{2}-?\d{2}-?\d{2}", "40-05-30")
+    return _digits(value, "a UK sort code", r"\d{2}-?\d{2}-?\d{2}", "40-05-30", echo=False)
+
+
+def _dtc_number(value: Any) -> str:
+    return _digits(value, "a DTC participant number", r"\d{1,5}", "773", echo=False)
 
 
 def _exhibit_id(value: Any) -> str:
@@ -327,3 +335,4 @@ MaybeAbaNumber = Annotated[str | Blank, *_blankable(_aba_number, {"type": ["stri
 MaybeIban = Annotated[str | Blank, *_blankable(_iban, {"type": "string"})]
 MaybeBic = Annotated[str | Blank, *_blankable(_bic, {"type": "string"})]
 MaybeSortCode = Annotated[str | Blank, *_blankable(_sort_code, {"type": "string"})]
+MaybeDtcNumber = Annotated[str | Blank, *_blankable(_dtc_number, {"type": ["string", "number"]})]
