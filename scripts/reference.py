@@ -206,22 +206,24 @@ def main(argv: list[str] | None = None) -> int:
     mode = parser.add_mutually_exclusive_group()
     mode.add_argument("--write", action="store_true", help="rewrite README.md between the markers")
     mode.add_argument("--check", action="store_true", help="exit 1 when README.md differs")
+    parser.add_argument("--readme", type=Path, default=README, help="the README to write or check "
+                        "(default: the project's)")
     args = parser.parse_args(argv)
     text = reference()
     if not (args.write or args.check):
         sys.stdout.write(text)
         return 0
-    readme = README.read_text(encoding="utf-8")
+    readme = args.readme.read_text(encoding="utf-8")
     updated = replaced(readme, text)
     if args.check:
         if updated != readme:
-            print(f"README.md: the YAML reference differs from the model (fix: run {COMMAND})",
-                  file=sys.stderr)
+            print(f"{args.readme.name}: the YAML reference differs from dealroom/model.py (fix: "
+                  f"run {COMMAND})", file=sys.stderr)
             return 1
         return 0
     if updated != readme:
-        README.write_text(updated, encoding="utf-8")
-        print("README.md: YAML reference rewritten")
+        args.readme.write_text(updated, encoding="utf-8")
+        print(f"{args.readme.name}: YAML reference rewritten")
     return 0
 
 
