@@ -14,6 +14,7 @@ from dealroom import __version__
 from dealroom.derive import Facts
 from dealroom.errors import Problem, RecordError
 from dealroom.export import RoomError, export_room, read_config, require_marker
+from dealroom.field_titles import titled
 from dealroom.git import GitError
 from dealroom.history import read_history, verification_status
 from dealroom.mask import MaskPolicy, PublicRoom
@@ -189,7 +190,7 @@ def _new(kind: str, slug: str | None, deals: Path) -> int:
 
 def schema() -> dict[str, object]:
     """JSON Schema of a deal record, for editor completion (e.g. the YAML language server)."""
-    document = Deal.model_json_schema()
+    document = titled(Deal.model_json_schema())  # readable titles; docstrings describe
     document["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     document["title"] = "Dealroom deal record"
     return document
