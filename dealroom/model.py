@@ -235,6 +235,8 @@ class After(Record):
     calendar: Name | None = None
     """The holiday calendar for business or trading days (NYSE, XTSE, XLON, ECB...); absent
     means the deal's `holiday_calendar`."""
+    before: bool = False
+    """`true` counts back: "at least one Business Day before the Closing Date"."""
 
 
 class DueRule(Record):

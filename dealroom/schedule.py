@@ -103,17 +103,23 @@ def next_business_day(day: date, calendar_name: str) -> date:
     return day
 
 
-def count_days(start: date, days: int, day_kind: str, calendar_name: str) -> date:
-    """`days` calendar days after `start`, or the `days`-th business (trading) day after it.
+def count_days(start: date, days: int, day_kind: str, calendar_name: str,
+               before: bool = False) -> date:
+    """`days` calendar days after `start`, or the `days`-th business (trading) day after it;
+    `before` counts back from `start` instead.
 
-    Zero business days means `start` itself if it is a business day, else the next one."""
+    Zero business days means `start` itself if it is a business day, else the next one (the
+    previous one, counting back: a deadline must not move past what it precedes)."""
+    step = timedelta(days=-1 if before else 1)
     if day_kind == "calendar":
-        return start + timedelta(days=days)
+        return start + step * days
     day = start
-    if days == 0:
-        return day if is_business_day(day, calendar_name) else next_business_day(day, calendar_name)
-    for _ in range(days):
-        day = next_business_day(day, calendar_name)
+    if days == 0 and is_business_day(day, calendar_name):
+        return day
+    for _ in range(max(days, 1)):
+        day += step
+        while not is_business_day(day, calendar_name):
+            day += step
     return day
 
 
@@ -304,19 +310,22 @@ class _Computer:
         start, name = self.start(after.event)
         counting = after.day_kind != "calendar"
         cal = (after.calendar or self.deal.holiday_calendar) if counting else None
+        way = "before" if after.before else "after"
         if after.day_kind == "calendar":
-            count = f"{after.days} calendar day{'s' * (after.days != 1)} after {name}" \
+            count = f"{after.days} calendar day{'s' * (after.days != 1)} {way} {name}" \
                 if after.days else f"the day of {name}"
         elif after.days:
-            count = f"{ordinal(after.days)} {after.day_kind} day after {name}"
+            count = f"{ordinal(after.days)} {after.day_kind} day {way} {name}"
         else:
-            count = f"{name}, or the next {after.day_kind} day if it is not one"
+            count = f"{name}, or the {'previous' if after.before else 'next'} {after.day_kind} " \
+                "day if it is not one"
         notes = [long_date(start)] if start is not None else []
         if cal is not None:
             self.counted_on(cal)
             notes.append(f"{cal} calendar")
         words = f"{count} ({'; '.join(notes)})" if notes else count
-        on = count_days(start, after.days, after.day_kind, cal or "") if start is not None else None
+        on = count_days(start, after.days, after.day_kind, cal or "", after.before) \
+            if start is not None else None
         return DueDate(on, time, words, "after", cal)
 
     def start(self, ref: str) -> tuple[date | None, str]:

@@ -365,8 +365,10 @@ class _Checker:
             self.add(("closing", "deadline"), f"the closing deadline {deadline} is "
                      f"before the agreement date {signing}", "check both dates")
         for index, instruction in enumerate(deal.instructions):
-            self.ref(("instructions", index, "payer"), instruction.payer, parties, "party")
-            self.ref(("instructions", index, "payee"), instruction.payee, parties, "party")
+            self.ref(("instructions", index, "payer"), instruction.payer, parties | groups,
+                     "party")
+            self.ref(("instructions", index, "payee"), instruction.payee, parties | groups,
+                     "party")
         for index, obligation in enumerate(deal.obligations):
             at = ("obligations", index)
             self.ref((*at, "obligor"), obligation.obligor, parties | groups, "party")

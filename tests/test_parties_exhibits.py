@@ -334,3 +334,15 @@ def test_a_reference_to_a_missing_exhibit_is_refused() -> None:
 def test_a_role_over_several_parties_is_put_in_the_plural_only_when_that_is_safe(
         role: str, count: int, heading: str) -> None:
     assert plural(role, count) == heading
+
+
+def test_a_payment_instruction_may_be_paid_by_a_group_of_parties(
+        make_room: Callable[..., Room]) -> None:
+    room = make_room()
+    room.edit("\nshares:", "\ngroups:\n  - id: investors\n    name: Investors\n    members: "
+              "[purchaser]\n\nshares:")
+    room.edit("    payer: purchaser\n    payee: company", "    payer: investors\n    payee: company")
+    result = room.build()
+    assert result.returncode == 0, result.stderr
+    page = room.page("instructions")
+    assert 'href="../parties/#group-investors">Investors</a>' in page

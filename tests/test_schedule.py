@@ -183,6 +183,14 @@ def test_business_days_on_the_london_calendar_skip_the_summer_bank_holiday(tmp_p
     assert due.rule == "1st business day after Board approval (August 23, 2024; XLON calendar)"
 
 
+def test_business_days_before_an_event_count_back_over_a_holiday(tmp_path: Path) -> None:
+    # "At least two Trading Days before" the closing on Friday May 24 2024.
+    text = _replace("days: 2, day_kind: trading}", "days: 2, day_kind: trading, before: true}")
+    due = _facts(tmp_path, text).due["deliver-notes"]
+    assert due.on == date(2024, 5, 22)  # Friday May 24 -> Thu 23 (1st), Wed 22 (2nd)
+    assert due.rule == "2nd trading day before the Initial Closing (May 24, 2024; NYSE calendar)"
+
+
 def test_a_chain_of_rules_counts_from_the_computed_date(tmp_path: Path) -> None:
     # Four NYSE business days after the notes' delivery on Wednesday May 29.
     assert _facts(tmp_path).due["file-8k"].on == date(2024, 6, 4)
