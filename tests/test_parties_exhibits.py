@@ -9,6 +9,7 @@ heading, and whether every anchor is unique and every link between the deal's pa
 from __future__ import annotations
 
 import shutil
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
