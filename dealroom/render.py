@@ -131,7 +131,7 @@ def _templates_digest() -> str:
     for template in sorted(_TEMPLATES.glob("*.j2")):
         digest.update(template.name.encode() + b"\0" + template.read_bytes())
     for module in ("derive.py", "mask.py", "pagetext.py", "precision.py", "render.py",
-                   "schedule.py"):
+                   "schedule.py", "numbers.py"):
         digest.update((_TEMPLATES.parent / module).read_bytes())
     digest.update((_TEMPLATES.parent / "economics.py").read_bytes())  # the figures pages show
     return digest.hexdigest()
