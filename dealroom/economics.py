@@ -243,6 +243,8 @@ def allocation_totals(lines: Sequence[Allocation], stated_amount: Decimal | Blan
     for unit in ("amount", "quantity"):
         stated = stated_amount if unit == "amount" else stated_quantity
         money = currency if unit == "amount" else None
+        # A total of shares is compared with the stated number of shares, not the price.
+        named = what if unit == "amount" else "number of shares"
         periods: list[tuple[str, str, Decimal | None]] = []  # label, count, total
         for on in _periods(lines):
             current = [line for line in _in_effect(lines, on) if getattr(line, unit) is not None]
@@ -266,10 +268,10 @@ def allocation_totals(lines: Sequence[Allocation], stated_amount: Decimal | Blan
                 out.append(Derived(label, f"not computed: {count} not stated or redacted",
                                    "incomplete", currency=money))
             elif closest is not None and total is not closest:
-                out.append(checked(label, count, total, None, money, what, path))
+                out.append(checked(label, count, total, None, money, named, path))
             else:
                 shown = Decimal(stated) if isinstance(stated, int) else stated
-                out.append(checked(label, count, total, shown, money, what, path))
+                out.append(checked(label, count, total, shown, money, named, path))
     return out
 
 
@@ -278,10 +280,14 @@ def allocation_totals(lines: Sequence[Allocation], stated_amount: Decimal | Blan
 
 def rate_text(rate: Rate) -> str:
     """A rate as the agreement builds it: "7%" or "SOFR + 2.50%, floor 1%"."""
-    if rate.fixed is not None:
+    if isinstance(rate.fixed, str):  # a blank: "fixed, rate not stated", not "not stated fixed"
+        text = "fixed, rate " + _percent(rate.fixed)
+    elif rate.fixed is not None:
         text = _percent(rate.fixed) + " fixed"
     else:
-        text = f"{rate.base}" + (f" + {_percent(rate.margin)}" if rate.margin is not None else "")
+        margin = ("a margin " + _percent(rate.margin)) if isinstance(rate.margin, str) \
+            else _percent(rate.margin) if rate.margin is not None else None
+        text = f"{rate.base}" + (f" + {margin}" if margin is not None else "")
         if rate.floor is not None:
             text += f", floor {rate.floor}%"
         if rate.cap is not None:

@@ -179,9 +179,18 @@ def _blank(value: Blank) -> str:
     return "redacted in the filing" if value is Blank.REDACTED else "not stated"
 
 
+# Words that open a phrase which already says when ("within 60 days after...", "at all times",
+# "before the Effective Date"): "upon" in front of them would read "upon within 60 days".
+_WHEN_WORDS = frozenset({
+    "upon", "within", "before", "after", "at", "on", "by", "no", "not", "until", "while", "when",
+    "whenever", "whether", "throughout", "for", "as", "promptly", "immediately", "prior",
+    "following", "during", "from", "if", "once", "concurrently", "simultaneously"})
+
+
 def _upon(event: str) -> str:
     event = " ".join(event.split())
-    return event if event.casefold().startswith("upon ") else f"upon {event}"
+    first = event.split(" ", 1)[0].casefold()
+    return event if first in _WHEN_WORDS else f"upon {event}"
 
 
 def who_name(deal: Deal, ref: str) -> str:

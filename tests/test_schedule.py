@@ -309,7 +309,7 @@ def test_the_timeline_page_shows_each_rule_with_its_calendar(make_room: Callable
         "ECB (TARGET2, European Central Bank) and XLON (London Stock Exchange) calendars" in text
     assert "2nd trading day after the Initial Closing (May 24, 2024; NYSE calendar)" in text
     assert 'id="closing-initial"' in page and "Offices of Counsel, 1 Main Street" in text
-    assert "€6,000,000" in text and "Beta Capital LLC (Purchaser), not stated" in text
+    assert "€6,000,000" in text and "Beta Capital LLC (Purchaser), amount not stated" in text
     assert "upon the effectiveness of the Registration Statement" in text
     assert "Monthly from May 31, 2024 until December 31, 2024" in text
     assert "Conditions precedent to the Initial Closing" in text and "Covenants" in text
