@@ -20,6 +20,8 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE_SLUG = "neotherapeutics-omicron-2002"
 EXAMPLE_DEAL = ROOT / "content" / "deals" / EXAMPLE_SLUG
+# Every deal of the example room: the seed and the seven other real agreements.
+EXAMPLE_SLUGS = tuple(sorted(p.parent.name for p in (ROOT / "content" / "deals").glob("*/deal.yml")))
 # The seed's account numbers as written in the agreement. They must never reach a site.
 RAW_ACCOUNT_NUMBERS = ("066-198038", "561-04051-19-103", "1233932118", "313-12878")
 

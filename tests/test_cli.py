@@ -11,7 +11,7 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from conftest import EXAMPLE_DEAL, ROOT, Room
+from conftest import EXAMPLE_DEAL, EXAMPLE_SLUGS, ROOT, Room
 from dealroom import __version__
 from dealroom.cli import main
 from dealroom.loader import load_file
@@ -26,7 +26,8 @@ def dealroom(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
 
 def test_validate_passes_on_the_example_room() -> None:
     result = dealroom("validate")
-    assert (result.returncode, result.stdout) == (0, "1 deal record(s) valid\n")
+    assert (result.returncode, result.stdout) == (0, f"{len(EXAMPLE_SLUGS)} deal record(s) valid\n")
+    assert len(EXAMPLE_SLUGS) == 8
 
 
 def test_validate_accepts_a_single_record_file() -> None:

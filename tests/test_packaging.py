@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 import dealroom
-from conftest import EXAMPLE_SLUG, ROOT
+from conftest import EXAMPLE_SLUG, EXAMPLE_SLUGS, ROOT
 from dealroom.plugin import DealroomPlugin
 from engines import copy_example_room, run
 
@@ -132,7 +132,7 @@ def test_the_installed_command_validates_the_example_records(install: Install, t
     room = copy_example_room(tmp_path / "room")
     result = run(install.command("dealroom"), "validate", "content/deals", cwd=room)
     assert result.returncode == 0, result.stderr
-    assert result.stdout.strip() == "1 deal record(s) valid"
+    assert result.stdout.strip() == f"{len(EXAMPLE_SLUGS)} deal record(s) valid"
 
 
 @install_from_index
