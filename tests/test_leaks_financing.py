@@ -1,0 +1,73 @@
+"""Attacks on Principle 1 with the financing records: a raw account number (an IBAN's hidden
+part, an intermediary's account) must reach no built file, no CLI output and no error message,
+in whatever form a record, a page or the history writes it.
+
+Each test is a leak once found, in a real `mkdocs build` or a real `dealroom` run.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from gitrepo import run_git
+from test_payments import ESCROW_ACCOUNT, UK_ACCOUNT, new_room, with_instructions, written_anywhere
+
+from conftest import EXAMPLE_SLUG, Room, mkdocs, site_text
+
+# A UK IBAN holds the sort code and the account number: its last 8 digits are the account as
+# a UK payment writes it (`sort code 12-34-56, account 98765432`).
+UK_IBAN = "GB82 WEST 1234 5698 7654 32"
+UK_IBAN_ACCOUNT = "98765432"
+# A German IBAN's last 10 digits are the account (Kontonummer), the bank code (BLZ) before it.
+DE_KONTO = "0532013000"
+ESCROW_DIGITS = "558812-01"  # ESC-558812-01 without its letters: the same account
+
+
+def dealroom(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    command = str(Path(sys.executable).parent / "dealroom")
+    return subprocess.run([command, *args], cwd=cwd, capture_output=True, text=True, check=False,
+                          timeout=120)
+
+
+def with_note(record: str, instruction: str, note: str) -> str:
+    """The record with `notes:` added to the instruction `instruction`."""
+    start = record.index(f"  - id: {instruction}\n")
+    end = record.find("\n  - id: ", start + 1)
+    end = record.index("\n\n", start) if end == -1 else end
+    return f"{record[:end]}\n    notes: >-\n      {note}{record[end:]}"
+
+
+@pytest.fixture(scope="module")
+def quoted_room(tmp_path_factory: pytest.TempPathFactory) -> Room:
+    """The payments room, an instruction paid to a UK IBAN, and notes quoting accounts as a
+    domestic payment or a clerk would write them."""
+    record = with_instructions().replace("iban: FR14 2004 1010 0505 0001 3M02 606", f"iban: {UK_IBAN}")
+    record = with_note(record, "sepa", f"Domestic: sort code 12-34-56, account {UK_IBAN_ACCOUNT}.")
+    record = with_note(record, "company-wire", f"Domestic: BLZ 370 400 44, Konto {DE_KONTO}.")
+    record = with_note(record, "ach", f"Escrow reference {ESCROW_DIGITS} at Signature Bank.")
+    room = new_room(tmp_path_factory.mktemp("quoted"), record)
+    result = room.build()
+    assert result.returncode == 0, result.stderr
+    return room
+
+
+def test_a_lettered_account_quoted_without_its_letters_is_masked(quoted_room: Room) -> None:
+    for path, text in site_text(quoted_room.site).items():
+        assert not written_anywhere(ESCROW_DIGITS, text), path
+    assert "Escrow reference ••••1201 at Signature Bank." in quoted_room.page("instructions")
+
+
+def test_the_uk_account_inside_an_iban_is_masked_where_quoted_alone(quoted_room: Room) -> None:
+    for path, text in site_text(quoted_room.site).items():
+        assert not written_anywhere(UK_IBAN_ACCOUNT, text), path
+    assert "account ••••5432." in quoted_room.page("instructions")
+
+
+def test_the_german_account_inside_an_iban_is_masked_where_quoted_alone(quoted_room: Room) -> None:
+    for path, text in site_text(quoted_room.site).items():
+        assert not written_anywhere(DE_KONTO, text), path
+    assert "Konto ••••••3000." in quoted_room.page("instructions")
