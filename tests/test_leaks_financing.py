@@ -71,3 +71,65 @@ def test_the_german_account_inside_an_iban_is_masked_where_quoted_alone(quoted_r
     for path, text in site_text(quoted_room.site).items():
         assert not written_anywhere(DE_KONTO, text), path
     assert "Konto ••••••3000." in quoted_room.page("instructions")
+
+
+# --- `dealroom export` and `dealroom scan` --------------------------------------------------
+
+
+def test_export_refuses_a_number_the_mask_cannot_see_and_writes_nothing(tmp_path: Path) -> None:
+    # Full-width digits: the plugin's guard stops the build on them; the export must not ship them.
+    wide = UK_ACCOUNT.translate({ord(d): 0xFF10 + int(d) for d in "0123456789"})
+    room = new_room(tmp_path, with_note(with_instructions(), "sepa", f"Sterling account {wide}."))
+    result = dealroom("export", str(tmp_path / "out"), cwd=room.path)
+    assert result.returncode == 1 and not (tmp_path / "out").exists()
+    assert f"deals/{EXAMPLE_SLUG}/instructions.md: raw account number from deal '{EXAMPLE_SLUG}', " \
+        "field instructions[sterling].account_number" in result.stderr
+    assert wide not in result.stdout + result.stderr
+    assert not written_anywhere(UK_ACCOUNT, result.stdout + result.stderr)
+
+
+def test_export_refuses_a_hand_written_page_that_spells_a_number_with_entities(tmp_path: Path) -> None:
+    room = new_room(tmp_path, with_instructions())
+    spelled = "".join(f"&#{ord(ch)};" for ch in ESCROW_ACCOUNT)
+    (room.path / "content" / "pages" / "memo.md").write_text(f"# Memo\n\nEscrow: {spelled}\n")
+    result = dealroom("export", str(tmp_path / "out"), cwd=room.path)
+    assert result.returncode == 1 and not (tmp_path / "out").exists()
+    assert "memo.md: raw account number" in result.stderr
+
+
+@pytest.fixture
+def changed_account_room(tmp_path: Path) -> Room:
+    """The payments room committed, then its sterling account changed and committed: the old
+    number is a secret of the room (a history page shows it, masked)."""
+    room = new_room(tmp_path, with_instructions())
+    (room.path / ".gitignore").write_text("site/\n.cache/\n")
+    run_git(room.path, "init", "-q", "-b", "main")
+    run_git(room.path, "add", "-A")
+    run_git(room.path, "commit", "-q", "-m", "Add the deal", date="2002-06-05T12:00:00+00:00")
+    room.edit(f"account_number: {UK_ACCOUNT}", "account_number: 81726354")
+    run_git(room.path, "add", "-A")
+    run_git(room.path, "commit", "-q", "-m", "New account", date="2002-06-06T12:00:00+00:00")
+    return room
+
+
+def test_export_masks_a_past_account_number_quoted_in_a_hand_written_page(
+        changed_account_room: Room, tmp_path: Path) -> None:
+    room = changed_account_room
+    (room.path / "content" / "pages" / "memo.md").write_text(f"# Memo\n\nThe old account was {UK_ACCOUNT}.\n")
+    result = dealroom("export", str(tmp_path / "out"), cwd=room.path)
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "out" / "docs" / "memo.md").read_text() == "# Memo\n\nThe old account was ••••4590.\n"
+    for path in (tmp_path / "out").rglob("*"):
+        assert not path.is_file() or not written_anywhere(UK_ACCOUNT, path.read_text(errors="replace")), path
+
+
+def test_scan_finds_a_past_account_number_in_a_built_site(changed_account_room: Room) -> None:
+    room = changed_account_room
+    assert room.build().returncode == 0
+    (room.site / "about").mkdir(exist_ok=True)
+    (room.site / "about" / "wire.txt").write_text(f"Old account: {UK_ACCOUNT}\n")
+    result = dealroom("scan", "site", "--deals", "content/deals", cwd=room.path)
+    assert result.returncode == 1
+    assert "about/wire.txt: raw account number" in result.stderr
+    assert not written_anywhere(UK_ACCOUNT, result.stdout + result.stderr)
+    assert not (room.site / "about" / "wire.txt").exists()
