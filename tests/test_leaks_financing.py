@@ -133,3 +133,21 @@ def test_scan_finds_a_past_account_number_in_a_built_site(changed_account_room: 
     assert "about/wire.txt: raw account number" in result.stderr
     assert not written_anywhere(UK_ACCOUNT, result.stdout + result.stderr)
     assert not (room.site / "about" / "wire.txt").exists()
+
+
+# --- error messages -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("old", "new"), [
+    ("currency: GBP", f"currency: {UK_ACCOUNT}"),  # pasted one line too high
+    ("id: sterling", f"id: Sterling-{UK_ACCOUNT}"),  # an id is echoed when it is not one
+    ("kind: uk payment", f"kind: {UK_ACCOUNT}"),  # a value not among the allowed ones is echoed
+])
+def test_an_error_never_echoes_an_account_number_the_record_holds(tmp_path: Path, old: str, new: str) -> None:
+    room = new_room(tmp_path, with_instructions())
+    room.edit(old, new)
+    result = dealroom("validate", cwd=room.path)
+    assert result.returncode == 1 and "instructions[2]" in result.stderr
+    assert not written_anywhere(UK_ACCOUNT, result.stdout + result.stderr)
+    build = mkdocs("build", "--strict", cwd=room.path)
+    assert build.returncode == 1 and not written_anywhere(UK_ACCOUNT, build.stdout + build.stderr)
