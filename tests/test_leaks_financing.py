@@ -7,7 +7,6 @@ Each test is a leak once found, in a real `mkdocs build` or a real `dealroom` ru
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 import sys
 from pathlib import Path
