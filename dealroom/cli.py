@@ -93,7 +93,11 @@ def _scan(site: Path, deals_dir: Path, config_file: Path | None) -> int:
     try:
         policy = read_config(config_file).policy if config_file is not None else MaskPolicy()
         require_marker(deals_dir)
-        public = PublicRoom(Pipeline(Settings(deals_dir, policy), Renderer()).load(), policy)
+        deals = Pipeline(Settings(deals_dir, policy), Renderer()).load()
+        # Numbers earlier versions held are secrets too: the plugin's history pages show them.
+        folder = deals_dir.resolve()
+        history = read_history(folder, folder, known=PublicRoom(deals, policy).secrets)
+        public = PublicRoom(deals, policy, history.secrets())
         # A site built without the plugin has no home page, no deal page: it is not the room.
         missing = [page for page in ["index.html", *(f"deals/{slug}/index.html" for slug in public.deals)]
                    if not (site / page).is_file()]

@@ -19,6 +19,7 @@ from typing import Any
 import yaml
 
 from dealroom.errors import RecordError, field_name
+from dealroom.guard import Guard
 from dealroom.marker import check_marker
 from dealroom.mask import MaskPolicy
 from dealroom.model import ACCOUNT_NUMBER_FIELDS, MASKABLE_FIELDS
@@ -45,6 +46,7 @@ class RoomConfig:
     policy: MaskPolicy
     nav_title: str
     banner: str
+    history: bool = True  # the plugin's `history` option: past numbers are secrets too
 
     @property
     def renderer(self) -> Renderer:
@@ -120,7 +122,8 @@ def read_config(file: Path) -> RoomConfig:
                        "move the records out of docs_dir")
     return RoomConfig(file, settings, deals_dir, docs_dir, MaskPolicy(tuple(fields), digits),
                       _text_option(file, options, "nav_title", "Deals"),
-                      _text_option(file, options, "banner", "Confidential"))
+                      _text_option(file, options, "banner", "Confidential"),
+                      options.get("history", True) is not False)
 
 
 def require_marker(deals_dir: Path) -> None:
@@ -171,6 +174,30 @@ def _docs(config: RoomConfig, published: Published) -> dict[str, bytes]:
         # A hand-written page may quote a number too: it gets the rule every deal page gets.
         docs[path] = published.public.redact(text).encode()
     return docs
+
+
+def _guard(docs: dict[str, bytes], published: Published) -> None:
+    """The plugin's leak guard over what would be exported: `RoomError` naming each file and
+    field (never the number) if a raw number is in any, or if an attached file no person has
+    reviewed cannot be read whole. What the plugin's build would refuse is not exported either:
+    a number the mask cannot see (full-width digits, a page spelling it with entities)."""
+    public = published.public
+    guard = Guard(public.secrets)
+    attachments = public.unreviewed_attachments()
+    problems: list[str] = []
+    for path, data in sorted(docs.items()):
+        reading = guard.read(path, data, path in attachments)
+        shown = guard.shown(Path(path)).as_posix()
+        problems += [f"{shown}: raw account number from deal {str(guard.shown(Path(s.deal)))!r}, field "
+                     f"{s.field}; nothing was exported (fix: mask or delete the number at its source)"
+                     for s in reading.secrets]
+        if reading.unreadable is not None and path in attachments:
+            problems.append(f"{shown}: the leak guard cannot read all of it "
+                            f"({guard.shown(Path(reading.unreadable)).as_posix()}); nothing was exported "
+                            "(fix: attach a version whose text can be read, or add `reviewed_by` and "
+                            "`reviewed_on` once a person has checked it)")
+    if problems:
+        raise RoomError("\n".join(problems))
 
 
 def _nav(config: RoomConfig, published: Published, docs: dict[str, bytes]) -> Any:
@@ -260,9 +287,13 @@ def export_room(config_file: Path, out: Path) -> dict[str, bytes]:
     require_marker(config.deals_dir)
     if out.exists() and (not out.is_dir() or any(out.iterdir())):
         raise RoomError(f"{out}: the export folder is not empty (fix: give a new or empty folder)")
-    pipeline = Pipeline(Settings(config.deals_dir, config.policy), config.renderer)
-    published = pipeline.publish(pipeline.load(), with_home=not (config.docs_dir / "index.md").is_file())
+    pipeline = Pipeline(Settings(config.deals_dir, config.policy, history=config.history), config.renderer)
+    deals = pipeline.load()
+    # As the plugin does: the history's past numbers are redacted too, and shown masked.
+    published = pipeline.publish(deals, with_home=not (config.docs_dir / "index.md").is_file(),
+                                 history=pipeline.history(deals))
     docs = _docs(config, published)
+    _guard(docs, published)
     settings = exported_settings(config, _nav(config, published, docs))
     files = {f"docs/{path}": data for path, data in docs.items()}
     if config.custom_dir is not None:

@@ -87,11 +87,35 @@ def domestic_part(iban: str) -> str:
     return _compact(iban)[4:]
 
 
+# The shortest account a BBAN ends with (UK and Irish accounts: 8 digits after the sort code).
+_ACCOUNT_TAIL = 8
+_TRAILING_DIGITS = re.compile(r"[0-9]+$")
+
+
+def _other_forms(secret: Secret) -> Iterator[Secret]:
+    """The other ways the same account is written: an IBAN's domestic part and the account at
+    its end (`GB82 WEST 1234 5698 7654 32` is sort code 12-34-56, account 98765432; a German
+    BBAN is the bank code and the 10-digit Kontonummer, written alone and without its leading
+    zeros), and a lettered account number's digits alone (`ESC-558812-01` is `558812-01` in
+    a clerk's note)."""
+    if is_iban(secret.number):
+        bban = domestic_part(secret.number)
+        yield Secret(bban, secret.deal, f"{secret.field} (its domestic part)")
+        tail = _TRAILING_DIGITS.search(bban)
+        digits = tail[0] if tail else ""
+        for start in range(1 if digits == bban else 0, len(digits) - _ACCOUNT_TAIL + 1):
+            yield Secret(digits[start:], secret.deal, f"{secret.field} (its account part)")
+        return
+    digits = _NON_DIGITS.sub("", secret.number)
+    # At least 5 digits, as every account number field holds (`types._account_number`).
+    if digits != secret.digits and len(digits) >= 5 and len(set(digits)) > 1:
+        yield Secret(digits, secret.deal, f"{secret.field} (its digits)")
+
+
 def with_domestic_parts(secrets: Iterable[Secret]) -> list[Secret]:
-    """The secrets, and the domestic part of each IBAN among them as a secret of its own."""
+    """The secrets, and every other written form of each (`_other_forms`) as a secret of its own."""
     found = list(secrets)
-    found += [Secret(domestic_part(s.number), s.deal, f"{s.field} (its domestic part)")
-              for s in found if is_iban(s.number)]
+    found += [other for s in found for other in _other_forms(s)]
     return found
 
 

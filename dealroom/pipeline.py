@@ -23,6 +23,8 @@ from dealroom.exports import deadlines_calendar, merged_calendar, obligations_cs
 from dealroom.history import History, read_history, unavailable
 from dealroom.loader import load_bytes, read_record
 from dealroom.mask import MaskPolicy, PublicRoom
+from dealroom.numbers import Redactor, Secret
+from dealroom.recorddiff import read_snapshot
 from dealroom.render import Renderer
 from dealroom.validate import validate_record
 
@@ -151,7 +153,10 @@ class Pipeline:
         before = self._known.get(slug)
         if before is not None and before.raw == raw and before.attached == _attached(before.facts):
             return before
-        valid = validate_record(slug, load_bytes(file, raw), self.settings.deals_dir)
+        try:
+            valid = validate_record(slug, load_bytes(file, raw), self.settings.deals_dir)
+        except RecordError as error:
+            raise _without_numbers(error, raw, file) from None
         facts = derive(slug, valid.deal, valid.files, valid.texts, file)
         try:
             return _Known(raw, _attached(facts), _key(raw, facts), facts)
@@ -211,6 +216,18 @@ class Pipeline:
         pages.update(self.cache.put_room(room_pages))
         self.cache.save(set(public.deals))
         return Published(public, pages, files)
+
+
+def _without_numbers(error: RecordError, raw: bytes, file: Path) -> RecordError:
+    """The problems of a record with every number its account fields hold masked: a message
+    echoes the value it refuses, and an account number pasted into the wrong field (a currency,
+    an id, a kind) is still the real one. Read as `dealroom diff` reads any version."""
+    numbers = read_snapshot(raw, file.name).numbers
+    if not numbers:
+        return error
+    redact = Redactor([Secret(number, file.name, field) for number, field in numbers], 0)
+    return RecordError([dataclasses.replace(p, field=redact(p.field), message=redact(p.message),
+                                            fix=redact(p.fix)) for p in error.problems])
 
 
 def _exports_of(slug: str, agenda: Agenda, names: dict[str, str]) -> dict[str, str]:
