@@ -8,7 +8,7 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from conftest import EXAMPLE_SLUG, RAW_ACCOUNT_NUMBERS, ROOT, Room, no_raw_number
+from conftest import EXAMPLE_SLUG, EXAMPLE_SLUGS, RAW_ACCOUNT_NUMBERS, ROOT, Room, no_raw_number
 from dealroom.marker import MARKER_NAME
 
 
@@ -91,7 +91,7 @@ def test_scan_names_file_and_field_of_a_planted_number_and_never_prints_it(
 def test_scan_passes_the_example_site(example_site: Path) -> None:
     result = dealroom("scan", str(example_site), "--deals", "content/deals", cwd=ROOT)
     assert (result.returncode, result.stdout) == (
-        0, f"{example_site}: no raw account number of 1 deal(s) found\n")
+        0, f"{example_site}: no raw account number of {len(EXAMPLE_SLUGS)} deal(s) found\n")
 
 
 def test_scan_refuses_a_site_without_the_rooms_deal_pages(example_site: Path, tmp_path: Path) -> None:

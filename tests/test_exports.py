@@ -60,8 +60,12 @@ def test_a_rebuild_writes_the_same_calendar() -> None:
 
 
 def test_the_room_calendar_holds_every_deals_events() -> None:
-    calendar = icalendar.Calendar.from_ical(text("deadlines.ics"))
-    assert len(list(calendar.walk("VEVENT"))) == 6
+    def events(path: str) -> list[str]:
+        return [str(e["UID"]) for e in icalendar.Calendar.from_ical(text(path)).walk("VEVENT")]
+
+    each = [uid for path in FILES if path.endswith("/deadlines.ics") for uid in events(path)]
+    assert len(events(f"{DEAL}/deadlines.ics")) == 6
+    assert events("deadlines.ics") == each and len(set(each)) == len(each)
 
 
 def test_no_export_holds_a_raw_account_number() -> None:
