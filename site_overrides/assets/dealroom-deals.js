@@ -20,7 +20,10 @@
   function rowKeys(row) {
     var cells = row.cells;
     var time = cells[2] && cells[2].querySelector("time[datetime]");
-    var amount = text(cells[3]).replace(/[^0-9.]/g, "");
+    // The headline amount and its currency, as the template states them (the cell's text is
+    // words: "a $500,000,000 revolving credit facility").
+    var amount = cells[3] ? cells[3].getAttribute("data-amount") : null;
+    var currency = cells[3] ? cells[3].getAttribute("data-currency") || "" : "";
     var status = text(cells[4]).toLowerCase();
     var rank = STATUS_ORDER.indexOf(status);
     return {
@@ -29,6 +32,7 @@
       parties: text(cells[1]).toLowerCase(),
       date: time ? time.getAttribute("datetime") : "",
       amount: amount ? parseFloat(amount) : null,
+      currency: currency,
       status: rank < 0 ? STATUS_ORDER.length : rank,
       statusText: status,
       search: text(row).toLowerCase()
@@ -38,6 +42,10 @@
   function compare(a, b, column, ascending) {
     var x = a[column], y = b[column];
     if (x === null || y === null) return (x === null) - (y === null);  // no amount: last
+    // Amounts in different currencies are not compared: they sort by currency first.
+    if (column === "amount" && a.currency !== b.currency) {
+      return (a.currency < b.currency ? -1 : 1) * (ascending ? 1 : -1);
+    }
     var order = x === y ? 0 : typeof x === "number" ? x - y : x < y ? -1 : 1;
     return ascending ? order : -order;
   }

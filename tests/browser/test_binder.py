@@ -48,12 +48,12 @@ def test_search_results_name_the_deal_of_each_page(page: Page, room_url: str) ->
 
 def test_search_snippets_read_label_colon_value(page: Page, room_url: str) -> None:
     page.goto(room_url)
-    run_search(page, "Common Stock")
+    run_search(page, "Warrant coverage")
     assert "Security: Common Stock" in page.locator(".md-search-result").inner_text()
 
 
 @pytest.mark.parametrize(("query", "page_path"), [
-    ("280,000", "terms/"), ("Omicron Partners", "parties/"), ("Form of Warrant", "exhibits/")])
+    ("280,000", "terms/"), ("Omicron Partners", "parties/"), ("Omicron Form of Warrant", "exhibits/")])
 def test_search_finds_amounts_parties_and_exhibits(page: Page, room_url: str, query: str,
                                                     page_path: str) -> None:
     page.goto(room_url)
