@@ -28,7 +28,9 @@ def test_list_of_deals_is_a_wrapped_table_with_the_columns_the_script_sorts(
     rows = re.findall(r"<tr>(.*?)</tr>", table.split("<tbody>")[1], re.S)
     assert len(rows) == len(EXAMPLE_SLUGS)
     [seed] = [row for row in rows if f"{EXAMPLE_SLUG}/" in row]
-    cells = re.findall(r"<td>(.*?)</td>", seed, re.S)
+    cells = re.findall(r"<td[^>]*>(.*?)</td>", seed, re.S)
+    # The amount sorts by the figure and currency the template states, not by its words.
+    assert '<td data-amount="280000" data-currency="USD">' in seed
     assert f'href="deals/{EXAMPLE_SLUG}/"' in cells[0] or f'href="{EXAMPLE_SLUG}/"' in cells[0]
     assert '<time datetime="2002-06-05">' in cells[2]  # the date sorts by this, not its text
     assert cells[4] == "signed"
