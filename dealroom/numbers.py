@@ -28,6 +28,15 @@ _FOLD = str.maketrans(_FOLDS, "IISK")
 _LETTER_OR_DIGIT = re.compile(f"[{_FOLDS_TO_ALNUM}]")
 _NON_DIGITS = re.compile(r"[^0-9]+")
 _DIGIT = re.compile(r"[0-9]")
+# Labels that say the number after them is an account, in the languages of the deals' banks.
+_LABEL = r"(?i:\b(?:a/c|acct\b\.?|account\b|iban\b|konto(?:nummer|nr)?\b\.?|compte\b|cuenta\b))"
+_LABEL_HINT = re.compile(_LABEL)
+# The label, an optional "No."/"Number"/"#"/":", then the number: digits and capitals with at
+# most one separator between any two, ending in a digit (a following word is not the number).
+_LABELLED = re.compile(_LABEL + r"(?:\s*(?i:no\.?|number|nr\.?|#))?\s*[:#]?\s*"
+                       r"(?P<number>[0-9A-Z](?:[ \-./]?[0-9A-Z]){3,40}?(?:[ \-./]?[0-9])*[0-9])")
+# A labelled run of fewer digits is a reference or a count, not an account.
+LABELLED_MIN_DIGITS = 5
 
 
 @dataclass(frozen=True)
@@ -178,12 +187,27 @@ class Redactor:
         # Most text of a deal (names, titles, short notes) has too few digits to hold a number:
         # counting them is cheaper than looking for chains.
         if not self._masked or len(_DIGIT.findall(text)) < self._fewest_digits:
-            return text
+            return self._labelled(text)
         parts, done = [], 0
         for start, end, digits in self._spans(text):
             parts += [text[done:start], self._masked[digits]]
             done = end
-        return "".join(parts) + text[done:] if parts else text
+        return self._labelled("".join(parts) + text[done:] if parts else text)
+
+    def _labelled(self, text: str) -> str:
+        """A number the records do not hold is masked too where a label says it is an account
+        (`Account No. 1234-5678`, `A/C 12345678`, `IBAN DE89 3704 …`, `Konto 0532013000`), as
+        data-loss-prevention tools treat it: an attached text that still holds an old or
+        untranscribed account does not publish it."""
+        if _LABEL_HINT.search(text) is None:  # most text has no label: one cheap search
+            return text
+        def masked(found: re.Match[str]) -> str:
+            number = found["number"]
+            if len(_DIGIT.findall(number)) < LABELLED_MIN_DIGITS:
+                return found[0]
+            return found[0][:found.start("number") - found.start()] + \
+                mask_number(number, self.visible_digits)
+        return _LABELLED.sub(masked, text)
 
 
 
