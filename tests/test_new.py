@@ -6,11 +6,12 @@ import re
 import shutil
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, value_at, value_paths
+from conftest import ROOT, Room, value_at, value_paths
 from dealroom.cli import STARTERS, starter
 from dealroom.loader import load_text
 
@@ -128,3 +129,16 @@ def test_the_starters_are_package_data() -> None:
     assert re.search(r'^"dealroom\.starters" = \["\*\.yml"\]', pyproject, re.MULTILINE)
     shipped = {p.stem for p in (ROOT / "dealroom" / "starters").glob("*.yml")}
     assert shipped == set(KINDS)
+
+
+def test_every_starter_builds_into_pages_that_say_what_is_not_stated(
+        make_room: Callable[..., Room]) -> None:
+    room = make_room(with_example=False)
+    for kind in KINDS:
+        written = dealroom("new", kind, "--slug", f"example-{kind}", "--deals", str(room.deals),
+                           cwd=room.path)
+        assert written.returncode == 0, written.stderr
+    result = room.build()
+    assert result.returncode == 0, result.stderr
+    for kind in KINDS:
+        assert "not stated" in room.page("terms", f"example-{kind}")
