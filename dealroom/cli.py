@@ -104,7 +104,7 @@ def _scan(site: Path, deals_dir: Path, config_file: Path | None) -> int:
         if missing:
             raise RoomError(f"{site / missing[0]}: missing ({len(missing)} page(s) of the room are; fix: "
                             "build the room with the dealroom plugin, or from `dealroom export`)")
-        leaks = scan_and_remove(site, public.secrets, attachments=public.unreviewed_attachments())
+        leaks = scan_and_remove(site, public.guarded, attachments=public.unreviewed_attachments())
     except (RecordError, RoomError, UnscannableSite) as error:
         print(f"dealroom: {error}", file=sys.stderr)
         return 1

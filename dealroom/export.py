@@ -182,7 +182,7 @@ def _guard(docs: dict[str, bytes], published: Published) -> None:
     reviewed cannot be read whole. What the plugin's build would refuse is not exported either:
     a number the mask cannot see (full-width digits, a page spelling it with entities)."""
     public = published.public
-    guard = Guard(public.secrets)
+    guard = Guard(public.guarded)
     attachments = public.unreviewed_attachments()
     problems: list[str] = []
     for path, data in sorted(docs.items()):
@@ -191,6 +191,8 @@ def _guard(docs: dict[str, bytes], published: Published) -> None:
         problems += [f"{shown}: raw account number from deal {str(guard.shown(Path(s.deal)))!r}, field "
                      f"{s.field}; nothing was exported (fix: mask or delete the number at its source)"
                      for s in reading.secrets]
+        if reading.unclear is not None:
+            problems.append(f"{shown}: {reading.unclear}; nothing was exported")
         if reading.unreadable is not None and path in attachments:
             problems.append(f"{shown}: the leak guard cannot read all of it "
                             f"({guard.shown(Path(reading.unreadable)).as_posix()}); nothing was exported "

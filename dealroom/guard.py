@@ -10,12 +10,14 @@ number. Walking the built site, and removing what leaks, is `dealroom.scan`.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
+from dealroom.display import TAG, decoded, inserted_digits, style_sheets
 from dealroom.extract import extract, is_text_format
-from dealroom.numbers import Finder, Secret
+from dealroom.numbers import Finder, Secret, labelled_numbers, may_hold_label
 
 
 @dataclass(frozen=True)
@@ -29,11 +31,29 @@ class Leak:
 
 
 @dataclass(frozen=True)
+class Unclear:
+    """A file that may show an account number the guard cannot rule out."""
+
+    file: Path
+    reason: str
+
+    def __str__(self) -> str:
+        return f"{self.file}: {self.reason}; the file was removed"
+
+
+@dataclass(frozen=True)
 class Reading:
-    """What the guard read of a file: the secrets in it, and why it could not read it whole."""
+    """What the guard read of a file: the secrets in it, why it could not read it whole, and
+    why it may show a number no record holds."""
 
     secrets: list[Secret]
     unreadable: str | None = None
+    unclear: str | None = None
+
+
+LABELLED = ("a number of 5 digits or more written after an account label (Account No., A/C, Acct, "
+            "IBAN, Konto...) that the mask never saw; mask it where it is written (a theme "
+            "override, a script, an asset), or if it is not an account, write the label apart")
 
 
 def _plain_text(name: str, data: bytes) -> bool:
@@ -43,23 +63,57 @@ def _plain_text(name: str, data: bytes) -> bool:
         b"%PDF" not in data[:1024]
 
 
+def _owned(secret: Secret, name: str) -> bool:
+    """A run of the digits a deal's mask hides is a leak in that deal's own files, where the
+    masked form stands beside it; elsewhere five digits are too few to tell (`hidden_runs`)."""
+    return not secret.partial or name.startswith(f"deals/{secret.deal}/")
+
+
 class Guard(Finder):
     def read(self, name: str, data: bytes, attachment: bool = False) -> Reading:
         """The secrets in a file's name (published too, as its URL) and in what it shows a
-        reader, one per field. `attachment`: a file from a deal record, which is not published
-        unless every part of it can be read (or a person reviewed it: then pass False)."""
-        found = [*self.find(name), *self.find_in_bytes(data)]
-        if _plain_text(name, data):
-            return Reading(_one_per_field(found))
+        reader, one per field. `name`: the file's path in the site. `attachment`: a file from a
+        deal record, which is not published unless every part of it can be read (or a person
+        reviewed it: then pass False)."""
+        plain = _plain_text(name, data)
+        # A container's raw bytes are noise: five digits count only in the text it shows.
+        found = [*self.find(name), *(s for s in self.find_in_bytes(data) if plain or not s.partial)]
+        if plain:
+            return Reading(_one_per_field(s for s in found if _owned(s, name)), None,
+                           _unclear(name, data))
         extraction = extract(name, data, attachment=attachment)
+        unclear = None
         for text in extraction.texts:
             found.extend(self.find(text))
+            if labelled_numbers(text.encode("utf-8", "replace")):
+                unclear = LABELLED
         problem = None if extraction.complete else extraction.problem or "it cannot be read whole"
-        return Reading(_one_per_field(found), problem)
+        return Reading(_one_per_field(s for s in found if _owned(s, name)), problem, unclear)
 
     def found_in(self, name: str, data: bytes) -> list[Secret]:
         """The secrets in a file's name and what it shows, one per field."""
         return self.read(name, data).secrets
+
+
+def _unclear(name: str, data: bytes) -> str | None:
+    """Why a text file may show a number no record holds: digits a style sheet inserts beside
+    the text, or a number after an account label that the mask never saw."""
+    if _STYLE_HINT.search(data):
+        text = data.decode("utf-8", "replace")
+        for sheet in style_sheets(text, PurePosixPath(name).suffix.lower()):
+            reason = inserted_digits(sheet)
+            if reason is not None:
+                return (f"{reason}, and the leak guard cannot tell what number a reader sees "
+                        "there (write the digits in the page itself)")
+    if may_hold_label(data):
+        text = data.decode("utf-8", "replace")
+        shown = TAG.sub("", decoded(text)) if "<" in text or "&" in text else text
+        if labelled_numbers(shown.encode("utf-8", "replace")):
+            return LABELLED
+    return None
+
+
+_STYLE_HINT = re.compile(rb"content\s*:|counter-(?:reset|set|increment)", re.IGNORECASE)
 
 
 def _one_per_field(secrets: Iterable[Secret]) -> list[Secret]:

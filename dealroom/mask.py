@@ -25,7 +25,7 @@ from dealroom.derive import Facts, build_date
 from dealroom.errors import Problem, RecordError
 from dealroom.history import History
 from dealroom.model import ACCOUNT_NUMBER_FIELDS, Instruction, Intermediary
-from dealroom.numbers import Redactor, Secret, mask_number
+from dealroom.numbers import Redactor, Secret, hidden_runs, mask_number
 from dealroom.types import Blank
 
 
@@ -107,6 +107,9 @@ class PublicRoom:
         self.secrets = [s for facts in self.deals.values() for s in secrets_of(facts, policy)]
         self.secrets += past
         self.redact = Redactor(self.secrets, policy.visible_digits)
+        # What the leak guard looks for: every number, and in each deal's own files, every
+        # run of five digits its masks hide.
+        self.guarded = self.secrets + hidden_runs(self.secrets, policy.visible_digits)
         # What the rule depends on: a page rendered under another rule must be rendered again.
         digest = hashlib.sha256(repr((policy, sorted(s.digits for s in self.secrets))).encode())
         self.rule_digest = digest.hexdigest()

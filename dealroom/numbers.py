@@ -1,51 +1,75 @@
 """The one rule for what counts as an account number written in text, for the mask and the guard.
 
-A number is its letters and digits, upper case, with up to three other characters between any
-two (`066-198038`, `066 198 038`, `A/C066198038`). `Redactor` replaces every such written form
-in free text by the masked form (mask stage); `Finder` finds them in a built file as a reader
-sees it: as written, with escapes decoded, without tags, NFKC-normalised (leak guard). Both use
-the one fold table below.
+A number is its letters and digits, upper case, whatever the gaps between them: white space,
+punctuation, markup, invisible characters (`066-198038`, `066 -- 198 -- 038`, `A/C066198038`),
+as a reader sees them (`dealroom.display`: digits of every script, numerals, look-alike
+letters, escapes decoded). `Redactor` replaces every such written form in free text by the
+masked form (mask stage); `Finder` finds them in a built file, in every view a reader may
+have of it (leak guard). Both use the same forms of each number (`with_domestic_parts`).
 """
 
 from __future__ import annotations
 
-import functools
-import html
 import re
 import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from dealroom.display import (
+    FOLDS,
+    TAG,
+    TAG_BYTES,
+    Seen,
+    as_digits,
+    as_digits_bytes,
+    decoded,
+    displayed,
+    may_run_right_to_left,
+    reader_chars,
+    reduced,
+    reduced_decoded,
+)
 from dealroom.types import iban_check
 
 BULLET = "\u2022"
-# The one fold table: four characters IGNORECASE matches to an ASCII letter (I, I, S and K).
-_FOLDS = "\u0130\u0131\u017f\u212a"
 # Characters that count as a letter or digit of a number: ASCII letters and digits, and the folds.
-_FOLDS_TO_ALNUM = f"0-9A-Za-z{_FOLDS}"
-_FOLD = str.maketrans(_FOLDS, "IISK")
+_FOLDS_TO_ALNUM = f"0-9A-Za-z{FOLDS}"
+_FOLD = str.maketrans(FOLDS, "IISK")
 _LETTER_OR_DIGIT = re.compile(f"[{_FOLDS_TO_ALNUM}]")
 _NON_DIGITS = re.compile(r"[^0-9]+")
 _DIGIT = re.compile(r"[0-9]")
+# The gap between two characters of a number: anything but a letter or a digit, of any length.
+_GAP = r"[^0-9A-Za-z]*"
+_DIGIT_RUN = re.compile(rf"\d(?:{_GAP}\d)*")
+
 # Labels that say the number after them is an account, in the languages of the deals' banks.
 _LABEL = r"(?i:\b(?:a/c|acct\b\.?|account\b|iban\b|konto(?:nummer|nr)?\b\.?|compte\b|cuenta\b))"
 _LABEL_HINT = re.compile(_LABEL)
-# The label, an optional "No."/"Number"/"#"/":", then the number: digits and capitals with at
-# most one separator between any two, ending in a digit (a following word is not the number).
-_LABELLED = re.compile(_LABEL + r"(?:\s*(?i:no\.?|number|nr\.?|#))?\s*[:#]?\s*"
-                       r"(?P<number>[0-9A-Z](?:[ \-./]?[0-9A-Z]){3,40}?(?:[ \-./]?[0-9])*[0-9])")
+# The label, an optional "No."/"Number"/"#"/":" (Markdown emphasis and table bars between), then
+# the number: digits and capitals with at most one separator between any two, ending in a digit
+# (a following word is not the number).
+_LABELLED_SOURCE = (_LABEL + r"(?:[\s*_|]*(?i:no\.?|number|nr\.?|#))?[\s*_|]*[:#]?[\s*_|]*"
+                    r"(?P<number>[0-9A-Z](?:[ \-./]?[0-9A-Z]){3,40}?(?:[ \-./]?[0-9])*[0-9])")
+_LABELLED = re.compile(_LABELLED_SOURCE)
+_LABELLED_BYTES = re.compile(_LABELLED_SOURCE.encode())
+_LABEL_WORDS = (b"a/c", b"acct", b"account", b"iban", b"konto", b"compte", b"cuenta")
 # A labelled run of fewer digits is a reference or a count, not an account.
 LABELLED_MIN_DIGITS = 5
+# A run of this many of the digits a mask hides is a leak (`hidden_runs`).
+HIDDEN_RUN = 5
 
 
 @dataclass(frozen=True)
 class Secret:
-    """A raw number that must never be published, and where it came from (for messages)."""
+    """A raw number that must never be published, and where it came from (for messages).
+
+    `partial`: digits the mask of one deal's account hides, a leak in that deal's own files."""
 
     number: str
     deal: str
     field: str
+    partial: bool = False
 
     @property
     def digits(self) -> str:
@@ -99,36 +123,88 @@ def domestic_part(iban: str) -> str:
 # The shortest account a BBAN ends with (UK and Irish accounts: 8 digits after the sort code).
 _ACCOUNT_TAIL = 8
 _TRAILING_DIGITS = re.compile(r"[0-9]+$")
+# Where the account number is in the BBAN of the countries whose IBANs deals meet (ISO 13616
+# registry); the bank, branch or sort code and national check digits around it are public.
+_ACCOUNT_IN_BBAN = {"GB": (10, 18), "IE": (10, 18), "DE": (8, 18), "FR": (10, 21), "MC": (10, 21),
+                    "ES": (10, 20), "IT": (11, 23), "NL": (4, 14), "BE": (3, 10), "CH": (5, 17),
+                    "LI": (5, 17), "AT": (5, 16), "LU": (3, 16)}
+
+
+def iban_account(iban: str) -> tuple[int, int]:
+    """Where the account number is in the compact IBAN (start, end): by the country's BBAN
+    format, else the last `_ACCOUNT_TAIL` digits of the BBAN."""
+    compact = _compact(iban)
+    if compact[:2] in _ACCOUNT_IN_BBAN:
+        start, end = _ACCOUNT_IN_BBAN[compact[:2]]
+        return 4 + start, 4 + end
+    tail = _TRAILING_DIGITS.search(compact[4:])
+    return len(compact) - min(_ACCOUNT_TAIL, len(tail[0]) if tail else 0), len(compact)
 
 
 def _other_forms(secret: Secret) -> Iterator[Secret]:
-    """The other ways the same account is written: an IBAN's domestic part and the account at
-    its end (`GB82 WEST 1234 5698 7654 32` is sort code 12-34-56, account 98765432; a German
+    """The other ways the same account is written: an IBAN's domestic part and the account
+    inside it (`GB82 WEST 1234 5698 7654 32` is sort code 12-34-56, account 98765432; a German
     BBAN is the bank code and the 10-digit Kontonummer, written alone and without its leading
-    zeros), and a lettered account number's digits alone (`ESC-558812-01` is `558812-01` in
-    a clerk's note)."""
+    zeros), a lettered account number's digits alone (`ESC-558812-01` is `558812-01` in a
+    clerk's note), and a number without its leading zeros (`000-1233932118` is `1233932118` in
+    a statement; with zeros added it holds the number itself)."""
     if is_iban(secret.number):
-        bban = domestic_part(secret.number)
+        compact = _compact(secret.number)
+        bban = compact[4:]
         yield Secret(bban, secret.deal, f"{secret.field} (its domestic part)")
         tail = _TRAILING_DIGITS.search(bban)
         digits = tail[0] if tail else ""
         for start in range(1 if digits == bban else 0, len(digits) - _ACCOUNT_TAIL + 1):
             yield Secret(digits[start:], secret.deal, f"{secret.field} (its account part)")
+        start, end = iban_account(compact)
+        account = compact[start:end]
+        for form in {account, account.lstrip("0")}:
+            if len(form) >= 5 and form != bban:
+                yield Secret(form, secret.deal, f"{secret.field} (its account part)")
         return
     digits = _NON_DIGITS.sub("", secret.number)
     # At least 5 digits, as every account number field holds (`types._account_number`).
     if digits != secret.digits and len(digits) >= 5 and len(set(digits)) > 1:
         yield Secret(digits, secret.deal, f"{secret.field} (its digits)")
+    unpadded = digits.lstrip("0")
+    if unpadded != digits and len(unpadded) >= 5 and len(set(unpadded)) > 1:
+        yield Secret(unpadded, secret.deal, f"{secret.field} (without its leading zeros)")
 
 
 def with_domestic_parts(secrets: Iterable[Secret]) -> list[Secret]:
     """The secrets, and every other written form of each (`_other_forms`) as a secret of its own."""
     found = list(secrets)
-    found += [other for s in found for other in _other_forms(s)]
+    found += [other for s in found if not s.partial for other in _other_forms(s)]
     return found
 
 
-def number_pattern(digits: str, gap: str = r"[^0-9A-Za-z]{0,3}") -> str:
+def hidden_runs(secrets: Iterable[Secret], visible_digits: int) -> list[Secret]:
+    """Every run of `HIDDEN_RUN` digits the mask of an account hides, as a partial secret of
+    its deal: `account begins 066-19` beside `•••••8038` shows half the number. For an IBAN,
+    the account at the end of its domestic part (the bank or sort code is public)."""
+    runs: list[Secret] = []
+    for secret in secrets:
+        if secret.partial:
+            continue
+        if is_iban(secret.number):
+            compact = _compact(secret.number)
+            start, end = iban_account(compact)
+            shown_from = len(compact) - min(visible_digits, 4)  # `mask_iban` shows the last four
+            hidden = compact[start:min(end, shown_from)]
+        else:
+            chars = [ch for ch in secret.number if ch.isalnum()]
+            hidden = "".join(chars[:len(chars) - min(visible_digits, len(chars) // 2)])
+        field = f"{secret.field} ({HIDDEN_RUN} or more of the digits its mask hides)"
+        for stretch in _DIGIT_RUN_PLAIN.findall(hidden):
+            runs += [Secret(stretch[i:i + HIDDEN_RUN], secret.deal, field, partial=True)
+                     for i in range(len(stretch) - HIDDEN_RUN + 1)]
+    return list(dict.fromkeys(runs))
+
+
+_DIGIT_RUN_PLAIN = re.compile(r"[0-9]+")
+
+
+def number_pattern(digits: str, gap: str = _GAP) -> str:
     """A regex for `digits` written with any separators (spaces, dashes, dots or none).
 
     No word boundaries: `A/C066198038` is the number too. The guard matches the same way, so
@@ -137,62 +213,87 @@ def number_pattern(digits: str, gap: str = r"[^0-9A-Za-z]{0,3}") -> str:
     return gap.join(re.escape(ch) for ch in digits)
 
 
-class Redactor:
-    """Replaces every written form of the given secrets in free text with the masked form.
+class _Matcher:
+    """Finds written forms of a set of numbers in text, by the chains of letters and digits.
 
-    A number is its letters and digits with up to three other characters between any two
-    (`number_pattern`). Rather than one regex alternative per number, which costs time in the
-    number of secrets at every character of every text, the text's chains of letters and
-    digits are looked up in a dictionary: linear in the text, whatever the size of the room.
-    """
+    Rather than one regex alternative per number, which costs time in the number of secrets at
+    every character of every text, the text's chains are looked up in a dictionary: linear in
+    the text, whatever the size of the room."""
 
-    def __init__(self, secrets: Iterable[Secret], visible_digits: int) -> None:
-        by_digits = {s.digits: s for s in with_domestic_parts(secrets)}
-        self.visible_digits = visible_digits
-        self._masked = {d: mask_number(d, visible_digits) for d in by_digits}
+    def __init__(self, numbers: Iterable[str]) -> None:
+        numbers = set(numbers)
         # Longest first, so a number that contains another is masked whole.
-        self._lengths = sorted({len(d) for d in by_digits}, reverse=True)
-        shortest = self._lengths[-1] if by_digits else 1
+        self.lengths = sorted({len(d) for d in numbers}, reverse=True)
+        self.numbers = numbers
+        shortest = self.lengths[-1] if numbers else 1
         # Numbers of digits alone can only be in chains of digits (a letter breaks a number):
         # most text has far fewer of those than chains of words.
-        link = "0-9" if all(d.isascii() and d.isdigit() for d in by_digits) else _FOLDS_TO_ALNUM
-        self._chains = re.compile(f"[{link}](?:[^{_FOLDS_TO_ALNUM}]{{0,3}}[{link}]){{{shortest - 1},}}")
+        link = "0-9" if all(d.isascii() and d.isdigit() for d in numbers) else _FOLDS_TO_ALNUM
+        self.chains = re.compile(f"[{link}](?:[^{_FOLDS_TO_ALNUM}]*[{link}]){{{shortest - 1},}}")
         # A chain without as many digits as the number with the fewest cannot hold a number.
-        self._fewest_digits = min((sum(ch.isdigit() for ch in d) for d in by_digits), default=0)
+        self.fewest_digits = min((sum(ch.isdigit() for ch in d) for d in numbers), default=0)
         # Where no number starts with the next few characters, no length need be tried.
-        self._prefix = min(4, shortest)
-        self._prefixes = {d[:self._prefix] for d in by_digits}
+        self.prefix = min(4, shortest)
+        self.prefixes = {d[:self.prefix] for d in numbers}
 
-    def _spans(self, text: str) -> Iterator[tuple[int, int, str]]:
-        for chain in self._chains.finditer(text):
-            if len(_NON_DIGITS.sub("", chain[0])) < self._fewest_digits:
+    def spans(self, text: str) -> Iterator[tuple[int, int, str]]:
+        """(start, end, number) of each number written in `text` (as `reader_chars` gives it)."""
+        for chain in self.chains.finditer(text):
+            if len(_NON_DIGITS.sub("", chain[0])) < self.fewest_digits:
                 continue
             at = [m.start() for m in _LETTER_OR_DIGIT.finditer(text, chain.start(), chain.end())]
             # Upper case, as numbers are kept: `gb29` in a note is the same number as GB29.
             folded = "".join(text[i] for i in at).translate(_FOLD).upper()
             start, end = 0, len(folded)
             while start < end:
-                if folded[start:start + self._prefix] not in self._prefixes:
+                if folded[start:start + self.prefix] not in self.prefixes:
                     start += 1
                     continue
-                for length in self._lengths:
-                    if start + length <= end and folded[start:start + length] in self._masked:
+                for length in self.lengths:
+                    if start + length <= end and folded[start:start + length] in self.numbers:
                         yield at[start], at[start + length - 1] + 1, folded[start:start + length]
                         start += length
                         break
                 else:
                     start += 1
 
+
+class Redactor:
+    """Replaces every written form of the given secrets in free text with the masked form.
+
+    The text is matched as a reader sees it (`reader_chars`: digits of other scripts and
+    look-alike letters read as digits), with any gap between the characters of a number; where
+    the text may run right to left, a number written backwards is masked too."""
+
+    def __init__(self, secrets: Iterable[Secret], visible_digits: int) -> None:
+        numbers = {s.digits for s in with_domestic_parts(secrets) if not s.partial}
+        self.visible_digits = visible_digits
+        self._masked = {d: mask_number(d, visible_digits) for d in numbers}
+        self._forwards = _Matcher(numbers)
+        self._backwards = _Matcher(d[::-1] for d in numbers)
+
     def __call__(self, text: str) -> str:
+        if not self._masked:
+            return self._labelled(text)
+        seen = reader_chars(text)
         # Most text of a deal (names, titles, short notes) has too few digits to hold a number:
         # counting them is cheaper than looking for chains.
-        if not self._masked or len(_DIGIT.findall(text)) < self._fewest_digits:
+        if len(_DIGIT.findall(seen)) < self._forwards.fewest_digits:
             return self._labelled(text)
         parts, done = [], 0
-        for start, end, digits in self._spans(text):
+        for start, end, digits in self._forwards.spans(seen):
             parts += [text[done:start], self._masked[digits]]
             done = end
-        return self._labelled("".join(parts) + text[done:] if parts else text)
+        if parts:
+            text, seen = "".join(parts) + text[done:], ""
+        if may_run_right_to_left(text):
+            seen = seen or reader_chars(text)
+            parts, done = [], 0
+            for start, end, digits in self._backwards.spans(seen):
+                parts += [text[done:start], BULLET * len(digits)]  # no digit shown backwards
+                done = end
+            text = "".join(parts) + text[done:] if parts else text
+        return self._labelled(text)
 
     def _labelled(self, text: str) -> str:
         """A number the records do not hold is masked too where a label says it is an account
@@ -210,23 +311,31 @@ class Redactor:
         return _LABELLED.sub(masked, text)
 
 
+def may_hold_label(data: bytes) -> bool:
+    """Whether `data` has an account label in it at all: one cheap test before any regex."""
+    lower = data.lower()
+    return any(word in lower for word in _LABEL_WORDS)
 
-# A run of digits, allowing up to three non-alphanumeric characters between any two.
-_GAP = r"[^0-9A-Za-z]{0,3}"
-_DIGIT_RUN = re.compile(rf"\d(?:{_GAP}\d)*")
-_JSON_ESCAPE = re.compile(r"\\u([0-9a-fA-F]{4})")
-_URL_ESCAPES = re.compile(r"%[0-9a-fA-F]{2}(?:%[0-9a-fA-F]{2})*")  # a literal first: fast search
-_TAG = re.compile(r"<[^>]*>")
-_TAG_BYTES = re.compile(rb"<[^>]*>")
-_JSON_ESCAPE_BYTES = re.compile(rb"\\u([0-9a-fA-F]{4})")
-_URL_ESCAPES_BYTES = re.compile(rb"%[0-9a-fA-F]{2}(?:%[0-9a-fA-F]{2})*")
+
+def labelled_numbers(view: bytes) -> bool:
+    """Whether a view of a file (tags removed, escapes decoded) shows a number of
+    `LABELLED_MIN_DIGITS` digits or more after an account label: the mask covers every such
+    number it is given, so one left is from a theme, a script or a file it never saw."""
+    if not may_hold_label(view):
+        return False
+    return any(len(_DIGIT_BYTES.findall(m["number"])) >= LABELLED_MIN_DIGITS
+               for m in _LABELLED_BYTES.finditer(view))
+
+
+_DIGIT_BYTES = re.compile(rb"[0-9]")
 _MAX_SEEN_RUNS = 200_000
 _DIGIT_STRETCH = re.compile(r"[0-9]+")
+_DIGIT_GROUP = re.compile(rb"[0-9]+")
 _TRIGGER_DIGITS = 6  # digits in a row a lettered number needs to be looked for only where they are
 
 # Runs are searched in a copy of the text where every digit is "0", every ASCII letter "a"
 # and everything else " ": the regex then starts on one literal byte, three times faster
-# than on a class. Possessive repeats: a run ends at the first non-gap, nothing to retry.
+# than on a class. Possessive repeats: a run ends at the first letter, nothing to retry.
 _CLASSES = bytes(ord("0") if chr(b).isdigit() and b < 128 else ord("a") if chr(b).isalpha() and b < 128
                  else ord(" ") for b in range(256))
 _NOT_DIGIT = bytes(b for b in range(256) if not 48 <= b <= 57)
@@ -235,121 +344,12 @@ _LATIN1_TO_ALNUM = re.compile(rb"[\xaa\xb2\xb3\xb9\xba\xbc-\xbe]")
 
 
 @dataclass
-class _Seen:
-    """What `_reduced` met: a non-ASCII digit or letter-like character, or one that NFKC might
-    change in some context (anything but a plain symbol, space or letter)."""
-    other: bool = False
-    unstable: bool = False
+class _View:
+    """One way a reader may see a text: as a string (for numbers with letters), if at hand, and
+    reduced to bytes (`dealroom.display.reduced`), where numbers of digits are found."""
 
-
-def _stable(ch: str) -> bool:
-    # NFKC leaves a character with no compatibility form alone, unless it combines: combining
-    # marks (and Hangul vowels and trailing consonants) join the character before them.
-    return unicodedata.combining(ch) == 0 and unicodedata.is_normalized("NFKC", ch) and \
-        unicodedata.category(ch) not in ("Mn", "Mc", "Me") and not "\u1100" <= ch <= "\u11ff"
-
-
-@functools.lru_cache(maxsize=65536)
-def _replacement(ch: str) -> tuple[str, bool, bool]:
-    """A non-ASCII character's byte in a reduced view (its ASCII digit if it is a decimal
-    digit, else a gap), whether it is a digit or letter-like, and whether NFKC may change it."""
-    return (str(int(ch)) if ch.isdecimal() else "?", ch.isdecimal() or ch in _FOLDS,
-            not _stable(ch))
-
-
-_ASCII_BYTES = bytes(range(128))
-
-
-def _reduced(view: str, seen: _Seen) -> bytes:
-    """`view` as ASCII bytes, one byte per character, with the same runs of digits.
-
-    The gap class holds every non-ASCII character and `\\d` only its decimal digits, so this
-    keeps what the runs regex sees while the regex runs on bytes (UCS-2 text is much slower).
-    Each distinct character is looked at once: a translation table, not a call per character.
-    """
-    if view.isascii():
-        return view.encode("ascii")
-    table: dict[int, str] = {}
-    # The distinct non-ASCII characters: the ASCII bytes deleted in C, the rest decoded back
-    # (`set(view)` would make an object of every character of a page).
-    rare = view.encode("utf-8", "surrogatepass").translate(None, _ASCII_BYTES)
-    for ch in set(rare.decode("utf-8", "surrogatepass")):
-        if ch >= "\x80":
-            table[ord(ch)], other, unstable = _replacement(ch)
-            seen.other |= other
-            seen.unstable |= unstable
-    if all(gap == "?" for gap in table.values()):  # no digit of another script: a C loop
-        return view.encode("ascii", "replace")
-    return view.translate(table).encode("ascii")
-
-
-def _json_unescaped(text: bytes) -> bytes | None:
-    """JSON escapes decoded in UTF-8 `text`; None if an escape is half a surrogate pair."""
-    chars = {escape: chr(int(escape, 16)) for escape in set(_JSON_ESCAPE_BYTES.findall(text))}
-    if any("\ud800" <= ch <= "\udfff" for ch in chars.values()):
-        return None
-    utf8 = {escape: ch.encode("utf-8") for escape, ch in chars.items()}
-    if len(chars) > 16 or any(ch in "\\u0123456789abcdefABCDEF" for ch in chars.values()):
-        return _JSON_ESCAPE_BYTES.sub(lambda m: utf8[m[1]], text)
-    # A few distinct escapes (a search index's bullets and dashes): one C-speed pass each.
-    # Same as `sub` because no replacement can form or complete another escape.
-    for escape, encoded in utf8.items():
-        text = text.replace(b"\\u" + escape, encoded)
-    return text
-
-
-def _url_unescaped(text: str) -> str:
-    # As `unquote`: each run of %XX escapes is decoded as UTF-8 bytes (errors replaced); a
-    # literal character ends a multi-byte sequence, so runs are decoded one by one.
-    return _URL_ESCAPES.sub(lambda m: bytes.fromhex(m[0].replace("%", "")).decode("utf-8", "replace"),
-                            text)
-
-
-def _decoded(text: str, utf8: bytes | None = None) -> str:
-    """`unquote(html.unescape(json_unescape(text)))`, skipping each step with nothing to do.
-
-    `utf8`: `text` encoded, if at hand; JSON and URL escapes are then decoded in bytes (a
-    search index's text is 25 MB, and UCS-2 string operations are several times slower).
-    """
-    if "\\u" in text and utf8 is not None:
-        utf8 = _json_unescaped(utf8)
-    if utf8 is None:
-        if "\\u" in text:
-            text = _JSON_ESCAPE.sub(lambda m: chr(int(m[1], 16)), text)
-    elif b"&" not in utf8:
-        if b"%" in utf8:
-            utf8 = _URL_ESCAPES_BYTES.sub(lambda m: bytes.fromhex(m[0].replace(b"%", b"").decode())
-                                          .decode("utf-8", "replace").encode("utf-8"), utf8)
-        return utf8.decode("utf-8")
-    else:
-        text = utf8.decode("utf-8")
-    if "&" in text:
-        text = html.unescape(text)
-    if "%" in text:
-        text = _url_unescaped(text)
-    return text
-
-
-def _separator(ch: str) -> bool:
-    """`ch` is a separator in every view: non-ASCII, no digit, no case fold to a letter, no NFKC."""
-    return ch > "\x7f" and not ch.isdecimal() and ch not in _FOLDS and \
-        not "\ud800" <= ch <= "\udfff" and _stable(ch)
-
-
-def _reduced_decoded(text: bytes, seen: _Seen) -> bytes | None:
-    """`_reduced(_decoded(text))` for ASCII `text` whose JSON escapes are all separators and
-    which has no entity; None otherwise. A search index's escapes are bullets and dashes, and
-    this skips building its 25 MB of UCS-2 text."""
-    if b"&" in text:
-        return None
-    if b"\\u" in text:
-        if not all(_separator(chr(int(escape, 16))) for escape in set(_JSON_ESCAPE_BYTES.findall(text))):
-            return None
-        text = _JSON_ESCAPE_BYTES.sub(b"?", text)  # no "%" or hex digit: URL escapes stay as they are
-    if b"%" in text:
-        text = _URL_ESCAPES_BYTES.sub(lambda m: _reduced(bytes.fromhex(m[0].replace(b"%", b"").decode())
-                                                         .decode("utf-8", "replace"), seen), text)
-    return text
+    text: str | None
+    reduced: bytes
 
 
 class Finder:
@@ -357,13 +357,16 @@ class Finder:
 
     def __init__(self, secrets: Iterable[Secret]) -> None:
         self.by_digits: dict[str, Secret] = {}
+        self.partials: dict[str, tuple[Secret, ...]] = {}
         lettered: dict[str, Secret] = {}
         for secret in with_domestic_parts(secrets):
-            if secret.digits.isdigit():
+            if secret.partial:  # one deal's digits: several deals may share them
+                self.partials[secret.digits] = (*self.partials.get(secret.digits, ()), secret)
+            elif secret.digits.isdigit():
                 self.by_digits.setdefault(secret.digits, secret)
             else:  # letters break a run of digits: such numbers are matched by a pattern
                 lettered.setdefault(secret.digits, secret)
-        self.lettered = [(re.compile(_GAP.join(re.escape(ch) for ch in d), re.IGNORECASE), secret)
+        self.lettered = [(re.compile(number_pattern(d), re.IGNORECASE), secret)
                          for d, secret in lettered.items()]
         # A number with letters (an IBAN) is looked for with its pattern only where its longest
         # stretch of digits is in a run of the view: one pattern search per number over every
@@ -376,24 +379,26 @@ class Finder:
                 self.triggers[stretch] = (*self.triggers.get(stretch, ()), index)
             else:
                 self.untriggered += (index,)
-        self.lengths = sorted({len(d) for d in self.by_digits})
+        self.lengths = sorted({len(d) for d in [*self.by_digits, *self.partials]})
         self.trigger_lengths = sorted({len(d) for d in self.triggers})
         # Only runs with as many digits as the shortest number: most runs in a site are short
         # (dates, sizes, icon paths), and looking each one up was most of the guard's time.
         shortest = min(self.lengths[:1] + self.trigger_lengths[:1] or [1])
-        self.runs = re.compile(rb"0(?: {0,3}+0){%d,}+" % (shortest - 1))
+        self.runs = re.compile(rb"0(?: *+0){%d,}+" % (shortest - 1))
         # A run's digits -> the secrets in them, and the lettered numbers to look for.
         self.seen: dict[bytes, tuple[tuple[Secret, ...], tuple[int, ...]]] = {}
 
     def __bool__(self) -> bool:
-        return bool(self.by_digits or self.lettered)
+        return bool(self.by_digits or self.lettered or self.partials)
 
     def _in_digits(self, digits: str) -> Iterator[Secret]:
         for length in self.lengths:
             for start in range(len(digits) - length + 1):
-                secret = self.by_digits.get(digits[start:start + length])
+                written = digits[start:start + length]
+                secret = self.by_digits.get(written)
                 if secret:
                     yield secret
+                yield from self.partials.get(written, ())
 
     def _triggered(self, digits: str) -> Iterator[int]:
         for length in self.trigger_lengths:
@@ -403,79 +408,115 @@ class Finder:
     def _in_run(self, run: str) -> Iterator[Secret]:
         return self._in_digits("".join(str(int(ch)) for ch in run if ch.isdecimal()))  # any script's
 
-    def _scan(self, view: bytes) -> tuple[list[Secret], set[int]]:
-        """The secrets in the runs of a view reduced to bytes (`_reduced`), and the lettered
-        numbers whose digits the runs hold."""
+    def _known(self, digits: bytes) -> tuple[tuple[Secret, ...], tuple[int, ...]]:
+        # The same runs recur on every page (phone numbers, amounts): each is looked up once.
+        known = self.seen.get(digits)
+        if known is None:
+            if len(self.seen) >= _MAX_SEEN_RUNS:
+                self.seen.clear()
+            text = digits.decode("ascii")
+            known = self.seen[digits] = (tuple(self._in_digits(text)), tuple(self._triggered(text)))
+        return known
+
+    def _scan(self, view: bytes, backwards: bool) -> tuple[list[Secret], set[int]]:
+        """The secrets in the runs of a reduced view, and the lettered numbers whose digits the
+        runs hold. `backwards`: the view may run right to left, so each run is read reversed
+        too, digit by digit and group by group (`038 198 066` shows as `066 198 038`)."""
         found: list[Secret] = []
         triggered: set[int] = set()
         for match in self.runs.finditer(view.translate(_CLASSES)):
-            digits = view[match.start():match.end()].translate(None, _NOT_DIGIT)
-            # The same runs recur on every page (phone numbers, amounts): each is looked up once.
-            known = self.seen.get(digits)
-            if known is None:
-                if len(self.seen) >= _MAX_SEEN_RUNS:
-                    self.seen.clear()
-                text = digits.decode("ascii")
-                known = self.seen[digits] = (tuple(self._in_digits(text)), tuple(self._triggered(text)))
-            found.extend(known[0])
-            triggered.update(known[1])
+            run = view[match.start():match.end()]
+            digits = run.translate(None, _NOT_DIGIT)
+            forms = [digits]
+            if backwards:
+                forms += [digits[::-1], b"".join(reversed(_DIGIT_GROUP.findall(run)))]
+            for form in forms:
+                known = self._known(form)
+                found.extend(known[0])
+                triggered.update(known[1])
         return found, triggered
 
-    def _in_reduced(self, view: bytes) -> Iterator[Secret]:
-        """The secrets of digits alone in the runs of a view reduced to bytes (`_reduced`)."""
-        yield from self._scan(view)[0]
-
-    def _in_view(self, view: str | None, reduced: bytes) -> Iterator[Secret]:
-        found, triggered = self._scan(reduced)
+    def _in_view(self, view: _View, backwards: bool) -> Iterator[Secret]:
+        found, triggered = self._scan(view.reduced, backwards)
         yield from found
-        if view is not None:
+        if view.text is not None:
             for index in sorted(triggered.union(self.untriggered)):
                 pattern, secret = self.lettered[index]
-                if pattern.search(view):
+                if pattern.search(view.text):
                     yield secret
 
-    def _in_views(self, text: str, utf8: bytes | None = None,
-                  seen_other: list[bool] | None = None) -> Iterator[Secret]:
-        """The secrets in `text` as written, decoded, without tags, and NFKC-normalised.
+    def _views(self, text: str, utf8: bytes | None, binary: bool) -> tuple[list[_View], Seen]:
+        """`text` as written, decoded, without tags, as displayed (no comments, scripts or
+        hidden elements), NFKC-normalised, and with look-alike letters read as digits.
 
-        `utf8`: `text` encoded, if at hand. Views are scanned reduced to bytes (`_reduced`).
-        `seen_other` gets whether the text shows non-ASCII digits or letter-like characters.
-        """
-        seen = _Seen()
-        if utf8 is not None and utf8.isascii() and not self.lettered:
-            fast = _reduced_decoded(utf8, seen)
-            if fast is not None and not seen.unstable:
-                yield from self._in_reduced(utf8)
-                if fast != utf8:
-                    yield from self._in_reduced(fast)
-                without_tags = _TAG_BYTES.sub(b"", fast) if b"<" in fast else fast
-                if len(without_tags) != len(fast):
-                    yield from self._in_reduced(without_tags)
-                return
-            seen = _Seen()
-        reduced = utf8 if utf8 is not None and utf8.isascii() else _reduced(text, seen)
-        decoded = _decoded(text, utf8)
-        reduced_decoded = _reduced(decoded, seen) if decoded != text else reduced
-        unstable = seen.unstable
+        `utf8`: `text` encoded, if at hand. An ASCII file with no number of letters to look for
+        is read in bytes only: the fast way for most of a site. `binary`: `text` is a binary
+        file's bytes read as Latin-1, where a letter does not end a number."""
+        fast = self._ascii_views(utf8) if utf8 is not None and utf8.isascii() else None
+        if fast is not None:
+            return fast
+        seen = Seen()
+
+        def reduce(view: str) -> bytes:
+            return reduced(view, seen, letters=not binary)
+
+        views = [_View(text, utf8 if utf8 is not None and utf8.isascii() else reduce(text))]
+        plain = decoded(text, utf8)
+        if plain != text:
+            views.append(_View(plain, reduce(plain)))
+        # `seen` now knows every character of `plain`, and so of every view made from it.
+        tagless = shown = plain
+        if "<" in plain:
+            tagless = shown = TAG.sub("", plain)
+            views.append(_View(shown, reduce(shown)))
+            on_screen = displayed(plain)
+            if on_screen is not None:
+                shown = on_screen
+                views.append(_View(shown, reduce(shown)))
+        if seen.unstable and not unicodedata.is_normalized("NFKC", shown):
+            # Full-width and other compatibility forms of letters and digits.
+            shown = unicodedata.normalize("NFKC", shown)
+            views.append(_View(shown, reduce(shown)))
+        for text_seen in {tagless, shown}:
+            lookalikes = as_digits(text_seen)
+            if lookalikes is not None:
+                views.append(_View(lookalikes, reduce(lookalikes)))
+        return views, seen
+
+    def _ascii_views(self, utf8: bytes) -> tuple[list[_View], Seen] | None:
+        """`_views` of an ASCII file, in bytes only, where no number of letters is looked for
+        and no escape decodes to a digit: the fast way for most of a site."""
+        seen = Seen()
+        if self.lettered:
+            return None
+        fast = reduced_decoded(utf8, seen)
+        if fast is None or seen.unstable:
+            return None
+        views = [_View(None, utf8)]
+        if fast != utf8:
+            views.append(_View(None, fast))
+        shown = [fast]
+        if b"<" in fast:
+            shown = [TAG_BYTES.sub(b"", fast)]
+            on_screen = displayed(fast.decode("ascii"))
+            if on_screen is not None:
+                shown.append(on_screen.encode("ascii"))
+            views += [_View(None, view) for view in shown]
+        for view in shown:
+            lookalikes = as_digits_bytes(view)
+            if lookalikes is not None:
+                views.append(_View(None, lookalikes))
+        return views, seen
+
+    def _in_views(self, text: str, utf8: bytes | None = None, seen_other: list[bool] | None = None,
+                  binary: bool = False) -> Iterator[Secret]:
+        """The secrets in every view of `text` (`_views`)."""
+        views, seen = self._views(text, utf8, binary)
+        backwards = seen.rtl or may_run_right_to_left(utf8 if utf8 is not None else text)
+        for view in views:
+            yield from self._in_view(view, backwards)
         if seen_other is not None:
             seen_other.append(seen.other)
-        yield from self._in_view(text, reduced)
-        if decoded != text:
-            yield from self._in_view(decoded, reduced_decoded)
-        reduced = reduced_decoded
-        # `seen` now knows every character of `decoded`, and so of the text without tags.
-        if self.lettered or unstable:
-            tagless = _TAG.sub("", decoded) if "<" in decoded else decoded
-            if len(tagless) != len(decoded):
-                yield from self._in_view(tagless, _reduced(tagless, seen))
-            # Full-width and other compatibility forms of digits.
-            if not decoded.isascii() and not unicodedata.is_normalized("NFKC", tagless):
-                normal = unicodedata.normalize("NFKC", tagless)
-                yield from self._in_view(normal, _reduced(normal, seen))
-        else:  # NFKC changes nothing; tags removed from the reduced bytes are the same bytes
-            tagless_bytes = _TAG_BYTES.sub(b"", reduced) if b"<" in reduced else reduced
-            if len(tagless_bytes) != len(reduced):
-                yield from self._in_view(None, tagless_bytes)
 
     def find(self, text: str) -> Iterator[Secret]:
         """The secrets in `text`, in every view of it (a secret may come more than once)."""
@@ -496,7 +537,8 @@ class Finder:
         # finds nothing more: each character's bytes are that many separators instead of one,
         # unless UTF-8 shows other digits or letters there, or NFKC of Latin-1 makes digits.
         if not valid or any(other) or _LATIN1_TO_ALNUM.search(data):
-            yield from self._in_views(data.decode("latin-1"))
+            # Five digits are too few to tell in bytes that are not text (`hidden_runs`).
+            yield from (s for s in self._in_views(data.decode("latin-1"), binary=True) if not s.partial)
 
     def shown(self, path: Path) -> Path:
         """`path` for a message: digits of a number in a file or folder name become bullets."""

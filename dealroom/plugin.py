@@ -173,7 +173,7 @@ class DealroomPlugin(BasePlugin[DealroomConfig]):
             return
         try:
             public = self.published.public
-            problems = scan_and_remove(Path(config.site_dir), public.secrets,
+            problems = scan_and_remove(Path(config.site_dir), public.guarded,
                                        self.scan_memory if self.serving else None,
                                        public.unreviewed_attachments())
         except UnscannableSite as error:

@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from dealroom.guard import Guard, Leak, Reading
+from dealroom.guard import Guard, Leak, Reading, Unclear
 from dealroom.numbers import Secret
 
 Stat = tuple[int, int, int]  # size, modification and change times (ns)
@@ -81,7 +81,7 @@ def _digest(secrets: list[Secret]) -> str:
 
 
 def scan_and_remove(site_dir: Path, secrets: Iterable[Secret], memory: ScanMemory | None = None,
-                    attachments: Iterable[str] = ()) -> list[Leak | Unreadable]:
+                    attachments: Iterable[str] = ()) -> list[Leak | Unreadable | Unclear]:
     """Scan every file of `site_dir`; delete each leaking or unreadable file so no server can
     publish it.
 
@@ -102,6 +102,7 @@ def scan_and_remove(site_dir: Path, secrets: Iterable[Secret], memory: ScanMemor
                               "file of the site: make it a plain folder of files") from None
     leaks: list[Leak] = []
     unreadable: list[Unreadable] = []
+    unclear: list[Unclear] = []
     for name, status in sorted(files.items()):
         known = memory.files.get(name) if memory is not None else None
         if known is not None and known[0] == status:
@@ -119,11 +120,14 @@ def scan_and_remove(site_dir: Path, secrets: Iterable[Secret], memory: ScanMemor
         leaks.extend(Leak(site_dir / name, secret) for secret in reading.secrets)
         if reading.unreadable is not None and name in attachments:
             unreadable.append(Unreadable(site_dir / name, reading.unreadable))
-    for path in {leak.file for leak in leaks} | {u.file for u in unreadable}:
+        if reading.unclear is not None:
+            unclear.append(Unclear(site_dir / name, reading.unclear))
+    for path in {leak.file for leak in leaks} | {u.file for u in unreadable} | {u.file for u in unclear}:
         path.unlink(missing_ok=True)
         if memory is not None:
             memory.files.pop(path.relative_to(site_dir).as_posix(), None)
     # A deal's id is a folder name, and may hold the number too: messages mask both.
     return [*(Leak(guard.shown(leak.file), dataclasses.replace(
         leak.secret, deal=str(guard.shown(Path(leak.secret.deal))))) for leak in leaks),
-        *(Unreadable(guard.shown(u.file), guard.shown(Path(u.reason)).as_posix()) for u in unreadable)]
+        *(Unreadable(guard.shown(u.file), guard.shown(Path(u.reason)).as_posix()) for u in unreadable),
+        *(Unclear(guard.shown(u.file), u.reason) for u in unclear)]

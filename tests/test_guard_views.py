@@ -22,6 +22,6 @@ def test_a_number_in_a_files_bytes_is_found(data: bytes) -> None:
     assert list(Guard(SECRETS).find_in_bytes(data))
 
 
-@pytest.mark.parametrize("data", [b"0661980", "066\u0663\u0663\u0663\u0663198038".encode(), b"\\u2022066198"])
+@pytest.mark.parametrize("data", [b"0661980", "066\u00e9198038".encode(), b"\\u2022066198"])
 def test_bytes_without_the_number_are_clean(data: bytes) -> None:
     assert not list(Guard(SECRETS).find_in_bytes(data))

@@ -42,12 +42,24 @@ SECRETS = [Secret("066-198038", "d", FBO), Secret("GB29 NWBK 6016 1331 9268 19",
     "A/C066198038", r"\u0030\u0036\u0036198038", "&#48;&#x36;6198038", "%30%366-198038",
     "<b>066</b><i>198</i>038", "066&nbsp;198&nbsp;038", "０６６１９８０３８", "066\u200b198038",
     "gb29nwbk60161331926819", "GB29 NWBK 6016 1331 9268 19",
+    # gaps of any length, as a browser collapses them: padding, wide separators, entities
+    "066  -  198038", "066 -- 198 -- 038", "066\n        198038", "066&nbsp;&nbsp;&nbsp;&nbsp;198038",
+    "066,,,,198038", "066\u034f198038", "066\ufe0f198\ufe0e038",
+    # digits as a reader reads them: look-alike letters, numerals, circled digits
+    "O66-l98-O38", "〇六六一九八〇三八", "⓪⑥⑥①⑨⑧⓪③⑧", "GB29 NWBK 6O16 l33l 9268 l9",
+    # markup a browser does not show between the digits
+    "066<!-- > -->198038", "066<span hidden>999</span>198038", "066<script>x=1</script>198038",
+    # right to left: the reader sees the digits reversed, or the groups reordered
+    "\u202e830891-660", "<bdo dir=rtl>830891660</bdo>", '<p dir="rtl">038 198 066</p>',
+    "66198038",  # the number without its leading zero
+    "&amp;#48;66198038", "%2530%2536%2536198038",  # escapes of escapes
 ])
 def test_the_guard_finds_a_number_in_any_written_form(written: str) -> None:
     assert list(Guard(SECRETS).find(f"<p>Pay to {written} today</p>"))
 
 
-@pytest.mark.parametrize("written", ["•••••8038", "06619803", "198038", "066  -  198038"])
+@pytest.mark.parametrize("written", ["•••••8038", "06619803", "198038", "066 198 Oak 038", "Oil 66198",
+                                     "06619 shares"])
 def test_the_guard_ignores_masked_partial_and_other_numbers(written: str) -> None:
     assert not list(Guard(SECRETS[:1]).find(written))
 

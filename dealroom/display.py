@@ -1,0 +1,337 @@
+"""Text as a reader sees it: the views in which the mask and the leak guard look for numbers.
+
+A browser decodes escapes, hides comments, scripts and elements marked hidden, collapses white
+space, draws digits of every script, and may show a right-to-left run backwards; a person reads
+`O66-l98-O38` or `〇六六` as digits. Each function here makes one such view of a text, or says
+what a reader could see in it, so that `dealroom.numbers` matches numbers the way they are read.
+Views are computed only where their trigger is present: most of a site is plain ASCII HTML.
+"""
+
+from __future__ import annotations
+
+import functools
+import html
+import re
+import unicodedata
+from dataclasses import dataclass
+
+# The one fold table: four characters IGNORECASE matches to an ASCII letter (I, I, S and K).
+FOLDS = "\u0130\u0131\u017f\u212a"
+
+# Numerals a reader takes for digits though Unicode does not call them decimal digits: Chinese
+# and Japanese numerals, with the "financial" forms written on cheques and contracts.
+_CJK_DIGITS = {ch: str(value) for value, chars in enumerate(
+    ("〇零", "一壹壱", "二贰貳弐", "三叁參参", "四肆", "五伍", "六陆陸", "七柒", "八捌", "九玖"))
+    for ch in chars}
+_RTL_CLASSES = frozenset({"R", "AL", "RLE", "RLO", "RLI"})
+
+
+@dataclass
+class Seen:
+    """What `reduced` met: a non-ASCII digit or letter-like character, one that NFKC might
+    change in some context, and a right-to-left character or control."""
+
+    other: bool = False
+    unstable: bool = False
+    rtl: bool = False
+
+
+def _stable(ch: str) -> bool:
+    # NFKC leaves a character with no compatibility form alone, unless it combines: combining
+    # marks (and Hangul vowels and trailing consonants) join the character before them.
+    return unicodedata.combining(ch) == 0 and unicodedata.is_normalized("NFKC", ch) and \
+        unicodedata.category(ch) not in ("Mn", "Mc", "Me") and not "\u1100" <= ch <= "\u11ff"
+
+
+@functools.lru_cache(maxsize=65536)
+def digit_of(ch: str) -> str | None:
+    """The ASCII digit a reader sees in `ch`: a decimal digit of any script (`٣`, `３`), a CJK
+    numeral (`〇`, `六`), or a character whose compatibility form is one digit (`⑥`, `²`)."""
+    if ch.isdecimal():
+        return str(int(ch))
+    if ch in _CJK_DIGITS:
+        return _CJK_DIGITS[ch]
+    normal = unicodedata.normalize("NFKC", ch)
+    digits = [c for c in normal if c.isdecimal()]
+    if len(digits) == 1 and not any(c.isalpha() for c in normal):
+        return str(int(digits[0]))
+    return None
+
+
+def is_separator(ch: str) -> bool:
+    """`ch` is a gap in every view: non-ASCII, no digit, no case fold to a letter, no NFKC,
+    left to right."""
+    return ch > "\x7f" and digit_of(ch) is None and ch not in FOLDS and \
+        not unicodedata.category(ch).startswith("L") and \
+        not "\ud800" <= ch <= "\udfff" and _stable(ch) and \
+        unicodedata.bidirectional(ch) not in _RTL_CLASSES
+
+
+@functools.lru_cache(maxsize=65536)
+def _replacement(ch: str) -> tuple[str, bool, bool, bool]:
+    """A non-ASCII character's byte in a reduced view (the digit it shows, else a gap), whether
+    it is a digit or letter-like, whether NFKC may change it, and whether it runs right to left."""
+    digit = digit_of(ch)
+    # A letter of any script ends a number, as an ASCII letter does (`066é198038` is a word).
+    letter = digit is None and unicodedata.category(ch).startswith("L")
+    return (digit or ("a" if letter else "?"), digit is not None or ch in FOLDS, not _stable(ch),
+            unicodedata.bidirectional(ch) in _RTL_CLASSES)
+
+
+_ASCII_BYTES = bytes(range(128))
+
+
+def reduced(view: str, seen: Seen, letters: bool = True) -> bytes:
+    """`view` as ASCII bytes, one byte per character: every character a reader sees as a digit
+    becomes that digit, a letter of another script `a`, every other character a gap (`?`).
+    `letters=False`: bytes of a binary file read as Latin-1, where `é` is no word: a gap too.
+
+    The regexes of `dealroom.numbers` then run on bytes (UCS-2 text is much slower). Each
+    distinct character is looked at once: a translation table, not a call per character.
+    """
+    if view.isascii():
+        return view.encode("ascii")
+    table: dict[int, str] = {}
+    # The distinct non-ASCII characters: the ASCII bytes deleted in C, the rest decoded back
+    # (`set(view)` would make an object of every character of a page).
+    rare = view.encode("utf-8", "surrogatepass").translate(None, _ASCII_BYTES)
+    for ch in set(rare.decode("utf-8", "surrogatepass")):
+        if ch >= "\x80":
+            byte, other, unstable, rtl = _replacement(ch)
+            table[ord(ch)] = byte if letters or byte != "a" else "?"
+            seen.other |= other
+            seen.unstable |= unstable
+            seen.rtl |= rtl
+    if all(gap == "?" for gap in table.values()):  # no digit of another script: a C loop
+        return view.encode("ascii", "replace")
+    return view.translate(table).encode("ascii")
+
+
+def reader_chars(text: str) -> str:
+    """`text` with every character a reader sees as a digit written as that ASCII digit (other
+    scripts, numerals, look-alike letters among digits), the same length: what the mask
+    matches, so that a span found in it is the same span of `text`."""
+    if "&" in text:  # `066&nbsp;198` in Markdown: an entity is the character it shows
+        text = _ENTITY.sub(_entity_shown, text)
+    if not text.isascii():
+        table = {ord(ch): digit_of(ch) for ch in set(text) if ch > "\x7f" and digit_of(ch) is not None}
+        if table:
+            text = text.translate(table)
+    return as_digits(text) or text
+
+
+_ENTITY = re.compile(r"&(?:#[0-9]{1,8}|#[xX][0-9a-fA-F]{1,8}|[A-Za-z][A-Za-z0-9]{1,31});")
+
+
+def _entity_shown(entity: re.Match[str]) -> str:
+    """An entity as the digit it shows and spaces, or spaces: the same length."""
+    shown = html.unescape(entity[0])
+    digit = digit_of(shown) if len(shown) == 1 else None
+    return (digit or " ") + " " * (len(entity[0]) - 1)
+
+
+# --- look-alike letters ---------------------------------------------------------------------
+# In a token of digits and the letters O, o, I and l (`O66`, `l98`), each letter is read as the
+# digit it looks like. A token with any other letter (`l10n`, `Oil`) is a word.
+_LOOKALIKE = "[0-9OoIl]*(?:[0-9][OoIl]|[OoIl][0-9])[0-9OoIl]*"
+_TOKEN = re.compile(f"(?<![0-9A-Za-z]){_LOOKALIKE}(?![0-9A-Za-z])")
+_TOKEN_BYTES = re.compile(f"(?<![0-9A-Za-z]){_LOOKALIKE}(?![0-9A-Za-z])".encode())
+_TO_DIGITS = str.maketrans("OoIl", "0011")
+_TO_DIGITS_BYTES = bytes.maketrans(b"OoIl", b"0011")
+# A copy with digits as "0" and the four letters as "h": two `in` tests find a token's trace.
+_LOOKALIKE_CLASSES = bytes(ord("0") if 48 <= b <= 57 else ord("h") if bytes([b]) in b"OoIl" else ord(" ")
+                           for b in range(256))
+
+
+def as_digits(text: str) -> str | None:
+    """`text` with look-alike letters read as digits, the same length; None if it has none."""
+    if not any(ch in text for ch in "OoIl") or _TOKEN.search(text) is None:
+        return None
+    return _TOKEN.sub(lambda m: m[0].translate(_TO_DIGITS), text)
+
+
+def as_digits_bytes(view: bytes) -> bytes | None:
+    """`as_digits` for a reduced view."""
+    trace = view.translate(_LOOKALIKE_CLASSES)
+    if b"0h" not in trace and b"h0" not in trace:
+        return None
+    found = _TOKEN_BYTES.sub(lambda m: m[0].translate(_TO_DIGITS_BYTES), view)
+    return found if found != view else None
+
+
+# --- right to left ----------------------------------------------------------------------------
+def may_run_right_to_left(text: str | bytes) -> bool:
+    """Whether markup in `text` can make a browser show a run of digits in reverse order
+    (`dir=rtl`, `direction: rtl`, `<bdo>`), or it holds right-to-left characters or controls
+    (`reduced` sees those in the text it reduces)."""
+    if isinstance(text, bytes):
+        data = text.lower()
+        return b"rtl" in data or b"<bdo" in data
+    lower = text.lower()
+    return "rtl" in lower or "<bdo" in lower or (not text.isascii() and any(
+        unicodedata.bidirectional(ch) in _RTL_CLASSES for ch in set(text) if ch > "\x7f"))
+
+
+# --- escapes --------------------------------------------------------------------------------
+_JSON_ESCAPE = re.compile(r"\\u([0-9a-fA-F]{4})")
+_URL_ESCAPES = re.compile(r"%[0-9a-fA-F]{2}(?:%[0-9a-fA-F]{2})*")  # a literal first: fast search
+_JSON_ESCAPE_BYTES = re.compile(rb"\\u([0-9a-fA-F]{4})")
+_URL_ESCAPES_BYTES = re.compile(rb"%[0-9a-fA-F]{2}(?:%[0-9a-fA-F]{2})*")
+_CSS_ESCAPE = re.compile(r"\\([0-9a-fA-F]{1,6})[ \t\n]?")
+_MOST_DECODINGS = 8  # `&amp;amp;#48;`: escapes of escapes, decoded to a fixed point
+
+
+def _json_unescaped(text: bytes) -> bytes | None:
+    """JSON escapes decoded in UTF-8 `text`; None if an escape is half a surrogate pair."""
+    chars = {escape: chr(int(escape, 16)) for escape in set(_JSON_ESCAPE_BYTES.findall(text))}
+    if any("\ud800" <= ch <= "\udfff" for ch in chars.values()):
+        return None
+    utf8 = {escape: ch.encode("utf-8") for escape, ch in chars.items()}
+    if len(chars) > 16 or any(ch in "\\u0123456789abcdefABCDEF" for ch in chars.values()):
+        return _JSON_ESCAPE_BYTES.sub(lambda m: utf8[m[1]], text)
+    # A few distinct escapes (a search index's bullets and dashes): one C-speed pass each.
+    # Same as `sub` because no replacement can form or complete another escape.
+    for escape, encoded in utf8.items():
+        text = text.replace(b"\\u" + escape, encoded)
+    return text
+
+
+def _url_unescaped(text: str) -> str:
+    # As `unquote`: each run of %XX escapes is decoded as UTF-8 bytes (errors replaced); a
+    # literal character ends a multi-byte sequence, so runs are decoded one by one.
+    return _URL_ESCAPES.sub(lambda m: bytes.fromhex(m[0].replace("%", "")).decode("utf-8", "replace"),
+                            text)
+
+
+def css_unescaped(text: str) -> str:
+    """CSS escapes (`\\30 \\36 6`) decoded, as a style sheet's strings show them."""
+    def char(m: re.Match[str]) -> str:
+        code = int(m[1], 16)
+        return chr(code) if 0 < code <= 0x10FFFF and not 0xD800 <= code <= 0xDFFF else "\ufffd"
+    return _CSS_ESCAPE.sub(char, text) if "\\" in text else text
+
+
+def _decoded_once(text: str, utf8: bytes | None = None) -> str:
+    """`unquote(html.unescape(json_unescape(text)))`, skipping each step with nothing to do.
+
+    `utf8`: `text` encoded, if at hand; JSON and URL escapes are then decoded in bytes (a
+    search index's text is 25 MB, and UCS-2 string operations are several times slower).
+    """
+    if "\\u" in text and utf8 is not None:
+        utf8 = _json_unescaped(utf8)
+    if utf8 is None:
+        if "\\u" in text:
+            text = _JSON_ESCAPE.sub(lambda m: chr(int(m[1], 16)), text)
+    elif b"&" not in utf8:
+        if b"%" in utf8:
+            utf8 = _URL_ESCAPES_BYTES.sub(lambda m: bytes.fromhex(m[0].replace(b"%", b"").decode())
+                                          .decode("utf-8", "replace").encode("utf-8"), utf8)
+        return utf8.decode("utf-8")
+    else:
+        text = utf8.decode("utf-8")
+    if "&" in text:
+        text = html.unescape(text)
+    if "%" in text:
+        text = _url_unescaped(text)
+    return text
+
+
+def _has_escape(text: str) -> bool:
+    return ("\\u" in text and _JSON_ESCAPE.search(text) is not None) or \
+        ("&" in text and html.unescape(text) != text) or \
+        ("%" in text and _URL_ESCAPES.search(text) is not None)
+
+
+def decoded(text: str, utf8: bytes | None = None) -> str:
+    """`text` with JSON, HTML and URL escapes decoded, again and again until none is left
+    (`%2526%2334;` is `&#34;` is `"`)."""
+    result = _decoded_once(text, utf8)
+    for _ in range(_MOST_DECODINGS):
+        if result == text or not _has_escape(result):
+            break
+        text, result = result, _decoded_once(result)
+    return result
+
+
+def _separator_escapes_only(text: bytes) -> bool:
+    return all(is_separator(chr(int(escape, 16))) for escape in set(_JSON_ESCAPE_BYTES.findall(text)))
+
+
+def reduced_decoded(text: bytes, seen: Seen) -> bytes | None:
+    """`reduced(decoded(text))` for ASCII `text` whose JSON escapes are all separators and
+    which has no entity nor an escape of an escape; None otherwise. A search index's escapes
+    are bullets and dashes, and this skips building its 25 MB of UCS-2 text."""
+    if b"&" in text or b"%25" in text:
+        return None
+    if b"\\u" in text:
+        if not _separator_escapes_only(text):
+            return None
+        text = _JSON_ESCAPE_BYTES.sub(b"?", text)  # no "%" or hex digit: URL escapes stay as they are
+    if b"%" in text:
+        text = _URL_ESCAPES_BYTES.sub(lambda m: reduced(bytes.fromhex(m[0].replace(b"%", b"").decode())
+                                                        .decode("utf-8", "replace"), seen), text)
+    return text
+
+
+# --- markup -------------------------------------------------------------------------------------
+TAG = re.compile(r"<[^>]*>")
+TAG_BYTES = re.compile(rb"<[^>]*>")
+# What a browser does not display: comments, scripts, style sheets, templates, and elements
+# marked hidden (their text is still in the file, and read in the other views).
+_NOT_SHOWN = (r"<!--.*?(?:-->|\Z)|<(script|style|template|noscript)\b.*?(?:</\1\s*>|\Z)"
+              r"|<([a-zA-Z][\w-]*)(?=[^>]*?(?:\shidden\b|display\s*:\s*none|visibility\s*:\s*hidden))"
+              r"[^>]*>.*?(?:</\2\s*>|\Z)")
+_NOT_SHOWN_HINT = re.compile(r"<!--|<script|<style|<template|<noscript|hidden|display", re.IGNORECASE)
+_NOT_SHOWN_TEXT = re.compile(_NOT_SHOWN, re.IGNORECASE | re.DOTALL)
+
+
+def displayed(text: str) -> str | None:
+    """The text a browser displays of HTML `text`, tags removed; None if that is all of it."""
+    if _NOT_SHOWN_HINT.search(text) is None:
+        return None
+    shown = _NOT_SHOWN_TEXT.sub("", text)
+    return TAG.sub("", shown) if shown != text else None
+
+
+# --- style sheets -----------------------------------------------------------------------------
+_STYLE = re.compile(r"<style\b[^>]*>(.*?)(?:</style\s*>|\Z)|\sstyle\s*=\s*(\"[^\"]*\"|'[^']*')",
+                    re.IGNORECASE | re.DOTALL)
+_PSEUDO_RULE = re.compile(r"([^{}]*:(?::)?(?:before|after|marker)\b[^{}]*)\{([^{}]*)\}", re.IGNORECASE)
+_CONTENT = re.compile(r"content\s*:([^;}]*)", re.IGNORECASE)
+_STRING = re.compile(r"\"([^\"]*)\"|'([^']*)'")
+_BIG_COUNTER = re.compile(r"counter-(?:reset|set|increment)\s*:[^;}]*?\d{3}", re.IGNORECASE)
+# Attributes the theme's own style sheet shows (`attr(data-md-annotation-id)`, line numbers).
+_THEME_ATTRIBUTE = re.compile(r"attr\(\s*data-(?:md-|linenos)", re.IGNORECASE)
+
+
+def style_sheets(text: str, suffix: str) -> list[str]:
+    """The style sheets in a file, escapes decoded: the whole of a `.css` file, the `<style>`
+    elements and `style` attributes of an HTML page."""
+    if suffix == ".css":
+        return [css_unescaped(text)]
+    if "style" not in text:
+        return []
+    return [css_unescaped(html.unescape(m[1] if m[1] is not None else m[2][1:-1]))
+            for m in _STYLE.finditer(text)]
+
+
+def inserted_digits(sheet: str) -> str | None:
+    """Why a style sheet may insert digits into the text a reader sees, where the leak guard
+    cannot tell what they join (`::before { content: "066" }` beside `198038`); None if not."""
+    if "content" not in sheet:
+        return None
+    if _BIG_COUNTER.search(sheet):
+        return "it sets a counter to a number, which `content: counter()` can show"
+    for rule in _pseudo_element_rules(sheet):
+        for value in _CONTENT.findall(rule):
+            strings = "".join(a or b for a, b in _STRING.findall(value))
+            if any(digit_of(ch) is not None for ch in strings):
+                return "a `::before` or `::after` rule's `content` shows digits"
+            if "attr(" in value.lower() and not _THEME_ATTRIBUTE.search(value):
+                return "a `::before` or `::after` rule's `content` shows an attribute"
+    return None
+
+
+def _pseudo_element_rules(sheet: str) -> list[str]:
+    """The declarations of each rule whose selector names a pseudo-element that shows `content`."""
+    return [body for _, body in _PSEUDO_RULE.findall(sheet)]
