@@ -179,26 +179,30 @@ def with_domestic_parts(secrets: Iterable[Secret]) -> list[Secret]:
 
 
 def hidden_runs(secrets: Iterable[Secret], visible_digits: int) -> list[Secret]:
-    """Every run of `HIDDEN_RUN` digits the mask of an account hides, as a partial secret of
-    its deal: `account begins 066-19` beside `•••••8038` shows half the number. For an IBAN,
-    the account at the end of its domestic part (the bank or sort code is public)."""
-    runs: list[Secret] = []
+    """Every piece of an account's digits that holds `HIDDEN_RUN` or more of the digits its
+    mask hides, as a partial secret of its deal: `account begins 066-19` beside `•••••8038`
+    shows what the mask hides. For an IBAN, of the account inside it (the bank or sort code
+    is public). A piece is found where it is written whole, near an account label
+    (`Finder`): five digits alone are too common to tell."""
+    pieces: list[Secret] = []
     for secret in secrets:
         if secret.partial:
             continue
         if is_iban(secret.number):
-            compact = _compact(secret.number)
-            start, end = iban_account(compact)
-            shown_from = len(compact) - min(visible_digits, 4)  # `mask_iban` shows the last four
-            hidden = compact[start:min(end, shown_from)]
+            chars = _compact(secret.number)
+            start, end = iban_account(chars)
+            hidden = len(chars) - min(visible_digits, 4)  # `mask_iban` shows the last four
         else:
-            chars = [ch for ch in secret.number if ch.isalnum()]
-            hidden = "".join(chars[:len(chars) - min(visible_digits, len(chars) // 2)])
+            chars = "".join(ch for ch in secret.number if ch.isalnum())
+            start, end = 0, len(chars)
+            hidden = len(chars) - min(visible_digits, len(chars) // 2)
         field = f"{secret.field} ({HIDDEN_RUN} or more of the digits its mask hides)"
-        for stretch in _DIGIT_RUN_PLAIN.findall(hidden):
-            runs += [Secret(stretch[i:i + HIDDEN_RUN], secret.deal, field, partial=True)
-                     for i in range(len(stretch) - HIDDEN_RUN + 1)]
-    return list(dict.fromkeys(runs))
+        for stretch in _DIGIT_RUN_PLAIN.finditer(chars, start, end):
+            first, last = stretch.start(), stretch.end()
+            for i in range(first, min(last, hidden) - HIDDEN_RUN + 1):
+                pieces += [Secret(chars[i:j], secret.deal, field, partial=True)
+                           for j in range(i + HIDDEN_RUN, last + 1)]
+    return list(dict.fromkeys(pieces))
 
 
 _DIGIT_RUN_PLAIN = re.compile(r"[0-9]+")
@@ -331,6 +335,9 @@ _DIGIT_BYTES = re.compile(rb"[0-9]")
 _MAX_SEEN_RUNS = 200_000
 _DIGIT_STRETCH = re.compile(r"[0-9]+")
 _DIGIT_GROUP = re.compile(rb"[0-9]+")
+# A number as written (`066-19`, `066 19`): digits with at most one separator between any two.
+_WRITTEN_NUMBER = re.compile(rb"0(?: ?+0)*+")
+_LABEL_REACH = 80  # how far from an account label a piece of its digits is read as one
 _TRIGGER_DIGITS = 6  # digits in a row a lettered number needs to be looked for only where they are
 
 # Runs are searched in a copy of the text where every digit is "0", every ASCII letter "a"
@@ -379,7 +386,7 @@ class Finder:
                 self.triggers[stretch] = (*self.triggers.get(stretch, ()), index)
             else:
                 self.untriggered += (index,)
-        self.lengths = sorted({len(d) for d in [*self.by_digits, *self.partials]})
+        self.lengths = sorted({len(d) for d in self.by_digits})
         self.trigger_lengths = sorted({len(d) for d in self.triggers})
         # Only runs with as many digits as the shortest number: most runs in a site are short
         # (dates, sizes, icon paths), and looking each one up was most of the guard's time.
@@ -394,11 +401,9 @@ class Finder:
     def _in_digits(self, digits: str) -> Iterator[Secret]:
         for length in self.lengths:
             for start in range(len(digits) - length + 1):
-                written = digits[start:start + length]
-                secret = self.by_digits.get(written)
+                secret = self.by_digits.get(digits[start:start + length])
                 if secret:
                     yield secret
-                yield from self.partials.get(written, ())
 
     def _triggered(self, digits: str) -> Iterator[int]:
         for length in self.trigger_lengths:
@@ -418,13 +423,15 @@ class Finder:
             known = self.seen[digits] = (tuple(self._in_digits(text)), tuple(self._triggered(text)))
         return known
 
-    def _scan(self, view: bytes, backwards: bool) -> tuple[list[Secret], set[int]]:
+    def _scan(self, view: bytes, backwards: bool, binary: bool = False) -> tuple[list[Secret], set[int]]:
         """The secrets in the runs of a reduced view, and the lettered numbers whose digits the
         runs hold. `backwards`: the view may run right to left, so each run is read reversed
-        too, digit by digit and group by group (`038 198 066` shows as `066 198 038`)."""
+        too, digit by digit and group by group (`038 198 066` shows as `066 198 038`).
+        `binary`: bytes that are not text, where pieces of numbers are not looked for."""
         found: list[Secret] = []
         triggered: set[int] = set()
-        for match in self.runs.finditer(view.translate(_CLASSES)):
+        classes = view.translate(_CLASSES)
+        for match in self.runs.finditer(classes):
             run = view[match.start():match.end()]
             digits = run.translate(None, _NOT_DIGIT)
             forms = [digits]
@@ -434,10 +441,25 @@ class Finder:
                 known = self._known(form)
                 found.extend(known[0])
                 triggered.update(known[1])
+        if self.partials and not binary:
+            found += self._pieces(view, classes)
         return found, triggered
 
-    def _in_view(self, view: _View, backwards: bool) -> Iterator[Secret]:
-        found, triggered = self._scan(view.reduced, backwards)
+    def _pieces(self, view: bytes, classes: bytes) -> Iterator[Secret]:
+        """Pieces of an account's hidden digits (`hidden_runs`), each written whole as a number
+        (`066-19`: at most one separator between digits) near an account label."""
+        for match in _WRITTEN_NUMBER.finditer(classes):
+            if match.end() - match.start() < HIDDEN_RUN:
+                continue
+            digits = view[match.start():match.end()].translate(None, _NOT_DIGIT)
+            pieces = self.partials.get(digits.decode("ascii"))
+            if pieces:
+                near = view[max(0, match.start() - _LABEL_REACH):match.end() + _LABEL_REACH].lower()
+                if any(word in near for word in _LABEL_WORDS):
+                    yield from pieces
+
+    def _in_view(self, view: _View, backwards: bool, binary: bool) -> Iterator[Secret]:
+        found, triggered = self._scan(view.reduced, backwards, binary)
         yield from found
         if view.text is not None:
             for index in sorted(triggered.union(self.untriggered)):
@@ -514,7 +536,7 @@ class Finder:
         views, seen = self._views(text, utf8, binary)
         backwards = seen.rtl or may_run_right_to_left(utf8 if utf8 is not None else text)
         for view in views:
-            yield from self._in_view(view, backwards)
+            yield from self._in_view(view, backwards, binary)
         if seen_other is not None:
             seen_other.append(seen.other)
 
@@ -537,8 +559,7 @@ class Finder:
         # finds nothing more: each character's bytes are that many separators instead of one,
         # unless UTF-8 shows other digits or letters there, or NFKC of Latin-1 makes digits.
         if not valid or any(other) or _LATIN1_TO_ALNUM.search(data):
-            # Five digits are too few to tell in bytes that are not text (`hidden_runs`).
-            yield from (s for s in self._in_views(data.decode("latin-1"), binary=True) if not s.partial)
+            yield from self._in_views(data.decode("latin-1"), binary=True)
 
     def shown(self, path: Path) -> Path:
         """`path` for a message: digits of a number in a file or folder name become bullets."""
