@@ -179,8 +179,14 @@ class DealroomPlugin(BasePlugin[DealroomConfig]):
         except UnscannableSite as error:
             raise PluginError(f"dealroom: {error}") from None
         if problems:
-            raise PluginError("dealroom: the leak guard stopped the build:\n" +
-                              "\n".join(str(problem) for problem in problems))
+            message = "dealroom: the leak guard stopped the build:\n" + \
+                "\n".join(str(problem) for problem in problems)
+            if self.serving:
+                # The files are deleted: the server shows the rest of the room and a "not found"
+                # for them. An exception here would leave every request waiting on the build.
+                logging.getLogger("dealroom.serve").error(message)
+                return
+            raise PluginError(message)
 
     on_post_build = CombinedEvent(_repair_search, _guard)
 

@@ -49,3 +49,21 @@ def test_a_dirty_serve_shows_a_renamed_deal_in_the_nav_of_every_page(
                   "name: NeoTherapeutics – Omicron Partners share purchase")
         wait_until(lambda: "Omicron Partners share purchase" in fetch(f"{base}/about/"))
         assert "Omicron Partners securities purchase" not in fetch(f"{base}/about/")
+
+
+def test_serve_never_serves_a_page_the_guard_refused_and_keeps_serving(
+        make_room: Callable[..., Room]) -> None:
+    room = make_room()
+    memo = room.path / "content" / "pages" / "memo.md"
+    memo.write_text("# Memo\n\nWire today.\n")
+    with serving(room) as (base, log):
+        url = f"{base}/memo/"
+        wait_until(lambda: "Wire today." in fetch(url))
+        # Digits a browser puts together around a hidden element: only the guard sees them.
+        memo.write_text("# Memo\n\nWire to 066<span hidden>4</span>198038 today.\n")
+        wait_until(lambda: "the leak guard stopped the build" in log.read_text())
+        assert "198038" not in fetch(url)
+        assert "Omicron" in fetch(f"{base}/deals/{EXAMPLE_SLUG}/")  # the rest is served, no hang
+        memo.write_text("# Memo\n\nWire tomorrow.\n")
+        wait_until(lambda: "Wire tomorrow." in fetch(url))
+        assert "Traceback" not in log.read_text() and "198038" not in log.read_text()
