@@ -48,6 +48,7 @@ REFUSED_PAGES = {
                            'Wired to <span class="acct">066</span>.',
 }
 PARTIAL_NOTE = "The account begins 066-19."
+PARTIAL_SLUG = "second-deal"
 THEME_OVERRIDE = ('{% extends "main.html" %}{% block content %}<p>Old account No. 4455 6677 88</p>'
                   '{% endblock %}')
 
@@ -64,8 +65,16 @@ def tricked(tmp_path_factory: pytest.TempPathFactory) -> tuple[Room, subprocess.
     for name, text in {**MASKED_PAGES, **REFUSED_PAGES}.items():
         (pages / f"{name}.md").write_text(f"# {name}\n\n{text}\n", encoding="utf-8")
     (room.path / "site_overrides" / "404.html").write_text(THEME_OVERRIDE, encoding="utf-8")
+    # A second deal paying to the same accounts, whose note gives away hidden digits.
+    shutil.copytree(EXAMPLE_DEAL, room.deals / PARTIAL_SLUG)
     room.edit("    fbo_account_number: 066-198038\n",
-              f"    fbo_account_number: 066-198038\n    notes: {PARTIAL_NOTE}\n")
+              f"    fbo_account_number: 066-198038\n    notes: {PARTIAL_NOTE}\n", PARTIAL_SLUG)
+    # Pasted from the agreement into a YAML block: the number wraps across lines.
+    room.edit("    account_number: 1233932118\n",
+              "    account_number: 1233932118\n"
+              "    notes: |\n      Credit account 1233\n        932118 only.\n")
+    # A file MkDocs copies as it is: the number spread over CSV columns.
+    (pages / "columns.csv").write_text('bank,part 1,part 2,part 3\nChase,"066","198","038"\n')
     return room, mkdocs("build", cwd=room.path)
 
 
@@ -95,13 +104,27 @@ def test_the_guard_refuses_a_number_only_a_browser_puts_together(
     assert f"site/{name}/index.html: " in result.stderr
 
 
+def test_a_number_wrapped_in_a_yaml_block_is_masked(
+        tricked: tuple[Room, subprocess.CompletedProcess[str]]) -> None:
+    room, _ = tricked
+    assert "Credit account ••••••2118 only." in _shown(room.page("instructions"))
+
+
+def test_a_number_spread_over_csv_columns_is_refused(
+        tricked: tuple[Room, subprocess.CompletedProcess[str]]) -> None:
+    room, result = tricked
+    assert not (room.site / "columns.csv").exists()
+    assert "site/columns.csv: raw account number from deal" in result.stderr
+
+
 def test_five_hidden_digits_beside_the_masked_number_fail_the_build(
         tricked: tuple[Room, subprocess.CompletedProcess[str]]) -> None:
     room, result = tricked
-    assert not (room.site / "deals" / EXAMPLE_SLUG / "instructions" / "index.html").exists()
-    assert f"site/deals/{EXAMPLE_SLUG}/instructions/index.html: raw account number from deal " \
-        f"'{EXAMPLE_SLUG}', field instructions[company-wire].fbo_account_number (5 or more of the " \
+    assert not (room.site / "deals" / PARTIAL_SLUG / "instructions" / "index.html").exists()
+    assert f"site/deals/{PARTIAL_SLUG}/instructions/index.html: raw account number from deal " \
+        f"'{PARTIAL_SLUG}', field instructions[company-wire].fbo_account_number (5 or more of the " \
         "digits its mask hides)" in result.stderr
+    assert (room.site / "deals" / EXAMPLE_SLUG / "instructions" / "index.html").exists()
 
 
 def test_a_labelled_number_no_record_holds_in_a_theme_override_fails_the_build(
