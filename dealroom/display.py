@@ -133,30 +133,54 @@ def _entity_shown(entity: re.Match[str]) -> str:
 # --- look-alike letters ---------------------------------------------------------------------
 # In a token of digits and the letters O, o, I and l (`O66`, `l98`), each letter is read as the
 # digit it looks like. A token with any other letter (`l10n`, `Oil`) is a word.
-_LOOKALIKE = "[0-9OoIl]*(?:[0-9][OoIl]|[OoIl][0-9])[0-9OoIl]*"
-_TOKEN = re.compile(f"(?<![0-9A-Za-z]){_LOOKALIKE}(?![0-9A-Za-z])")
-_TOKEN_BYTES = re.compile(f"(?<![0-9A-Za-z]){_LOOKALIKE}(?![0-9A-Za-z])".encode())
 _TO_DIGITS = str.maketrans("OoIl", "0011")
 _TO_DIGITS_BYTES = bytes.maketrans(b"OoIl", b"0011")
-# A copy with digits as "0" and the four letters as "h": two `in` tests find a token's trace.
-_LOOKALIKE_CLASSES = bytes(ord("0") if 48 <= b <= 57 else ord("h") if bytes([b]) in b"OoIl" else ord(" ")
-                           for b in range(256))
+# A copy with digits as "0", the four letters as "h", other letters as "a": tokens are found
+# from where a digit and one of the letters touch, with `find`, not a regex at every byte.
+_TRACE = bytes(ord("0") if 48 <= b <= 57 else ord("h") if bytes([b]) in b"OoIl" else
+               ord("a") if chr(b).isalpha() and b < 128 else ord(" ") for b in range(256))
+_TOKEN_CHARS = frozenset(b"0h")
+
+
+def _lookalike_tokens(ascii_view: bytes) -> list[tuple[int, int]]:
+    """The spans of look-alike tokens in a text as ASCII bytes (one byte per character)."""
+    trace = ascii_view.translate(_TRACE)
+    spans: set[tuple[int, int]] = set()
+    for pair in (b"0h", b"h0"):
+        at = trace.find(pair)
+        while at >= 0:
+            start, end = at, at + 2
+            while start > 0 and trace[start - 1] in _TOKEN_CHARS:
+                start -= 1
+            while end < len(trace) and trace[end] in _TOKEN_CHARS:
+                end += 1
+            if (start == 0 or trace[start - 1] != ord("a")) and (end == len(trace) or trace[end] != ord("a")):
+                spans.add((start, end))
+            at = trace.find(pair, end)
+    return sorted(spans)
 
 
 def as_digits(text: str) -> str | None:
     """`text` with look-alike letters read as digits, the same length; None if it has none."""
-    if not any(ch in text for ch in "OoIl") or _TOKEN.search(text) is None:
+    spans = _lookalike_tokens(text.encode("ascii", "replace"))
+    if not spans:
         return None
-    return _TOKEN.sub(lambda m: m[0].translate(_TO_DIGITS), text)
+    parts, done = [], 0
+    for start, end in spans:
+        parts += [text[done:start], text[start:end].translate(_TO_DIGITS)]
+        done = end
+    return "".join(parts) + text[done:]
 
 
 def as_digits_bytes(view: bytes) -> bytes | None:
     """`as_digits` for a reduced view."""
-    trace = view.translate(_LOOKALIKE_CLASSES)
-    if b"0h" not in trace and b"h0" not in trace:
+    spans = _lookalike_tokens(view)
+    if not spans:
         return None
-    found = _TOKEN_BYTES.sub(lambda m: m[0].translate(_TO_DIGITS_BYTES), view)
-    return found if found != view else None
+    found = bytearray(view)
+    for start, end in spans:
+        found[start:end] = view[start:end].translate(_TO_DIGITS_BYTES)
+    return bytes(found)
 
 
 # --- right to left ----------------------------------------------------------------------------
@@ -236,9 +260,12 @@ def _decoded_once(text: str, utf8: bytes | None = None) -> str:
     return text
 
 
+_ENTITY_START = re.compile(r"&(?:#[0-9]+|#[xX][0-9a-fA-F]+|[A-Za-z][A-Za-z0-9]*);")
+
+
 def _has_escape(text: str) -> bool:
     return ("\\u" in text and _JSON_ESCAPE.search(text) is not None) or \
-        ("&" in text and html.unescape(text) != text) or \
+        ("&" in text and _ENTITY_START.search(text) is not None) or \
         ("%" in text and _URL_ESCAPES.search(text) is not None)
 
 
@@ -277,20 +304,67 @@ def reduced_decoded(text: bytes, seen: Seen) -> bytes | None:
 TAG = re.compile(r"<[^>]*>")
 TAG_BYTES = re.compile(rb"<[^>]*>")
 # What a browser does not display: comments, scripts, style sheets, templates, and elements
-# marked hidden (their text is still in the file, and read in the other views).
-_NOT_SHOWN = (r"<!--.*?(?:-->|\Z)|<(script|style|template|noscript)\b.*?(?:</\1\s*>|\Z)"
-              r"|<([a-zA-Z][\w-]*)(?=[^>]*?(?:\shidden\b|display\s*:\s*none|visibility\s*:\s*hidden))"
-              r"[^>]*>.*?(?:</\2\s*>|\Z)")
-_NOT_SHOWN_HINT = re.compile(r"<!--|<script|<style|<template|<noscript|hidden|display", re.IGNORECASE)
-_NOT_SHOWN_TEXT = re.compile(_NOT_SHOWN, re.IGNORECASE | re.DOTALL)
+# marked hidden. Their text is still in the file, and read in the other views.
+_COMMENT = re.compile(rb"<!--.*?(?:-->|\Z)", re.DOTALL)
+_NOT_SHOWN_ELEMENT = re.compile(rb"<(script|style|template|noscript)\b")
+_HIDING = re.compile(rb"\shidden\b|.display\s*:\s*none|.visibility\s*:\s*hidden")  # from the byte before
+_ELEMENT_NAME = re.compile(rb"<([a-z][a-z0-9-]*)")
 
 
-def displayed(text: str) -> str | None:
-    """The text a browser displays of HTML `text`, tags removed; None if that is all of it."""
-    if _NOT_SHOWN_HINT.search(text) is None:
-        return None
-    shown = _NOT_SHOWN_TEXT.sub("", text)
-    return TAG.sub("", shown) if shown != text else None
+def _not_shown(lower: bytes) -> list[tuple[int, int]]:
+    """The spans of lower-cased HTML a browser does not display, in order, not overlapping."""
+    spans = [(m.start(), m.end()) for m in _COMMENT.finditer(lower)] if b"<!--" in lower else []
+    for m in _NOT_SHOWN_ELEMENT.finditer(lower):
+        close = lower.find(b"</" + m[1], m.end())
+        spans.append((m.start(), len(lower) if close < 0 else lower.find(b">", close) + 1 or len(lower)))
+    for word in (b"hidden", b"display", b"visibility"):
+        at = lower.find(word)
+        while at >= 0:
+            start = lower.rfind(b"<", 0, at)
+            name = _ELEMENT_NAME.match(lower, start) if start >= 0 else None
+            # Inside a tag (no ">" between), as an attribute or a style declaration.
+            if name is not None and b">" not in lower[start:at] and _HIDING.match(lower, at - 1):
+                close = lower.find(b"</" + name[1], at)
+                spans.append((start, len(lower) if close < 0 else lower.find(b">", close) + 1 or len(lower)))
+            at = lower.find(word, at + 1)
+    merged: list[tuple[int, int]] = []
+    for start, end in sorted(spans):
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+        else:
+            merged.append((start, end))
+    return merged
+
+
+def displayed_joins(text: bytes) -> list[bytes]:
+    """Where a browser joins text around what it does not display: for each hidden span of
+    HTML `text` (reduced to bytes), the displayed text around the place it was, tags removed,
+    out to the nearest letter on each side (a number cannot reach further). A number split by
+    a comment, a script or a hidden element (`066<span hidden>4</span>198038`) is whole there;
+    every other run of the displayed text is in the view without tags already."""
+    if b"<" not in text:
+        return []
+    lower = text.lower()
+    if b"<!--" not in lower and b"<script" not in lower and b"<style" not in lower and \
+            b"<template" not in lower and b"<noscript" not in lower and b"hidden" not in lower and \
+            b"display" not in lower:
+        return []
+    windows = []
+    for start, end in _not_shown(lower):
+        before = TAG_BYTES.sub(b"", text[max(0, start - _JOIN_REACH):start])
+        after = TAG_BYTES.sub(b"", text[end:end + _JOIN_REACH])
+        # A letter ends a number: the window runs from the last letter before to the first after.
+        last = before.translate(_LETTER_TRACE).rfind(b"a")
+        first = after.translate(_LETTER_TRACE).find(b"a")
+        window = before[last + 1:] + after[:first if first >= 0 else len(after)]
+        if window.translate(None, _NOT_DIGIT):  # only a window with digits can hold a number
+            windows.append(window)
+    return windows
+
+
+_JOIN_REACH = 1024
+_NOT_DIGIT = bytes(b for b in range(256) if not 48 <= b <= 57)
+_LETTER_TRACE = bytes(ord("a") if chr(b).isalpha() and b < 128 else ord(" ") for b in range(256))
 
 
 # --- style sheets -----------------------------------------------------------------------------
@@ -309,10 +383,15 @@ def style_sheets(text: str, suffix: str) -> list[str]:
     elements and `style` attributes of an HTML page."""
     if suffix == ".css":
         return [css_unescaped(text)]
-    if "style" not in text:
-        return []
-    return [css_unescaped(html.unescape(m[1] if m[1] is not None else m[2][1:-1]))
-            for m in _STYLE.finditer(text)]
+    lower = text.lower()
+    sheets = []
+    at = lower.find("style")
+    while at >= 0:  # each place found with `find`, the pattern tried only there
+        found = _STYLE.match(text, at - 1) if at > 0 else None
+        if found is not None:
+            sheets.append(css_unescaped(html.unescape(found[1] if found[1] is not None else found[2][1:-1])))
+        at = lower.find("style", at + 5)
+    return sheets
 
 
 def inserted_digits(sheet: str) -> str | None:

@@ -15,9 +15,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-from dealroom.display import TAG, decoded, inserted_digits, style_sheets
+from dealroom.display import inserted_digits, style_sheets
 from dealroom.extract import extract, is_text_format
-from dealroom.numbers import Finder, Secret, labelled_numbers, may_hold_label
+from dealroom.numbers import UNMASKED, Finder, Secret
 
 
 @dataclass(frozen=True)
@@ -76,44 +76,44 @@ class Guard(Finder):
         deal record, which is not published unless every part of it can be read (or a person
         reviewed it: then pass False)."""
         plain = _plain_text(name, data)
+        utf8 = name.endswith((".html", ".htm")) and _UTF8_PAGE.search(data, 0, 2048) is not None
         # A container's raw bytes are noise: five digits count only in the text it shows.
-        found = [*self.find(name), *(s for s in self.find_in_bytes(data) if plain or not s.partial)]
+        found = [*self.find(name), *(s for s in self.find_in_bytes(data, utf8) if plain or not s.partial)]
+        problem = None
         if plain:
-            return Reading(_one_per_field(s for s in found if _owned(s, name)), None,
-                           _unclear(name, data))
-        extraction = extract(name, data, attachment=attachment)
-        unclear = None
-        for text in extraction.texts:
-            found.extend(self.find(text))
-            if labelled_numbers(text.encode("utf-8", "replace")):
-                unclear = LABELLED
-        problem = None if extraction.complete else extraction.problem or "it cannot be read whole"
-        return Reading(_one_per_field(s for s in found if _owned(s, name)), problem, unclear)
+            unclear = _inserted_digits(name, data)
+        else:
+            extraction = extract(name, data, attachment=attachment)
+            for text in extraction.texts:
+                found.extend(self.find(text))
+            problem = None if extraction.complete else extraction.problem or "it cannot be read whole"
+            unclear = None
+        if UNMASKED in found:
+            unclear = unclear or LABELLED
+        return Reading(_one_per_field(s for s in found if s != UNMASKED and _owned(s, name)), problem,
+                       unclear)
 
     def found_in(self, name: str, data: bytes) -> list[Secret]:
         """The secrets in a file's name and what it shows, one per field."""
         return self.read(name, data).secrets
 
 
-def _unclear(name: str, data: bytes) -> str | None:
-    """Why a text file may show a number no record holds: digits a style sheet inserts beside
-    the text, or a number after an account label that the mask never saw."""
-    if _STYLE_HINT.search(data):
+def _inserted_digits(name: str, data: bytes) -> str | None:
+    """Why a text file may show digits no view of its text holds: a style sheet inserts them
+    beside the text."""
+    lower = data.lower()  # CSS properties are case-insensitive
+    if _CONTENT_RULE.search(lower) or b"counter-" in lower:
         text = data.decode("utf-8", "replace")
         for sheet in style_sheets(text, PurePosixPath(name).suffix.lower()):
             reason = inserted_digits(sheet)
             if reason is not None:
                 return (f"{reason}, and the leak guard cannot tell what number a reader sees "
                         "there (write the digits in the page itself)")
-    if may_hold_label(data):
-        text = data.decode("utf-8", "replace")
-        shown = TAG.sub("", decoded(text)) if "<" in text or "&" in text else text
-        if labelled_numbers(shown.encode("utf-8", "replace")):
-            return LABELLED
     return None
 
 
-_STYLE_HINT = re.compile(rb"content\s*:|counter-(?:reset|set|increment)", re.IGNORECASE)
+_CONTENT_RULE = re.compile(rb"content\s*:")  # a literal first: a fast search
+_UTF8_PAGE = re.compile(rb"<meta[^>]*charset=[\"']?utf-8", re.IGNORECASE)
 
 
 def _one_per_field(secrets: Iterable[Secret]) -> list[Secret]:

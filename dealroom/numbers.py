@@ -24,7 +24,7 @@ from dealroom.display import (
     as_digits,
     as_digits_bytes,
     decoded,
-    displayed,
+    displayed_joins,
     may_run_right_to_left,
     reader_chars,
     reduced,
@@ -75,6 +75,11 @@ class Secret:
     def digits(self) -> str:
         """The number's letters and digits, upper case: how it is recognised wherever written."""
         return "".join(ch for ch in self.number if ch.isalnum()).upper()
+
+
+# Found by `Finder` where a number of 5 digits or more follows an account label: no record's
+# number, but one the mask would have masked, so one it never saw (`labelled_numbers`).
+UNMASKED = Secret("", "", "a number after an account label")
 
 
 def mask_number(number: str, visible_digits: int) -> str:
@@ -325,10 +330,15 @@ def labelled_numbers(view: bytes) -> bool:
     """Whether a view of a file (tags removed, escapes decoded) shows a number of
     `LABELLED_MIN_DIGITS` digits or more after an account label: the mask covers every such
     number it is given, so one left is from a theme, a script or a file it never saw."""
-    if not may_hold_label(view):
-        return False
-    return any(len(_DIGIT_BYTES.findall(m["number"])) >= LABELLED_MIN_DIGITS
-               for m in _LABELLED_BYTES.finditer(view))
+    lower = view.lower()
+    for word in _LABEL_WORDS:  # each label found with `find`, the pattern tried only there
+        at = lower.find(word)
+        while at >= 0:
+            found = _LABELLED_BYTES.match(view, at)
+            if found is not None and len(_DIGIT_BYTES.findall(found["number"])) >= LABELLED_MIN_DIGITS:
+                return True
+            at = lower.find(word, at + len(word))
+    return False
 
 
 _DIGIT_BYTES = re.compile(rb"[0-9]")
@@ -336,7 +346,7 @@ _MAX_SEEN_RUNS = 200_000
 _DIGIT_STRETCH = re.compile(r"[0-9]+")
 _DIGIT_GROUP = re.compile(rb"[0-9]+")
 # A number as written (`066-19`, `066 19`): digits with at most one separator between any two.
-_WRITTEN_NUMBER = re.compile(rb"0(?: ?+0)*+")
+_WRITTEN_NUMBER = re.compile(rb"0(?: ?+0){%d,}+" % (HIDDEN_RUN - 1))  # whole runs: see `_pieces`
 _LABEL_REACH = 80  # how far from an account label a piece of its digits is read as one
 _TRIGGER_DIGITS = 6  # digits in a row a lettered number needs to be looked for only where they are
 
@@ -423,11 +433,10 @@ class Finder:
             known = self.seen[digits] = (tuple(self._in_digits(text)), tuple(self._triggered(text)))
         return known
 
-    def _scan(self, view: bytes, backwards: bool, binary: bool = False) -> tuple[list[Secret], set[int]]:
+    def _scan(self, view: bytes, backwards: bool) -> tuple[list[Secret], set[int]]:
         """The secrets in the runs of a reduced view, and the lettered numbers whose digits the
         runs hold. `backwards`: the view may run right to left, so each run is read reversed
-        too, digit by digit and group by group (`038 198 066` shows as `066 198 038`).
-        `binary`: bytes that are not text, where pieces of numbers are not looked for."""
+        too, digit by digit and group by group (`038 198 066` shows as `066 198 038`)."""
         found: list[Secret] = []
         triggered: set[int] = set()
         classes = view.translate(_CLASSES)
@@ -441,16 +450,13 @@ class Finder:
                 known = self._known(form)
                 found.extend(known[0])
                 triggered.update(known[1])
-        if self.partials and not binary:
-            found += self._pieces(view, classes)
         return found, triggered
 
     def _pieces(self, view: bytes, classes: bytes) -> Iterator[Secret]:
         """Pieces of an account's hidden digits (`hidden_runs`), each written whole as a number
         (`066-19`: at most one separator between digits) near an account label."""
+        # A possessive run fails only where the whole run is too short: every match is whole.
         for match in _WRITTEN_NUMBER.finditer(classes):
-            if match.end() - match.start() < HIDDEN_RUN:
-                continue
             digits = view[match.start():match.end()].translate(None, _NOT_DIGIT)
             pieces = self.partials.get(digits.decode("ascii"))
             if pieces:
@@ -458,8 +464,8 @@ class Finder:
                 if any(word in near for word in _LABEL_WORDS):
                     yield from pieces
 
-    def _in_view(self, view: _View, backwards: bool, binary: bool) -> Iterator[Secret]:
-        found, triggered = self._scan(view.reduced, backwards, binary)
+    def _in_view(self, view: _View, backwards: bool) -> Iterator[Secret]:
+        found, triggered = self._scan(view.reduced, backwards)
         yield from found
         if view.text is not None:
             for index in sorted(triggered.union(self.untriggered)):
@@ -467,9 +473,10 @@ class Finder:
                 if pattern.search(view.text):
                     yield secret
 
-    def _views(self, text: str, utf8: bytes | None, binary: bool) -> tuple[list[_View], Seen]:
-        """`text` as written, decoded, without tags, as displayed (no comments, scripts or
-        hidden elements), NFKC-normalised, and with look-alike letters read as digits.
+    def _views(self, text: str, utf8: bytes | None, binary: bool) -> tuple[list[_View], Seen, bytes]:
+        """`text` as written, decoded, without tags, where a browser joins text around what it
+        does not display (comments, scripts, hidden elements), NFKC-normalised, and with
+        look-alike letters read as digits; and the text without tags, reduced.
 
         `utf8`: `text` encoded, if at hand. An ASCII file with no number of letters to look for
         is read in bytes only: the fast way for most of a site. `binary`: `text` is a binary
@@ -484,28 +491,29 @@ class Finder:
 
         views = [_View(text, utf8 if utf8 is not None and utf8.isascii() else reduce(text))]
         plain = decoded(text, utf8)
+        plain_reduced = reduce(plain) if plain != text else views[0].reduced
         if plain != text:
-            views.append(_View(plain, reduce(plain)))
+            views.append(_View(plain, plain_reduced))
         # `seen` now knows every character of `plain`, and so of every view made from it.
-        tagless = shown = plain
+        strings = bool(self.lettered) or seen.unstable  # views needed as text, not only bytes
+        shown, shown_reduced = plain, plain_reduced
         if "<" in plain:
-            tagless = shown = TAG.sub("", plain)
-            views.append(_View(shown, reduce(shown)))
-            on_screen = displayed(plain)
-            if on_screen is not None:
-                shown = on_screen
-                views.append(_View(shown, reduce(shown)))
+            shown = TAG.sub("", plain) if strings else ""
+            # One byte per character: tags removed from the reduced view are the same tags.
+            shown_reduced = reduce(shown) if strings else TAG_BYTES.sub(b"", plain_reduced)
+            views.append(_View(shown if strings else None, shown_reduced))
+            views += [_View(None, join) for join in displayed_joins(plain_reduced)]
         if seen.unstable and not unicodedata.is_normalized("NFKC", shown):
             # Full-width and other compatibility forms of letters and digits.
             shown = unicodedata.normalize("NFKC", shown)
-            views.append(_View(shown, reduce(shown)))
-        for text_seen in {tagless, shown}:
-            lookalikes = as_digits(text_seen)
-            if lookalikes is not None:
-                views.append(_View(lookalikes, reduce(lookalikes)))
-        return views, seen
+            shown_reduced = reduce(shown)
+            views.append(_View(shown, shown_reduced))
+        lookalikes = as_digits_bytes(shown_reduced)
+        if lookalikes is not None:
+            views.append(_View(as_digits(shown) if strings else None, lookalikes))
+        return views, seen, shown_reduced
 
-    def _ascii_views(self, utf8: bytes) -> tuple[list[_View], Seen] | None:
+    def _ascii_views(self, utf8: bytes) -> tuple[list[_View], Seen, bytes] | None:
         """`_views` of an ASCII file, in bytes only, where no number of letters is looked for
         and no escape decodes to a digit: the fast way for most of a site."""
         seen = Seen()
@@ -517,26 +525,28 @@ class Finder:
         views = [_View(None, utf8)]
         if fast != utf8:
             views.append(_View(None, fast))
-        shown = [fast]
+        shown = fast
         if b"<" in fast:
-            shown = [TAG_BYTES.sub(b"", fast)]
-            on_screen = displayed(fast.decode("ascii"))
-            if on_screen is not None:
-                shown.append(on_screen.encode("ascii"))
-            views += [_View(None, view) for view in shown]
-        for view in shown:
-            lookalikes = as_digits_bytes(view)
-            if lookalikes is not None:
-                views.append(_View(None, lookalikes))
-        return views, seen
+            shown = TAG_BYTES.sub(b"", fast)
+            views.append(_View(None, shown))
+            views += [_View(None, join) for join in displayed_joins(fast)]
+        lookalikes = as_digits_bytes(shown)
+        if lookalikes is not None:
+            views.append(_View(None, lookalikes))
+        return views, seen, shown
 
     def _in_views(self, text: str, utf8: bytes | None = None, seen_other: list[bool] | None = None,
                   binary: bool = False) -> Iterator[Secret]:
         """The secrets in every view of `text` (`_views`)."""
-        views, seen = self._views(text, utf8, binary)
+        views, seen, shown = self._views(text, utf8, binary)
         backwards = seen.rtl or may_run_right_to_left(utf8 if utf8 is not None else text)
         for view in views:
-            yield from self._in_view(view, backwards, binary)
+            yield from self._in_view(view, backwards)
+        # Pieces of hidden digits are read in the text as shown, near an account label.
+        if self.partials and not binary and may_hold_label(shown):
+            yield from self._pieces(shown, shown.translate(_CLASSES))
+        if not binary and labelled_numbers(shown):
+            yield UNMASKED
         if seen_other is not None:
             seen_other.append(seen.other)
 
@@ -544,8 +554,10 @@ class Finder:
         """The secrets in `text`, in every view of it (a secret may come more than once)."""
         return self._in_views(text)
 
-    def find_in_bytes(self, data: bytes) -> Iterator[Secret]:
-        """The secrets in bytes as a file holds them (text, or binary read as Latin-1)."""
+    def find_in_bytes(self, data: bytes, utf8: bool = False) -> Iterator[Secret]:
+        """The secrets in bytes as a file holds them (text, or binary read as Latin-1).
+        `utf8`: the file says it is UTF-8 (an HTML page's `<meta charset>`), so no reader
+        shows it as Latin-1."""
         if data.isascii():
             yield from self._in_views(data.decode("ascii"), data)
             return
@@ -558,7 +570,7 @@ class Finder:
         # Read as Latin-1 too, so that every byte of a binary file counts. For valid UTF-8 that
         # finds nothing more: each character's bytes are that many separators instead of one,
         # unless UTF-8 shows other digits or letters there, or NFKC of Latin-1 makes digits.
-        if not valid or any(other) or _LATIN1_TO_ALNUM.search(data):
+        if not valid or (not utf8 and (any(other) or _LATIN1_TO_ALNUM.search(data))):
             yield from self._in_views(data.decode("latin-1"), binary=True)
 
     def shown(self, path: Path) -> Path:
