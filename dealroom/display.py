@@ -102,9 +102,15 @@ def reduced(view: str, seen: Seen, letters: bool = True) -> bytes:
             seen.other |= other
             seen.unstable |= unstable
             seen.rtl |= rtl
-    if all(gap == "?" for gap in table.values()):  # no digit of another script: a C loop
-        return view.encode("ascii", "replace")
-    return view.translate(table).encode("ascii")
+    # C loops, one per digit character and one for all letters: a translation table on text
+    # calls into Python for every character.
+    for code, byte in table.items():
+        if byte not in "?a":
+            view = view.replace(chr(code), byte)
+    letters = "".join(chr(code) for code, byte in table.items() if byte == "a")
+    if letters:
+        view = re.sub(f"[{re.escape(letters)}]", "a", view)
+    return view.encode("ascii", "replace")
 
 
 def reader_chars(text: str) -> str:
@@ -370,7 +376,8 @@ _LETTER_TRACE = bytes(ord("a") if chr(b).isalpha() and b < 128 else ord(" ") for
 # --- style sheets -----------------------------------------------------------------------------
 _STYLE = re.compile(r"<style\b[^>]*>(.*?)(?:</style\s*>|\Z)|\sstyle\s*=\s*(\"[^\"]*\"|'[^']*')",
                     re.IGNORECASE | re.DOTALL)
-_PSEUDO_RULE = re.compile(r"([^{}]*:(?::)?(?:before|after|marker)\b[^{}]*)\{([^{}]*)\}", re.IGNORECASE)
+_RULE = re.compile(r"([^{}]*)\{([^{}]*)\}")
+_PSEUDO_ELEMENT = re.compile(r":(?::)?(?:before|after|marker)\b", re.IGNORECASE)
 _CONTENT = re.compile(r"content\s*:([^;}]*)", re.IGNORECASE)
 _STRING = re.compile(r"\"([^\"]*)\"|'([^']*)'")
 _BIG_COUNTER = re.compile(r"counter-(?:reset|set|increment)\s*:[^;}]*?\d{3}", re.IGNORECASE)
@@ -413,4 +420,5 @@ def inserted_digits(sheet: str) -> str | None:
 
 def _pseudo_element_rules(sheet: str) -> list[str]:
     """The declarations of each rule whose selector names a pseudo-element that shows `content`."""
-    return [body for _, body in _PSEUDO_RULE.findall(sheet)]
+    return [body for selector, body in _RULE.findall(sheet)
+            if "content" in body.lower() and _PSEUDO_ELEMENT.search(selector)]
