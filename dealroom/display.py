@@ -107,9 +107,9 @@ def reduced(view: str, seen: Seen, letters: bool = True) -> bytes:
     for code, byte in table.items():
         if byte not in "?a":
             view = view.replace(chr(code), byte)
-    letters = "".join(chr(code) for code, byte in table.items() if byte == "a")
-    if letters:
-        view = re.sub(f"[{re.escape(letters)}]", "a", view)
+    words = "".join(chr(code) for code, byte in table.items() if byte == "a")
+    if words:
+        view = re.sub(f"[{re.escape(words)}]", "a", view)
     return view.encode("ascii", "replace")
 
 
