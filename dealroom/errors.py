@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -11,8 +12,12 @@ from pathlib import Path
 def _display(file: Path) -> Path:
     """A path relative to the working directory when under it: what editors and CI expect."""
     try:
-        return file.resolve().relative_to(Path.cwd())
-    except ValueError:
+        cwd = Path.cwd()
+        try:
+            return file.resolve().relative_to(cwd)
+        except (OSError, RuntimeError):  # a loop of links (Python 3.11 raises RuntimeError)
+            return Path(os.path.abspath(file)).relative_to(cwd)
+    except (ValueError, OSError):  # not under it, or no working directory
         return file
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -62,6 +63,10 @@ class Published:
 def find_records(deals_dir: Path) -> tuple[list[tuple[str, Path]], list[Problem]]:
     """(deal id, record file) for `<id>/deal.yml` and `<id>.yml` in `deals_dir`, and a problem
     for each id used twice."""
+    if deals_dir.is_symlink() and not deals_dir.exists():
+        raise RecordError.single(deals_dir, "the deals folder is a symbolic link that leads back "
+                                 "to itself or to nothing", "give the records folder itself, or "
+                                 "mend the link")
     if not deals_dir.is_dir():
         raise RecordError.single(deals_dir, "the deals folder does not exist",
                                  "create it, or set the plugin's `deals_dir` option")
@@ -71,17 +76,26 @@ def find_records(deals_dir: Path) -> tuple[list[tuple[str, Path]], list[Problem]
         raise RecordError.single(deals_dir, f"the deals folder cannot be read: {error.strerror}",
                                  "make it a plain folder of records") from None
     found: list[tuple[str, Path]] = []
+    problems: list[Problem] = []
     for child in children:
         try:
             if child.is_dir():
+                # Whatever is there under a record's name is read: a loop of links, a link to
+                # nothing or a folder is reported by `read_record`, not skipped as no record.
                 found.extend((child.name, child / name) for name in RECORD_NAMES
-                             if (child / name).is_file())
+                             if os.path.lexists(child / name))
             elif child.suffix in (".yml", ".yaml"):
                 found.append((child.stem, child))
+            elif child.is_symlink() and not child.exists() and not child.suffix:
+                # A deal's folder that is a loop of links, or a link to nothing: its deal would
+                # be missing from the room without a word.
+                problems.append(Problem(child, 1, 1, "", "this link in the deals folder leads "
+                                        "back to itself or to nothing, so no deal can be read "
+                                        "from it", "replace it with the deal's folder, or "
+                                        "remove it"))
         except OSError:  # a loop of links: reading it reports the problem, with its name
             found.append((child.stem, child))
     records: list[tuple[str, Path]] = []
-    problems: list[Problem] = []
     seen: dict[str, Path] = {}
     for slug, record in found:
         if slug in seen:
@@ -255,6 +269,9 @@ def check(path: Path, policy: MaskPolicy | None = None) -> list[Facts]:
     """Every check of a records folder, or of one record file, without rendering: what
     `dealroom validate` runs. Raises `RecordError` with every problem."""
     if not path.exists():
+        if os.path.lexists(path):
+            raise RecordError.single(path, "a symbolic link that leads back to itself or to "
+                                     "nothing", "give the deals folder or the record file itself")
         raise RecordError.single(path, "no such file or folder", "give a deals folder or one record file")
     policy = policy or MaskPolicy()
     if path.is_file():
