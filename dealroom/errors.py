@@ -51,7 +51,15 @@ class Problem:
         # `path:line:column: field: message` is what editors and CI annotators parse.
         where = f"{_display(self.file)}:{self.line}:{self.column}"
         text = f"{self.message} (fix: {self.fix})" if self.fix else self.message
-        return f"{where}: {self.field or '<record>'}: {text}"
+        return _printable(f"{where}: {self.field or '<record>'}: {text}")
+
+
+def _printable(text: str) -> str:
+    """Each character that does not print (a line break or a bidi control in a folder's name,
+    say) as its escape, as `repr` writes it: a problem stays one line, and reads as written."""
+    if text.isprintable():
+        return text
+    return "".join(ch if ch.isprintable() else repr(ch)[1:-1] for ch in text)
 
 
 class RecordError(Exception):
