@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -11,8 +12,12 @@ from pathlib import Path
 def _display(file: Path) -> Path:
     """A path relative to the working directory when under it: what editors and CI expect."""
     try:
-        return file.resolve().relative_to(Path.cwd())
-    except ValueError:
+        cwd = Path.cwd()
+        try:
+            return file.resolve().relative_to(cwd)
+        except (OSError, RuntimeError):  # a loop of links (Python 3.11 raises RuntimeError)
+            return Path(os.path.abspath(file)).relative_to(cwd)
+    except (ValueError, OSError):  # not under it, or no working directory
         return file
 
 
@@ -46,7 +51,15 @@ class Problem:
         # `path:line:column: field: message` is what editors and CI annotators parse.
         where = f"{_display(self.file)}:{self.line}:{self.column}"
         text = f"{self.message} (fix: {self.fix})" if self.fix else self.message
-        return f"{where}: {self.field or '<record>'}: {text}"
+        return _printable(f"{where}: {self.field or '<record>'}: {text}")
+
+
+def _printable(text: str) -> str:
+    """Each character that does not print (a line break or a bidi control in a folder's name,
+    say) as its escape, as `repr` writes it: a problem stays one line, and reads as written."""
+    if text.isprintable():
+        return text
+    return "".join(ch if ch.isprintable() else repr(ch)[1:-1] for ch in text)
 
 
 class RecordError(Exception):

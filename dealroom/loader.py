@@ -9,6 +9,7 @@ are refused.
 
 from __future__ import annotations
 
+import errno
 import stat
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -349,6 +350,10 @@ def read_record(file: Path) -> bytes:
             raise _too_large(file, status.st_size)
         return file.read_bytes()
     except OSError as exc:
+        if exc.errno == errno.ELOOP:  # `deal.yml -> deal.yml`, or two links to each other
+            raise RecordError.single(file, "the record is a loop of symbolic links: it leads "
+                                     "back to itself, never to a file",
+                                     "replace the link with the record file itself") from None
         raise RecordError.single(file, f"cannot read the record: {exc.strerror}",
                                  "check the file exists and is readable") from None
 

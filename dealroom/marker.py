@@ -17,6 +17,10 @@ def check_marker(deals_dir: Path) -> str | None:
     """A problem message (`file:line:col: field: message (fix: ...)`) if `deals_dir` is not a
     marked records folder; None if it is."""
     marker = deals_dir / MARKER_NAME
+    if deals_dir.is_symlink() and not deals_dir.exists():
+        return str(Problem(deals_dir, 1, 1, "", "the deals folder is a symbolic link that leads "
+                           "back to itself or to nothing",
+                           "point `deals_dir` at the records folder itself, or mend the link"))
     if not deals_dir.is_dir():
         return str(Problem(deals_dir, 1, 1, "", "the deals folder does not exist",
                            "check the plugin's `deals_dir` option, or that the folder is there"))

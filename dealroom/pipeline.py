@@ -12,17 +12,19 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from dealroom.cache import PageCache
 from dealroom.changes import deal_changes
 from dealroom.derive import Agenda, Facts, agenda, derive, summary
-from dealroom.errors import Problem, RecordError
+from dealroom.errors import Problem, RecordError, field_name
 from dealroom.exports import deadlines_calendar, merged_calendar, obligations_csv
 from dealroom.history import History, read_history, unavailable
-from dealroom.loader import load_bytes, read_record
-from dealroom.mask import MaskPolicy, PublicRoom
+from dealroom.loader import Loaded, load_bytes, read_record
+from dealroom.mask import MaskPolicy, PublicRoom, secrets_of
 from dealroom.numbers import Redactor, Secret
 from dealroom.recorddiff import read_snapshot
 from dealroom.render import Renderer
@@ -41,6 +43,16 @@ class Settings:
 
 
 @dataclass(frozen=True)
+class _Name:
+    """An id or an attached file's name a record writes, and where."""
+
+    field: str
+    value: str
+    line: int
+    column: int
+
+
+@dataclass(frozen=True)
 class _Known:
     """A deal as last loaded, and what proves its files unchanged since."""
 
@@ -48,6 +60,29 @@ class _Known:
     attached: tuple[tuple[Path, int, int], ...]  # attached file, size, change time
     key: str
     facts: Facts
+    names: tuple[_Name, ...]  # its ids and attached files' names, published as written
+
+
+# The fields whose values the room publishes as written, never masked: ids are in links and
+# anchors (and the keys templates look entries up by), attached files' names in their links.
+_NAME_FIELDS = ("id", "file")
+
+
+def _names(loaded: Loaded) -> tuple[_Name, ...]:
+    found: list[_Name] = []
+    pending: list[tuple[tuple[str | int, ...], object]] = [((), loaded.data)]
+    while pending:
+        path, value = pending.pop()
+        items = value.items() if isinstance(value, dict) else \
+            enumerate(value) if isinstance(value, list) else ()
+        for key, item in items:
+            if isinstance(item, str):
+                if key in _NAME_FIELDS:
+                    found.append(_Name(field_name((*path, key)), item,
+                                       *loaded.position((*path, key))))
+            elif isinstance(item, dict | list):
+                pending.append(((*path, key), item))
+    return tuple(found)
 
 
 @dataclass(frozen=True)
@@ -62,6 +97,10 @@ class Published:
 def find_records(deals_dir: Path) -> tuple[list[tuple[str, Path]], list[Problem]]:
     """(deal id, record file) for `<id>/deal.yml` and `<id>.yml` in `deals_dir`, and a problem
     for each id used twice."""
+    if deals_dir.is_symlink() and not deals_dir.exists():
+        raise RecordError.single(deals_dir, "the deals folder is a symbolic link that leads back "
+                                 "to itself or to nothing", "give the records folder itself, or "
+                                 "mend the link")
     if not deals_dir.is_dir():
         raise RecordError.single(deals_dir, "the deals folder does not exist",
                                  "create it, or set the plugin's `deals_dir` option")
@@ -71,17 +110,26 @@ def find_records(deals_dir: Path) -> tuple[list[tuple[str, Path]], list[Problem]
         raise RecordError.single(deals_dir, f"the deals folder cannot be read: {error.strerror}",
                                  "make it a plain folder of records") from None
     found: list[tuple[str, Path]] = []
+    problems: list[Problem] = []
     for child in children:
         try:
             if child.is_dir():
+                # Whatever is there under a record's name is read: a loop of links, a link to
+                # nothing or a folder is reported by `read_record`, not skipped as no record.
                 found.extend((child.name, child / name) for name in RECORD_NAMES
-                             if (child / name).is_file())
+                             if os.path.lexists(child / name))
             elif child.suffix in (".yml", ".yaml"):
                 found.append((child.stem, child))
+            elif child.is_symlink() and not child.exists() and not child.suffix:
+                # A deal's folder that is a loop of links, or a link to nothing: its deal would
+                # be missing from the room without a word.
+                problems.append(Problem(child, 1, 1, "", "this link in the deals folder leads "
+                                        "back to itself or to nothing, so no deal can be read "
+                                        "from it", "replace it with the deal's folder, or "
+                                        "remove it"))
         except OSError:  # a loop of links: reading it reports the problem, with its name
             found.append((child.stem, child))
     records: list[tuple[str, Path]] = []
-    problems: list[Problem] = []
     seen: dict[str, Path] = {}
     for slug, record in found:
         if slug in seen:
@@ -124,6 +172,8 @@ class Pipeline:
         self.renderer = renderer
         self._known: dict[str, _Known] = {}
         self._history: History | None = None
+        self._hiding: tuple[frozenset[str], _Hide] | None = None
+        self._checked: tuple[_Hide | None, dict[str, _Known]] = (None, {})
         self.cache = PageCache(settings.cache_dir)
 
     def load(self) -> list[Facts]:
@@ -133,20 +183,81 @@ class Pipeline:
         again: its facts are reused."""
         records, problems = find_records(self.settings.deals_dir)
         known: dict[str, _Known] = {}
+        failed: list[Path] = []
         for slug, file in records:
             try:
                 known[slug] = self._load_deal(slug, file)
             except RecordError as error:
                 problems.extend(error.problems)
+                failed.append(file)
         if problems:
-            raise RecordError(problems)
+            # A message may quote a number another record holds (a folder named for it, an id
+            # of one deal holding another's account): every number of the room is hidden.
+            secrets = [s for k in known.values() for s in secrets_of(k.facts, self.settings.policy)]
+            secrets += [s for file in failed for s in _numbers_of(file)]
+            raise _Hide(secrets).error(RecordError(problems))
         self._known = known
-        return [k.facts for k in known.values()]
+        deals = [k.facts for k in known.values()]
+        # With the numbers the history held at the last build, as `history` will check them.
+        self.refuse_numbers_in_names(deals, self._history.secrets() if self._history else None)
+        return deals
 
     def load_one(self, file: Path) -> list[Facts]:
         """One record file, loaded and checked as `load` would."""
         slug = file.parent.name if file.stem == "deal" else file.stem
-        return [self._load_deal(slug, file).facts]
+        try:
+            self._known = {slug: self._load_deal(slug, file)}
+        except RecordError as error:
+            raise _Hide(_numbers_of(file)).error(error) from None
+        deals = [self._known[slug].facts]
+        self.refuse_numbers_in_names(deals)
+        return deals
+
+    def refuse_numbers_in_names(self, deals: list[Facts], past: list[Secret] | None = None) -> None:
+        """A deal's folder name, its ids and its attached files' names are published as they are
+        written, in URLs, anchors and links: none may hold a number of the room (`past`: numbers
+        earlier versions held, which the room masks too), in any written form. Masked, an id
+        would no longer name its entry; published, it would leak the number."""
+        hide = self._hide([*(s for facts in deals for s in secrets_of(facts, self.settings.policy)),
+                           *(past or [])])
+        if self._checked[0] is not hide:
+            self._checked = (hide, {})
+        clean = self._checked[1]  # slug -> the deal found clean by this rule: not looked at again
+        problems: list[Problem] = []
+        for facts in deals:
+            known = self._known[facts.slug]
+            if clean.get(facts.slug) is known:
+                continue
+            before = len(problems)
+            if hide.holds(facts.slug):
+                problems.append(Problem(facts.record, 1, 1, "", "the deal's folder or file name "
+                                        "holds one of the room's account numbers, and would "
+                                        "publish it in every URL of the deal",
+                                        "rename it"))
+            for name in known.names:
+                if not hide.holds(name.value):
+                    continue
+                if name.field.endswith("file"):
+                    message = ("the file's name holds one of the room's account numbers, and would "
+                               "publish it in the file's link and address")
+                    fix = "rename the file without the number, and write its new name here"
+                else:
+                    message = ("the id holds one of the room's account numbers, and would publish "
+                               "it in the deal's links and anchors")
+                    fix = "choose an id without the number, and write it where the entry is named"
+                problems.append(Problem(facts.record, name.line, name.column, name.field,
+                                        message, fix))
+            if len(problems) == before:
+                clean[facts.slug] = known
+        if problems:
+            raise hide.error(RecordError(problems))
+
+    def _hide(self, secrets: list[Secret]) -> _Hide:
+        """The rule that hides `secrets`, kept while they stay the same (`mkdocs serve`)."""
+        digits = frozenset(s.digits for s in secrets)
+        if self._hiding is None or self._hiding[0] != digits:
+            self._hiding = (digits, _Hide(secrets))
+        return self._hiding[1]
 
     def _load_deal(self, slug: str, file: Path) -> _Known:
         raw = read_record(file)
@@ -154,12 +265,13 @@ class Pipeline:
         if before is not None and before.raw == raw and before.attached == _attached(before.facts):
             return before
         try:
-            valid = validate_record(slug, load_bytes(file, raw), self.settings.deals_dir)
+            loaded = load_bytes(file, raw)
+            valid = validate_record(slug, loaded, self.settings.deals_dir)
+            facts = derive(slug, valid.deal, valid.files, valid.texts, file)
         except RecordError as error:
-            raise _without_numbers(error, raw, file) from None
-        facts = derive(slug, valid.deal, valid.files, valid.texts, file)
+            raise _Hide(_numbers_of(file, raw)).error(error) from None
         try:
-            return _Known(raw, _attached(facts), _key(raw, facts), facts)
+            return _Known(raw, _attached(facts), _key(raw, facts), facts, _names(loaded))
         except OSError as error:  # removed or made unreadable since it was checked
             raise RecordError.single(file, f"an attached file cannot be read: {error.strerror}",
                                      "check the files the record attaches") from None
@@ -168,9 +280,13 @@ class Pipeline:
         """The records' history from git, read once per build (what is known is kept)."""
         if not self.settings.history:
             return unavailable("reading the history is turned off (the plugin's `history` option)")
-        current = PublicRoom(deals, self.settings.policy).secrets
+        current = [s for facts in deals for s in secrets_of(facts, self.settings.policy)]
         self._history = read_history(self.settings.deals_dir, self.settings.deals_dir, known=current,
                                      previous=self._history)
+        past = self._history.secrets()
+        if {s.digits for s in past} - {s.digits for s in current}:
+            # Pages mask the numbers earlier versions held too: no name may hold one either.
+            self.refuse_numbers_in_names(deals, past)
         return self._history
 
     def publish(self, deals: list[Facts], with_home: bool, history: History | None = None) -> Published:
@@ -218,16 +334,55 @@ class Pipeline:
         return Published(public, pages, files)
 
 
-def _without_numbers(error: RecordError, raw: bytes, file: Path) -> RecordError:
-    """The problems of a record with every number its account fields hold masked: a message
-    echoes the value it refuses, and an account number pasted into the wrong field (a currency,
-    an id, a kind) is still the real one. Read as `dealroom diff` reads any version."""
-    numbers = read_snapshot(raw, file.name).numbers
-    if not numbers:
-        return error
-    redact = Redactor([Secret(number, file.name, field) for number, field in numbers], 0)
-    return RecordError([dataclasses.replace(p, field=redact(p.field), message=redact(p.message),
-                                            fix=redact(p.fix)) for p in error.problems])
+# A character as `repr` escapes it in a message (`'066\\u200b198038'`).
+_ESCAPE = re.compile(r"\\(?:x[0-9a-fA-F]{2}|u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8}|[tnr])")
+
+
+def _unescaped(text: str) -> str:
+    def character(found: re.Match[str]) -> str:
+        try:
+            ch = found[0].encode("ascii").decode("unicode_escape")
+        except UnicodeDecodeError:  # beyond U+10FFFF: no character, text as written
+            return found[0]
+        return found[0] if "\ud800" <= ch <= "\udfff" else ch
+    return _ESCAPE.sub(character, text)
+
+
+class _Hide:
+    """The room's mask (`numbers.Redactor`: its numbers with any gap, and labelled numbers) for
+    names and problems."""
+
+    def __init__(self, secrets: list[Secret]) -> None:
+        self._redact = Redactor(secrets, 0)
+
+    def holds(self, name: str) -> bool:
+        """Whether `name` holds a number the room masks: published as written, it would leak
+        it; masked, it would no longer be the name it is (a link to nothing)."""
+        return self._redact(name) != name
+
+    def _text(self, text: str) -> str:
+        # A message quotes a value as `repr` writes it: its escapes are read as the characters
+        # they stand for (gaps in a number), and written again as escapes when it is printed.
+        return self._redact(_unescaped(text) if "\\" in text else text)
+
+    def error(self, error: RecordError) -> RecordError:
+        """The problems with every number hidden: in their files' paths, fields, messages, fixes."""
+        return RecordError([dataclasses.replace(p, file=p.file.__class__(self._text(str(p.file))),
+                                                field=self._text(p.field), message=self._text(p.message),
+                                                fix=self._text(p.fix)) for p in error.problems])
+
+
+def _numbers_of(file: Path, raw: bytes | None = None) -> list[Secret]:
+    """Every number a record's account fields hold, valid record or not, to hide in its
+    problems: a message echoes the value it refuses, and an account number pasted into the
+    wrong field (a currency, an id, a kind) is still the real one. Read as `dealroom diff`
+    reads any version."""
+    if raw is None:
+        try:
+            raw = read_record(file)
+        except RecordError:
+            return []
+    return [Secret(number, file.name, field) for number, field in read_snapshot(raw, file.name).numbers]
 
 
 def _exports_of(slug: str, agenda: Agenda, names: dict[str, str]) -> dict[str, str]:
@@ -255,6 +410,9 @@ def check(path: Path, policy: MaskPolicy | None = None) -> list[Facts]:
     """Every check of a records folder, or of one record file, without rendering: what
     `dealroom validate` runs. Raises `RecordError` with every problem."""
     if not path.exists():
+        if os.path.lexists(path):
+            raise RecordError.single(path, "a symbolic link that leads back to itself or to "
+                                     "nothing", "give the deals folder or the record file itself")
         raise RecordError.single(path, "no such file or folder", "give a deals folder or one record file")
     policy = policy or MaskPolicy()
     if path.is_file():
@@ -263,5 +421,4 @@ def check(path: Path, policy: MaskPolicy | None = None) -> list[Facts]:
         deals = pipeline.load_one(path)
     else:
         deals = Pipeline(Settings(path, policy), Renderer()).load()
-    PublicRoom(deals, policy).refuse_numbers_in_ids()
     return deals

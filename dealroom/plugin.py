@@ -27,7 +27,7 @@ from mkdocs.utils import clean_directory
 
 from dealroom.config import DealroomConfig
 from dealroom.derive import Facts
-from dealroom.errors import RecordError
+from dealroom.errors import Problem, RecordError
 from dealroom.history import History
 from dealroom.marker import check_marker
 from dealroom.mask import MaskPolicy
@@ -74,7 +74,14 @@ class DealroomPlugin(BasePlugin[DealroomConfig]):
         if not self.config.enabled:
             return config
         base_dir = Path(config.config_file_path or ".").resolve().parent
-        deals_dir = (base_dir / self.config.deals_dir).resolve()
+        deals_dir = base_dir / self.config.deals_dir
+        try:
+            deals_dir = deals_dir.resolve()
+        except (OSError, RuntimeError):  # a loop of links (Python 3.11 raises RuntimeError)
+            loop = check_marker(deals_dir) or str(Problem(
+                deals_dir, 1, 1, "", "the deals folder cannot be found: a loop of symbolic links",
+                "point `deals_dir` at the records folder itself"))
+            raise PluginError(f"dealroom: {loop}") from None
         if deals_dir.is_relative_to(Path(config.docs_dir).resolve()):
             raise PluginError(f"dealroom: deals_dir {deals_dir} is inside docs_dir; MkDocs "
                               "would publish the raw records. Move the records out of docs_dir.")

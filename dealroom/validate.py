@@ -400,6 +400,9 @@ class _Checker:
         except OSError as exc:  # a name too long for the file system, a loop of links...
             self.add(path, f"file {reference!r} cannot be read: {exc.strerror}",
                      "give the relative path of a file in the deal's folder")
+        except RuntimeError:  # a loop of links in a folder of its path (Python 3.11's `resolve`)
+            self.add(path, f"file {reference!r} cannot be read: a folder of its path is a loop "
+                     "of symbolic links", "copy the file itself into the deal's folder")
 
     def _root(self) -> Path:
         """The content folder resolved, once per deal; an error is raised again at each call."""

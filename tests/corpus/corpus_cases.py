@@ -46,6 +46,14 @@ def _link(name: str, target: str) -> Callable[[Path], None]:
     return make
 
 
+def _loop(name: str) -> Callable[[Path], None]:
+    """`name` replaced by a symbolic link to itself."""
+    def make(folder: Path) -> None:
+        (folder / name).unlink()
+        (folder / name).symlink_to(name)
+    return make
+
+
 def _outside_file(folder: Path) -> None:
     (folder.parent.parent / "secret.txt").write_text("outside the content folder\n")
     (folder / "link.txt").symlink_to(folder.parent.parent / "secret.txt")
@@ -259,6 +267,28 @@ CASES = [
     Case("attached_text_too_large_to_show", setup=lambda f: (f / "memo.txt").write_bytes(b"x" * 3_000_000),
          errors=("59:11: documents[0].file: text file 'memo.txt' is 3,000,000 bytes; text shown on "
                  "a page is limited to 2,097,152 bytes (fix: attach it as a PDF)",)),
+    Case("attachment_named_with_the_account_number",
+         setup=lambda f: (f / "statement-9876543210.txt").write_text("Statement.\n"),
+         edits=(("file: memo.txt", "file: statement-9876543210.txt"),),
+         errors=("59:11: documents[0].file: the file's name holds one of the room's account "
+                 "numbers, and would publish it in the file's link and address (fix: rename the "
+                 "file without the number, and write its new name here)",)),
+    Case("attachment_name_with_wide_gaps_in_the_account_number",
+         setup=lambda f: (f / "statement 987 -- 654 -- 3210.txt").write_text("Statement.\n"),
+         edits=(("file: memo.txt", "file: statement 987 -- 654 -- 3210.txt"),),
+         errors=("59:11: documents[0].file: the file's name holds one of the room's account numbers",)),
+    Case("attachment_in_a_folder_that_is_a_loop_of_links", setup=_link("scans", "scans"),
+         edits=(("file: memo.txt", "file: scans/memo.txt"),),
+         errors=("59:11: documents[0].file: file 'scans/memo.txt' cannot be read: a folder of its "
+                 "path is a loop of symbolic links (fix: copy the file itself into the deal's folder)",)),
+    Case("record_that_is_a_loop_of_links", setup=_loop("deal.yml"),
+         errors=("1:1: <record>: a symbolic link that leads back to itself or to nothing (fix: give "
+                 "the deals folder or the record file itself)",)),
+    # --- ids ---------------------------------------------------------------------------------
+    Case("an_id_holding_the_account_number", edits=(("  - id: deliver", "  - id: deliver-9876543210"),),
+         errors=("46:9: obligations[1].id: the id holds one of the room's account numbers, and would "
+                 "publish it in the deal's links and anchors (fix: choose an id without the number, "
+                 "and write it where the entry is named)",)),
     # --- invisible and control characters ----------------------------------------------------
     Case("nul_written_as_an_escape", edits=(("    name: Acme Bio, Inc.", '    name: "Acme\\0Bio"'),),
          errors=("12:11: parties[0].name: invisible or control character U+0000 at position 5 "
