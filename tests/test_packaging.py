@@ -59,7 +59,8 @@ def install(release: Release, tmp_path_factory: pytest.TempPathFactory) -> Insta
     venv = tmp_path_factory.mktemp("installed") / "venv"
     made = run(sys.executable, "-m", "venv", str(venv), cwd=venv.parent)
     assert made.returncode == 0, made.stderr
-    pip = run(str(venv / "bin" / "python"), "-m", "pip", "install", str(release.wheel),
+    # --no-compile: the bytecode is written when the commands first import the modules.
+    pip = run(str(venv / "bin" / "python"), "-m", "pip", "install", "--no-compile", str(release.wheel),
               cwd=venv.parent, timeout=300)
     assert pip.returncode == 0, pip.stdout + pip.stderr
     return Install(venv, made.stdout + made.stderr + pip.stdout + pip.stderr)
