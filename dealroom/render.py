@@ -142,7 +142,10 @@ def text_start(text: str) -> str:
     return start
 
 
+@cache
 def _environment() -> Environment:
+    """The template environment, one a process: every renderer shares its compiled templates
+    (Jinja still reloads a template whose file changed)."""
     env = Environment(loader=PackageLoader("dealroom", "templates"), undefined=StrictUndefined,
                       finalize=_finalize, autoescape=True, keep_trailing_newline=True,
                       trim_blocks=True, lstrip_blocks=True)
