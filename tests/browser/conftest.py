@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
 
-from conftest import ROOT, mkdocs
+from conftest import ROOT, building_in_the_repository, mkdocs
 
 from .support import CHROMIUM_ARGS, Crawl, crawl, each_kind_of_page, serve
 
@@ -93,8 +93,9 @@ def sub_path_url(sub_path_site: Path) -> Iterator[str]:
 def offline_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The room built for opening from disk: the repository's mkdocs.offline.yml."""
     site = tmp_path_factory.mktemp("offline") / "site-offline"
-    result = mkdocs("build", "--strict", "-f", "mkdocs.offline.yml", "--site-dir", str(site),
-                    cwd=ROOT)
+    with building_in_the_repository(tmp_path_factory):
+        result = mkdocs("build", "--strict", "-f", "mkdocs.offline.yml", "--site-dir", str(site),
+                        cwd=ROOT)
     assert result.returncode == 0, result.stderr
     return site
 
