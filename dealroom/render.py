@@ -113,13 +113,46 @@ def paragraphs(text: str | None) -> Markup:
     return Markup("".join(f"<p>{escape(block)}</p>" for block in blocks))
 
 
+# An attached text up to this size (UTF-8 bytes, once redacted) is shown whole on the Exhibits and
+# print pages; a longer one is linked with its size and only its beginning is shown. A 300 KB
+# agreement inline makes a page nobody reads and a search index every page load rebuilds.
+SHOWN_TEXT_BYTES = 50_000
+# The beginning of a longer text: its first lines, up to this many characters, cut at a space.
+TEXT_START_LINES = 40
+TEXT_START_CHARS = 2_000
+
+
+def shown_whole(text: str) -> bool:
+    """Whether an attached text is short enough to show whole on a page."""
+    return len(text.encode("utf-8")) <= SHOWN_TEXT_BYTES
+
+
+def text_size(text: str) -> str:
+    """The size of an attached text as published, for a reader: `298 KB`."""
+    size = len(text.encode("utf-8"))
+    return f"{size:,} bytes" if size < 1000 else f"{size / 1000:,.0f} KB"
+
+
+def text_start(text: str) -> str:
+    """The beginning of a long text: its first lines, cut at a space within the character limit."""
+    start = "".join(text.splitlines(keepends=True)[:TEXT_START_LINES]).rstrip()
+    if len(start) > TEXT_START_CHARS:
+        cut = start.rfind(" ", 0, TEXT_START_CHARS + 1)
+        start = start[:cut if cut > 0 else TEXT_START_CHARS].rstrip()
+    return start
+
+
+@cache
 def _environment() -> Environment:
+    """The template environment, one a process: every renderer shares its compiled templates
+    (Jinja still reloads a template whose file changed)."""
     env = Environment(loader=PackageLoader("dealroom", "templates"), undefined=StrictUndefined,
                       finalize=_finalize, autoescape=True, keep_trailing_newline=True,
                       trim_blocks=True, lstrip_blocks=True)
     env.filters.update(ECONOMICS_FILTERS)  # amounts, counts and rates that may be blank
     env.filters.update(long_date=long_date, money=money, paragraphs=paragraphs, number=number, blank=blank,
-                       css_string=css_string)
+                       css_string=css_string, text_size=text_size, text_start=text_start)
+    env.tests.update(shown_whole=shown_whole)
     env.filters.update(pagetext.FILTERS)
     return env
 

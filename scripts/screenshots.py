@@ -1,9 +1,10 @@
 """Screenshots for the README, taken from the real example room in Debian's Chromium.
 
-Usage: python scripts/screenshots.py [--chromium /usr/bin/chromium] [--out docs-images]
-Builds the example room (mkdocs.yml) into a temporary folder, serves it on 127.0.0.1 and
-writes PNGs (at most 200 KB each) to docs-images/: home, overview, instructions, timeline,
-print preview, a phone view and the overview in the dark scheme.
+Usage: python scripts/screenshots.py [--chromium /usr/bin/chromium] [--out docs-images] [--site DIR]
+Builds the example room (mkdocs.yml) into a temporary folder (or takes the room already built
+in `--site`), serves it on 127.0.0.1 and writes PNGs (at most 200 KB each) to docs-images/:
+home, overview, instructions, timeline, print preview, a phone view and the overview in the
+dark scheme.
 """
 
 from __future__ import annotations
@@ -66,12 +67,14 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--chromium", default="/usr/bin/chromium", help="Chromium executable")
     parser.add_argument("--out", type=Path, default=OUT, help="folder for the PNGs")
+    parser.add_argument("--site", type=Path, help="the example room already built there: not built again")
     args = parser.parse_args(argv)
     out: Path = args.out.resolve()
     out.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as tmp:
-        site = Path(tmp) / "site"
-        build(site)
+        site = args.site.resolve() if args.site else Path(tmp) / "site"
+        if not args.site:
+            build(site)
         server = ThreadingHTTPServer(("127.0.0.1", 0),
                                      functools.partial(_QuietHandler, directory=str(site)))
         threading.Thread(target=server.serve_forever, daemon=True).start()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import fcntl
 import importlib.util
 import os
 import re
@@ -10,6 +11,7 @@ import shutil
 import subprocess
 import sys
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
@@ -142,10 +144,31 @@ def make_room(tmp_path: Path) -> Callable[..., Room]:
     return make
 
 
+@contextmanager
+def building_in_the_repository(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """Held while a test builds in the repository itself (its `.cache/`, its egg-info), so the
+    processes of a parallel run (pytest-xdist) never build there at once. Yields a folder the
+    processes of this run share."""
+    shared = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        shared = shared.parent  # each worker's base folder is in the run's own
+    with (shared / "repository-build.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            yield shared
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
 @pytest.fixture(scope="session")
 def example_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The repository's own example room, built once with the repository's mkdocs.yml."""
-    site = tmp_path_factory.mktemp("example") / "site"
-    result = mkdocs("build", "--strict", "--site-dir", str(site), cwd=ROOT)
-    assert result.returncode == 0, result.stderr
+    """The repository's own example room, built once with the repository's mkdocs.yml (in the
+    repository: its history pages read its git history), and shared by a parallel run's processes."""
+    with building_in_the_repository(tmp_path_factory) as shared:
+        site = shared / "example-site"
+        if not site.is_dir():
+            building = shared / "example-site.building"
+            result = mkdocs("build", "--strict", "--site-dir", str(building), cwd=ROOT)
+            assert result.returncode == 0, result.stderr
+            building.rename(site)
     return site

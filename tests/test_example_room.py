@@ -114,6 +114,42 @@ def test_the_attached_agreement_text_is_published_redacted(example_site: Path) -
     assert "ABA # 021 000 021" in text  # a public identifier stays as written
 
 
+# The Walgreens agreement (313 KB) is too long to show on a page; the seed's (6 KB) is shown whole.
+LONG_TEXT_DEAL = "walgreens-hsbc-2020"
+LONG_TEXT_END = "Context ID: 8317ba72fe9299b4b0ed2924d9ddae72"  # the last lines of its text
+
+
+def test_a_short_attached_text_is_shown_whole_on_the_exhibits_and_print_pages(example_site: Path) -> None:
+    text = (example_site / "deals" / EXAMPLE_SLUG / "files" / "agreement.txt").read_text()
+    last_line = text.strip().splitlines()[-1].strip()
+    assert last_line == "EXHIBIT B"
+    for page in ("exhibits", "print"):
+        source = (example_site / "deals" / EXAMPLE_SLUG / page / "index.html").read_text()
+        start = source.index('<pre class="dealroom-document-text">')
+        shown = html.unescape(source[start:source.index("</pre>", start)])
+        assert "SECURITIES PURCHASE AGREEMENT" in shown and shown.rstrip().endswith(last_line), page
+
+
+def test_a_long_attached_text_is_linked_with_its_size_and_only_its_beginning_shown(
+        example_site: Path) -> None:
+    deal = example_site / "deals" / LONG_TEXT_DEAL
+    assert LONG_TEXT_END in (deal / "files" / "agreement.txt").read_text()
+    for page in ("exhibits", "print"):
+        source = html.unescape((deal / page / "index.html").read_text())
+        assert ('The text is 313 KB, too long to show on this page: '
+                '<a href="../files/agreement.txt">agreement.txt</a> opens the whole text') in source
+        assert "REVOLVING CREDIT AGREEMENT" in source and LONG_TEXT_END not in source, page
+
+
+def test_search_finds_the_words_of_a_short_text_and_the_beginning_of_a_long_one(example_site: Path) -> None:
+    index = json.loads((example_site / "search" / "search_index.json").read_text())
+    texts = {d["location"]: d["text"] for d in index["docs"]}
+    seed, long = (" ".join(t for loc, t in texts.items() if loc.startswith(f"deals/{slug}/exhibits/"))
+                  for slug in (EXAMPLE_SLUG, LONG_TEXT_DEAL))
+    assert "EXHIBIT B" in seed
+    assert "REVOLVING CREDIT AGREEMENT" in long and LONG_TEXT_END not in long
+
+
 def test_no_yaml_record_is_copied_into_the_site(example_site: Path) -> None:
     assert not [p for p in example_site.rglob("*") if p.suffix in (".yml", ".yaml")]
 

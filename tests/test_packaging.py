@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 import dealroom
-from conftest import EXAMPLE_SLUG, EXAMPLE_SLUGS, ROOT
+from conftest import EXAMPLE_SLUG, EXAMPLE_SLUGS, ROOT, building_in_the_repository
 from dealroom.plugin import DealroomPlugin
 from engines import copy_example_room, run
 
@@ -46,7 +46,8 @@ class Install:
 def release(tmp_path_factory: pytest.TempPathFactory) -> Release:
     """`python -m build`: an sdist, then a wheel built from that sdist, as a release is made."""
     dist = tmp_path_factory.mktemp("dist")
-    result = run(sys.executable, "-m", "build", "--outdir", str(dist), str(ROOT), cwd=ROOT)
+    with building_in_the_repository(tmp_path_factory):  # it writes the egg-info there
+        result = run(sys.executable, "-m", "build", "--outdir", str(dist), str(ROOT), cwd=ROOT)
     assert result.returncode == 0, result.stdout + result.stderr
     [wheel] = dist.glob("*.whl")
     [sdist] = dist.glob("*.tar.gz")
@@ -59,7 +60,8 @@ def install(release: Release, tmp_path_factory: pytest.TempPathFactory) -> Insta
     venv = tmp_path_factory.mktemp("installed") / "venv"
     made = run(sys.executable, "-m", "venv", str(venv), cwd=venv.parent)
     assert made.returncode == 0, made.stderr
-    pip = run(str(venv / "bin" / "python"), "-m", "pip", "install", str(release.wheel),
+    # --no-compile: the bytecode is written when the commands first import the modules.
+    pip = run(str(venv / "bin" / "python"), "-m", "pip", "install", "--no-compile", str(release.wheel),
               cwd=venv.parent, timeout=300)
     assert pip.returncode == 0, pip.stdout + pip.stderr
     return Install(venv, made.stdout + made.stderr + pip.stdout + pip.stderr)

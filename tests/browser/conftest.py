@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
 
-from conftest import ROOT, mkdocs
+from conftest import ROOT, building_in_the_repository, mkdocs
 
-from .support import CHROMIUM_ARGS, Crawl, crawl, serve
+from .support import CHROMIUM_ARGS, Crawl, crawl, each_kind_of_page, serve
 
 CHROMIUM = Path(os.environ.get("DEALROOM_CHROMIUM", "/usr/bin/chromium"))
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
@@ -61,10 +61,10 @@ def room_url(example_site: Path) -> Iterator[str]:
 
 @pytest.fixture(scope="session")
 def room_crawl(browser: Browser, room_url: str) -> Crawl:
-    """Every page, link and asset of the served room, visited once in the browser."""
+    """Every page, link and asset of the served room, each kind of page opened in the browser."""
     context = browser.new_context()
     try:
-        return crawl(context, room_url)
+        return crawl(context, room_url, browse=each_kind_of_page(room_url))
     finally:
         context.close()
 
@@ -93,8 +93,9 @@ def sub_path_url(sub_path_site: Path) -> Iterator[str]:
 def offline_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The room built for opening from disk: the repository's mkdocs.offline.yml."""
     site = tmp_path_factory.mktemp("offline") / "site-offline"
-    result = mkdocs("build", "--strict", "-f", "mkdocs.offline.yml", "--site-dir", str(site),
-                    cwd=ROOT)
+    with building_in_the_repository(tmp_path_factory):
+        result = mkdocs("build", "--strict", "-f", "mkdocs.offline.yml", "--site-dir", str(site),
+                        cwd=ROOT)
     assert result.returncode == 0, result.stderr
     return site
 

@@ -7,16 +7,19 @@ import sys
 import threading
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from html.parser import HTMLParser
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
-from urllib.parse import urldefrag, urlsplit
+from urllib.parse import urldefrag, urljoin, urlsplit
 from urllib.request import url2pathname
 
 from playwright.sync_api import BrowserContext, Page, Request, Response
+
+from conftest import EXAMPLE_SLUG, EXAMPLE_SLUGS
 
 # Launch options for Debian's Chromium: no sandbox (containers), no calls home.
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -114,18 +117,86 @@ _REFERENCES_JS = """els => els.map(e => {
 _NAV_LINKS_JS = "els => els.map(e => new URL(e.getAttribute('href'), document.baseURI).href)"
 
 
+class _PageReader(HTMLParser):
+    """What a page's HTML references, as the crawl reads it from the browser's DOM: the `src` or
+    else `href` of every element, its ids, and its nav links (`nav.md-nav a.md-nav__link`)."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.references: list[str] = []
+        self.ids: set[str] = set()
+        self.nav_links: list[str] = []
+        self._navs: list[bool] = []  # open <nav> elements: whether each is an `md-nav`
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = {name: value or "" for name, value in attrs}
+        classes = values.get("class", "").split()
+        if "id" in values:
+            self.ids.add(values["id"])
+        if tag == "nav":
+            self._navs.append("md-nav" in classes)
+        if "src" in values or "href" in values:
+            self.references.append(values.get("src", values.get("href", "")))
+        if tag == "a" and "href" in values and "md-nav__link" in classes and any(self._navs):
+            self.nav_links.append(values["href"])
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "nav" and self._navs:
+            self._navs.pop()
+
+
+def read_page(url: str) -> tuple[int, _PageReader]:
+    """A page's status and what its HTML references, fetched without a browser."""
+    reader = _PageReader()
+    if url.startswith("file:"):
+        path = Path(url2pathname(urlsplit(page_file(url)).path))
+        if not path.is_file():
+            return 404, reader
+        reader.feed(path.read_text(encoding="utf-8"))
+        return 200, reader
+    try:
+        with urllib.request.urlopen(url, timeout=10) as response:
+            reader.feed(response.read().decode("utf-8"))
+            return int(response.status), reader
+    except urllib.error.HTTPError as error:
+        return error.code, reader
+
+
+def each_kind_of_page(base: str) -> Callable[[str], bool]:
+    """The pages of the example room a crawl opens in the browser: every page that is no deal's
+    (home, all deals, recent changes, hand-written pages), every page of the seed deal, and each
+    other deal's overview. The others are of these kinds; the crawl reads them without a browser."""
+    def opened(url: str) -> bool:
+        path = page_file(url).removeprefix(base)
+        deal = next((slug for slug in EXAMPLE_SLUGS if path.startswith(f"deals/{slug}/")), None)
+        return deal in (None, EXAMPLE_SLUG) or path == f"deals/{deal}/index.html"
+    return opened
+
+
 @dataclass
 class Crawl:
     """What a walk through every page of a room found."""
 
     base: str
-    pages: dict[str, int] = field(default_factory=dict)  # page -> status, as the browser loaded it
+    pages: dict[str, int] = field(default_factory=dict)  # page -> status, as it loaded
     references: dict[str, set[str]] = field(default_factory=dict)  # same-origin URL -> pages using it
     statuses: dict[str, int] = field(default_factory=dict)  # every same-origin URL -> status
     missing_fragments: set[tuple[str, str]] = field(default_factory=set)  # (target, fragment)
     requests: list[str] = field(default_factory=list)  # every request the browser made
     failures: list[str] = field(default_factory=list)  # requests that failed or got 4xx/5xx
     ids: dict[str, set[str]] = field(default_factory=dict)
+    nav: dict[str, set[str]] = field(default_factory=dict)  # page -> pages its nav links to
+    outside: dict[str, set[str]] = field(default_factory=dict)  # same-origin URL not under base -> pages
+    browsed: set[str] = field(default_factory=set)  # the pages opened in the browser
+
+    def reached_through_nav(self, start: str) -> set[str]:
+        """The pages a reader reaches from `start` by following nav links only."""
+        reached, queue = {page_file(start)}, [page_file(start)]
+        while queue:
+            for target in sorted(self.nav.get(queue.pop(0), set()) - reached):
+                reached.add(target)
+                queue.append(target)
+        return reached
 
 
 def record_requests(context: BrowserContext, into: list[str]) -> None:
@@ -158,14 +229,15 @@ def run_search(page: Page, query: str) -> list[str]:
     return page.eval_on_selector_all(SEARCH_RESULT_LINK, "els => els.map(e => e.href)")
 
 
-def crawl(context: BrowserContext, start: str, nav_only: bool = False, base: str = "") -> Crawl:
-    """Visit every page under `base` (default: `start`) reachable from `start`.
+def crawl(context: BrowserContext, start: str, base: str = "",
+          browse: Callable[[str], bool] = lambda url: True) -> Crawl:
+    """Visit every page under `base` (default: `start`) reachable from `start` through any link,
+    and check every URL under `base` that an element references.
 
-    Only nav links are followed if `nav_only`; otherwise every link, and every URL under `base`
-    that an element references is checked.
-
+    The pages `browse` accepts are opened in the browser (every request they make is recorded);
+    the others are fetched and their HTML read for the same references, ids and nav links.
     Pages are keyed by `page_file` (`.../` and `.../index.html` are one page) but visited at
-    the URL the link gives. Unless `nav_only`, it ends by using search on the start page.
+    the URL the link gives. It ends by using search on the start page.
     """
     result = Crawl(base=base or start)
     record_requests(context, result.requests)
@@ -187,15 +259,24 @@ def crawl(context: BrowserContext, start: str, nav_only: bool = False, base: str
     while queue:
         link = queue.pop(0)
         url = page_file(link)
-        response = page.goto(link, wait_until="load")
-        result.pages[url] = response.status if response is not None else status_of(link)
-        result.ids[url] = set(page.eval_on_selector_all("[id]", "els => els.map(e => e.id)"))
-        if nav_only:
-            found = page.eval_on_selector_all("nav.md-nav a.md-nav__link[href]", _NAV_LINKS_JS)
-        else:
+        if browse(link):
+            result.browsed.add(url)
+            response = page.goto(link, wait_until="load")
+            result.pages[url] = response.status if response is not None else status_of(link)
+            result.ids[url] = set(page.eval_on_selector_all("[id]", "els => els.map(e => e.id)"))
             found = page.eval_on_selector_all("[href], [src]", _REFERENCES_JS)
+            nav_links = page.eval_on_selector_all("nav.md-nav a.md-nav__link[href]", _NAV_LINKS_JS)
+        else:
+            result.pages[url], read = read_page(link)
+            result.ids[url] = read.ids
+            found = [urljoin(link, ref) for ref in read.references]
+            nav_links = [urljoin(link, ref) for ref in read.nav_links]
+        result.nav[url] = {page_file(ref) for ref in nav_links
+                           if ref.startswith(result.base) and is_page(urldefrag(ref).url)}
         for ref in found:
             if not ref.startswith(result.base):
+                if urlsplit(ref)[:2] == urlsplit(result.base)[:2]:
+                    result.outside.setdefault(ref, set()).add(url)
                 continue
             target, fragment = urldefrag(ref)
             result.references.setdefault(target, set()).add(url)
@@ -211,10 +292,9 @@ def crawl(context: BrowserContext, start: str, nav_only: bool = False, base: str
             result.statuses[target] = status_of(target)
     result.missing_fragments = {(target, fragment) for target, fragment in result.missing_fragments
                                 if fragment not in result.ids.get(page_file(target), set())}
-    if not nav_only:
-        # Search loads its worker and index when used: use it, so those requests count too.
-        page.goto(start)
-        run_search(page, "warrant")
-        page.wait_for_load_state("networkidle")
+    # Search loads its worker and index when used: use it, so those requests count too.
+    page.goto(start)
+    run_search(page, "warrant")
+    page.wait_for_load_state("networkidle")
     page.close()
     return result

@@ -1,4 +1,7 @@
-"""The room built with mkdocs.offline.yml works opened from disk (file://), search included."""
+"""The room built with mkdocs.offline.yml works opened from disk (file://), search included.
+
+The crawl checks every page and every file they reference, and opens each kind of page in the
+browser, where every request it makes must stay on disk."""
 
 from __future__ import annotations
 
@@ -12,7 +15,7 @@ from playwright.sync_api import Browser, Page
 
 from conftest import EXAMPLE_SLUG, RAW_ACCOUNT_NUMBERS, ROOT, digits_pattern, site_text
 
-from .support import SEARCH_RESULT_LINK, Crawl, crawl, record_requests, run_search
+from .support import SEARCH_RESULT_LINK, Crawl, crawl, each_kind_of_page, record_requests, run_search
 
 
 @pytest.fixture(scope="module")
@@ -23,7 +26,8 @@ def home(offline_site: Path) -> str:
 @pytest.fixture(scope="module")
 def offline_crawl(browser: Browser, offline_site: Path, home: str) -> Iterator[Crawl]:
     context = browser.new_context()
-    yield crawl(context, home, base=home.removesuffix("index.html"))
+    base = home.removesuffix("index.html")
+    yield crawl(context, home, base=base, browse=each_kind_of_page(base))
     context.close()
 
 
@@ -63,8 +67,12 @@ def test_offline_room_has_no_raw_account_number_in_any_file(offline_site: Path) 
             assert not digits_pattern(number).search(text), f"{number} in {path}"
 
 
-def test_every_offline_page_opens_from_disk(offline_crawl: Crawl) -> None:
-    assert len(offline_crawl.pages) >= 10
+def test_every_offline_page_is_on_disk_and_each_kind_opens_in_the_browser(
+        offline_crawl: Crawl, offline_site: Path, home: str) -> None:
+    base = home.removesuffix("index.html")
+    pages = {base + p.relative_to(offline_site).as_posix() for p in offline_site.rglob("*.html")}
+    assert set(offline_crawl.pages) == pages - {f"{base}404.html"}
+    assert len(offline_crawl.browsed) >= 10
     assert {u: s for u, s in offline_crawl.pages.items() if s != 200} == {}
 
 
@@ -72,6 +80,10 @@ def test_no_offline_link_or_asset_is_missing(offline_crawl: Crawl) -> None:
     missing = {u: sorted(offline_crawl.references[u])
                for u, s in offline_crawl.statuses.items() if s != 200}
     assert offline_crawl.statuses and missing == {}
+
+
+def test_no_offline_link_or_asset_points_outside_the_site_folder(offline_crawl: Crawl) -> None:
+    assert offline_crawl.outside == {}
 
 
 def test_no_offline_request_fails(offline_crawl: Crawl) -> None:

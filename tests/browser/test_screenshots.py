@@ -27,11 +27,14 @@ def png_size(path: Path) -> tuple[int, int]:
 
 
 @pytest.fixture(scope="module")
-def fresh_screenshots(tmp_path_factory: pytest.TempPathFactory, browser: Browser) -> Path:
+def fresh_screenshots(tmp_path_factory: pytest.TempPathFactory, browser: Browser,
+                      example_site: Path) -> Path:
     # `browser` first: without Chromium the test fails with the fixture's clear message.
+    # The script shoots the example room the suite built already (it builds it when run alone).
     out = tmp_path_factory.mktemp("screenshots")
     result = subprocess.run([sys.executable, str(SCRIPT), "--chromium", str(CHROMIUM), "--out",
-                             str(out)], capture_output=True, text=True, timeout=120, check=False)
+                             str(out), "--site", str(example_site)],
+                            capture_output=True, text=True, timeout=120, check=False)
     assert result.returncode == 0, result.stderr
     return out
 
