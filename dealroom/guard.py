@@ -90,7 +90,7 @@ class Guard(Finder):
             unclear = None
         if UNMASKED in found:
             unclear = unclear or LABELLED
-        return Reading(_one_per_field(s for s in found if s != UNMASKED and _owned(s, name)), problem,
+        return Reading(one_per_field(s for s in found if s != UNMASKED and _owned(s, name)), problem,
                        unclear)
 
     def found_in(self, name: str, data: bytes) -> list[Secret]:
@@ -116,6 +116,6 @@ _CONTENT_RULE = re.compile(rb"content\s*:")  # a literal first: a fast search
 _UTF8_PAGE = re.compile(rb"<meta[^>]*charset=[\"']?utf-8", re.IGNORECASE)
 
 
-def _one_per_field(secrets: Iterable[Secret]) -> list[Secret]:
+def one_per_field(secrets: Iterable[Secret]) -> list[Secret]:
     found = {s.field + s.deal: s for s in secrets}
     return [s for _, s in sorted(found.items())]

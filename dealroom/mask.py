@@ -12,7 +12,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 import hashlib
-from collections.abc import Hashable, Iterable
+from collections.abc import Hashable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from types import SimpleNamespace
@@ -97,22 +97,62 @@ def _record_fields(kind: Hashable) -> tuple[str, ...]:
 _ROW_FIELDS = ("name", "parties", "agreement", "shares", "currency", "status")
 
 
+class Rule:
+    """The room's one masking rule, made of every secret of the room: what masks text, and what
+    the leak guard looks for. Making it costs a room of a thousand deals about a second, so a
+    rebuild with the same secrets (`mkdocs serve`) keeps it (`Pipeline`)."""
+
+    def __init__(self, secrets: Iterable[Secret], policy: MaskPolicy) -> None:
+        self.secrets = list(secrets)
+        self.policy = policy
+        self.redact = Redactor(self.secrets, policy.visible_digits)
+        # What the rule depends on: a page rendered under another rule must be rendered again.
+        digits = sorted(s.digits for s in self.secrets)
+        self.digest = hashlib.sha256(repr((policy, digits)).encode()).hexdigest()
+
+    @functools.cached_property
+    def hide(self) -> Redactor:
+        """The rule with no digit shown, for names and messages."""
+        return Redactor(self.secrets, 0)
+
+    @functools.cached_property
+    def guarded(self) -> list[Secret]:
+        """What the leak guard looks for: every number, and in each deal's own files, every run
+        of five digits its masks hide."""
+        return self.secrets + hidden_runs(self.secrets, self.policy.visible_digits)
+
+    @functools.cached_property
+    def guard_digest(self) -> str:
+        """What the guard's findings depend on: the numbers, and the deals and fields its
+        messages name."""
+        return hashlib.sha256(repr((self.digest, sorted((s.digits, s.deal, s.field) for s in self.secrets)))
+                              .encode()).hexdigest()
+
+
+def room_secrets(deals: Iterable[Facts], policy: MaskPolicy, past: Iterable[Secret] = ()) -> list[Secret]:
+    """Every secret of the room: its deals' and, from `past`, the numbers earlier versions held."""
+    return [*(s for facts in deals for s in secrets_of(facts, policy)), *past]
+
+
 class PublicRoom:
     """The room as templates may see it: one redaction rule made of every secret of the room."""
 
-    def __init__(self, deals: Iterable[Facts], policy: MaskPolicy, past: Iterable[Secret] = ()) -> None:
-        """`past`: numbers earlier versions of the records held (history pages show them)."""
+    def __init__(self, deals: Iterable[Facts], policy: MaskPolicy, past: Iterable[Secret] = (),
+                 rule: Rule | None = None, rows: Mapping[str, SimpleNamespace] | None = None) -> None:
+        """`past`: numbers earlier versions of the records held (history pages show them).
+        `rule`: the rule of these deals and `past`, if made already. `rows`: list rows of deals
+        unchanged since they were made under this rule."""
         self.policy = policy
         self.deals = {facts.slug: facts for facts in deals}
-        self.secrets = [s for facts in self.deals.values() for s in secrets_of(facts, policy)]
-        self.secrets += past
-        self.redact = Redactor(self.secrets, policy.visible_digits)
-        # What the leak guard looks for: every number, and in each deal's own files, every
-        # run of five digits its masks hide.
-        self.guarded = self.secrets + hidden_runs(self.secrets, policy.visible_digits)
-        # What the rule depends on: a page rendered under another rule must be rendered again.
-        digest = hashlib.sha256(repr((policy, sorted(s.digits for s in self.secrets))).encode())
-        self.rule_digest = digest.hexdigest()
+        self.rule = rule or Rule(room_secrets(self.deals.values(), policy, past), policy)
+        self.secrets = self.rule.secrets
+        self.redact = self.rule.redact
+        self.rule_digest = self.rule.digest
+        self._kept_rows = rows or {}
+
+    @property
+    def guarded(self) -> list[Secret]:
+        return self.rule.guarded
 
     def _public(self, value: Any, key: str = "") -> Any:
         return _public(value, self.policy, self.redact, key)
@@ -125,18 +165,19 @@ class PublicRoom:
     @functools.cached_property
     def rows(self) -> list[SimpleNamespace]:
         """Each deal's columns in the list of deals and the nav, masked as its pages are."""
-        rows = []
-        for facts in self.deals.values():
-            deal = facts.deal
-            changes = facts.changes
-            rows.append(SimpleNamespace(
-                slug=facts.slug, deal=SimpleNamespace(**{
-                    name: self._public(getattr(deal, name), name) for name in _ROW_FIELDS}),
-                alarmed=bool(changes and changes.alarmed),
-                # The deal's headline figure in its own terms and currency (`economics.headline`).
-                headline=self._public(facts.economics.headline if facts.economics else None),
-                last_changed=self._public(changes.last_changed) if changes else None))
-        return rows
+        return [self._kept_rows.get(slug) or self.row(slug) for slug in self.deals]
+
+    def row(self, slug: str) -> SimpleNamespace:
+        facts = self.deals[slug]
+        deal = facts.deal
+        changes = facts.changes
+        return SimpleNamespace(
+            slug=facts.slug, deal=SimpleNamespace(**{
+                name: self._public(getattr(deal, name), name) for name in _ROW_FIELDS}),
+            alarmed=bool(changes and changes.alarmed),
+            # The deal's headline figure in its own terms and currency (`economics.headline`).
+            headline=self._public(facts.economics.headline if facts.economics else None),
+            last_changed=self._public(changes.last_changed) if changes else None)
 
     def recent(self, history: History, days: int = 30) -> list[SimpleNamespace]:
         """The changes of the room's records in the last `days` days, newest first, masked."""
@@ -178,7 +219,7 @@ class PublicRoom:
     def refuse_numbers_in_ids(self) -> None:
         """A deal's id is in every URL of the deal: it must not hold a number of the room."""
         problems = []
-        hide = Redactor(self.secrets, 0)
+        hide = self.rule.hide
         for slug, facts in self.deals.items():
             if hide(slug) != slug:
                 # The message masks the number in the path too: CI logs are read by more people.

@@ -10,6 +10,7 @@ have of it (leak guard). Both use the same forms of each number (`with_domestic_
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections.abc import Iterable, Iterator
@@ -71,7 +72,7 @@ class Secret:
     field: str
     partial: bool = False
 
-    @property
+    @functools.cached_property  # a room's secrets are looked up by it hundreds of thousands of times
     def digits(self) -> str:
         """The number's letters and digits, upper case: how it is recognised wherever written."""
         return "".join(ch for ch in self.number if ch.isalnum()).upper()

@@ -16,6 +16,7 @@ import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import SimpleNamespace
 
 from dealroom.cache import PageCache
 from dealroom.changes import deal_changes
@@ -24,7 +25,7 @@ from dealroom.errors import Problem, RecordError, field_name
 from dealroom.exports import deadlines_calendar, merged_calendar, obligations_csv
 from dealroom.history import History, read_history, unavailable
 from dealroom.loader import Loaded, load_bytes, read_record
-from dealroom.mask import MaskPolicy, PublicRoom, secrets_of
+from dealroom.mask import MaskPolicy, PublicRoom, Rule, room_secrets, secrets_of
 from dealroom.numbers import Redactor, Secret
 from dealroom.recorddiff import read_snapshot
 from dealroom.render import Renderer
@@ -83,6 +84,16 @@ def _names(loaded: Loaded) -> tuple[_Name, ...]:
             elif isinstance(item, dict | list):
                 pending.append(((*path, key), item))
     return tuple(found)
+
+
+@dataclass
+class _Made:
+    """What the room shows of a deal besides its pages, kept while the deal's key is unchanged."""
+
+    row: SimpleNamespace  # in the list of deals and the nav
+    agenda: Agenda
+    shown: str  # what the room's own pages show of it, to tell when they change
+    calendar: str | None = None  # its deadlines, in the room's calendar
 
 
 @dataclass(frozen=True)
@@ -174,6 +185,9 @@ class Pipeline:
         self._history: History | None = None
         self._hiding: tuple[frozenset[str], _Hide] | None = None
         self._checked: tuple[_Hide | None, dict[str, _Known]] = (None, {})
+        self._kept_rule: Rule | None = None
+        self._made: dict[str, tuple[str, _Made]] = {}  # deal -> the key it was made under, what
+        self._room: tuple[str, dict[str, str | Path]] | None = None  # what the room pages show, them
         self.cache = PageCache(settings.cache_dir)
 
     def load(self) -> list[Facts]:
@@ -289,47 +303,72 @@ class Pipeline:
             self.refuse_numbers_in_names(deals, past)
         return self._history
 
+    def _rule(self, secrets: list[Secret]) -> Rule:
+        """The room's masking rule, kept while the room's secrets stay the same."""
+        if self._kept_rule is None or self._kept_rule.secrets != secrets:
+            self._kept_rule = Rule(secrets, self.settings.policy)
+        return self._kept_rule
+
     def publish(self, deals: list[Facts], with_home: bool, history: History | None = None) -> Published:
         """Mask the whole room with every secret of it, then render the pages not cached."""
         history = history or unavailable("no history was read")
         deals = [dataclasses.replace(facts, changes=deal_changes(history, facts,
                                                                  self.settings.alarm_window_days))
                  for facts in deals]
-        public = PublicRoom(deals, self.settings.policy, history.secrets())
-        public.refuse_numbers_in_ids()
-        fingerprint = self.renderer.fingerprint(public.rule_digest)
-        today = self.renderer.today
-        pages: dict[str, str | Path] = {}
-        files: dict[str, str | Path] = {}
-        # What is due and overdue as of the build date, masked like every page.
-        agendas = {facts.slug: agenda(facts, today).redacted(public.redact) for facts in deals}
-        names = {row.slug: str(row.deal.name) for row in public.rows}
-        calendars: list[str | Path] = []
+        rule = self._rule(room_secrets(deals, self.settings.policy, history.secrets()))
+        fingerprint = self.renderer.fingerprint(rule.digest)
+        keys: dict[str, str] = {}
         for facts in deals:
             assert facts.changes is not None
+            keys[facts.slug] = hashlib.sha256(f"{self._known[facts.slug].key}:{facts.changes.digest}:"
+                                              f"{fingerprint}".encode()).hexdigest()
+        # What a deal's key says is unchanged is not made again: its list row, its agenda, its
+        # calendar and (`self.cache`) its pages, exports and redacted texts. The key covers the
+        # deal, its history, the room's rule and the build date.
+        kept = {slug: made for slug, (key, made) in self._made.items() if keys.get(slug) == key}
+        public = PublicRoom(deals, self.settings.policy, rule=rule,
+                            rows={slug: made.row for slug, made in kept.items()})
+        public.refuse_numbers_in_ids()
+        today = self.renderer.today
+        names = {row.slug: str(row.deal.name) for row in public.rows}
+        pages: dict[str, str | Path] = {}
+        files: dict[str, str | Path] = {}
+        for facts, row in zip(deals, public.rows, strict=True):
             slug = facts.slug
-            key = hashlib.sha256(f"{self._known[slug].key}:{facts.changes.digest}:{fingerprint}"
-                                 .encode()).hexdigest()
-            # A deal's pages, exports and redacted texts are made again only when the deal, its
-            # history, the room's rule or the build date changed; kept files keep their time,
-            # so a dirty build neither renders nor copies them.
-            made = self.cache.get(slug, key)
+            made = kept.get(slug)
             if made is None:
-                made = self.cache.put(slug, key, {
-                    **self.renderer.deal_pages(public.view(slug), agendas[slug]),
-                    **_exports_of(slug, agendas[slug], names),
+                # What is due and overdue as of the build date, masked like every page.
+                due = agenda(facts, today).redacted(public.redact)
+                made = _Made(row, due, repr((row, due)))
+            # Kept files keep their time, so a dirty build neither renders nor copies them.
+            cached = self.cache.get(slug, keys[slug])
+            if cached is None:
+                cached = self.cache.put(slug, keys[slug], {
+                    **self.renderer.deal_pages(public.view(slug), made.agenda),
+                    **_exports_of(slug, made.agenda, names),
                     **public.texts(slug)})
-            for path, source in made.items():
+            for path, source in cached.items():
                 (pages if path.endswith(".md") else files)[path] = source
             files.update(public.attached(slug))
-            calendars.append(made[f"deals/{slug}/deadlines.ics"])
-        files["deadlines.ics"] = merged_calendar(
-            (c if isinstance(c, str) else c.read_text(encoding="utf-8") for c in calendars),
-            f"{self.renderer.room_title} — deadlines")
-        room_pages = self.renderer.room_pages(public.rows, with_home,
-                                              summary(deals, agendas.values(), today), names,
-                                              history, public.recent(history))
-        pages.update(self.cache.put_room(room_pages))
+            if made.calendar is None:
+                ics = cached[f"deals/{slug}/deadlines.ics"]
+                made.calendar = ics if isinstance(ics, str) else ics.read_text(encoding="utf-8")
+            kept[slug] = made
+        self._made = {slug: (keys[slug], kept[slug]) for slug in public.deals}
+        made_all = [kept[slug] for slug in public.deals]
+        files["deadlines.ics"] = merged_calendar((made.calendar or "" for made in made_all),
+                                                 f"{self.renderer.room_title} — deadlines")
+        room = summary(deals, (made.agenda for made in made_all), today)
+        recent = public.recent(history)
+        # The list of deals and the home page show every deal: made again only when what they
+        # show changed, not on every edit of a deal's other fields.
+        shown = hashlib.sha256(repr((fingerprint, with_home, [made.shown for made in made_all],
+                                     room.by_status, room.amounts, recent, history.available,
+                                     history.reason)).encode()).hexdigest()
+        if self._room is None or self._room[0] != shown:
+            self._room = (shown, self.cache.put_room(self.renderer.room_pages(
+                public.rows, with_home, room, names, history, recent)))
+        pages.update(self._room[1])
         self.cache.save(set(public.deals))
         return Published(public, pages, files)
 

@@ -12,12 +12,16 @@ the search index right, and rebuilds everything when the nav or the room's secre
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import json
 import logging
 from pathlib import Path
+from types import CodeType
 from typing import Any
 
+import jinja2
+import jinja2.bccache
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
@@ -34,7 +38,7 @@ from dealroom.mask import MaskPolicy
 from dealroom.pipeline import Pipeline, Published, Settings
 from dealroom.render import Renderer, deals_nav
 from dealroom.scan import ScanMemory, UnscannableSite, scan_and_remove
-from dealroom.search import SearchIndexRepair, name_deals
+from dealroom.search import SearchIndex
 
 log = logging.getLogger("mkdocs.plugins.dealroom")
 
@@ -47,6 +51,24 @@ class _DirtyBuildsAreWhole(logging.Filter):
         return not record.getMessage().startswith("A 'dirty' build is being performed")
 
 
+class _CompiledTemplates(jinja2.BytecodeCache):
+    """The theme's templates compiled once per `mkdocs serve`, not on every rebuild: each build
+    makes a new Jinja environment, and compiling Material's templates took a few tenths of a
+    second of every rebuild. Jinja checks each template's source against its checksum."""
+
+    def __init__(self) -> None:
+        self.compiled: dict[str, tuple[str, CodeType]] = {}
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        kept = self.compiled.get(bucket.key)
+        if kept is not None and kept[0] == bucket.checksum:
+            bucket.code = kept[1]
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        if bucket.code is not None:
+            self.compiled[bucket.key] = (bucket.checksum, bucket.code)
+
+
 class DealroomPlugin(BasePlugin[DealroomConfig]):
     def __init__(self) -> None:
         self.serving = False
@@ -57,9 +79,10 @@ class DealroomPlugin(BasePlugin[DealroomConfig]):
         self.published: Published | None = None
         self.scan_memory = ScanMemory()
         self.page_urls: set[str] = set()
-        self.search = SearchIndexRepair()
+        self.search = SearchIndex()
         self.layout = ""  # what every page shows of the room: nav and masking rule
         self._dirty_filter = _DirtyBuildsAreWhole()
+        self._templates = _CompiledTemplates()
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         # Defining this hook keeps one plugin object across `mkdocs serve` rebuilds.
@@ -162,17 +185,21 @@ class DealroomPlugin(BasePlugin[DealroomConfig]):
             return markdown
         return self.published.public.redact(markdown)
 
+    def on_env(self, env: jinja2.Environment, *, config: MkDocsConfig, files: Files) -> jinja2.Environment:
+        if self.serving and env.bytecode_cache is None:
+            env.bytecode_cache = self._templates
+        return env
+
     def on_page_context(self, context: Any, page: Page, config: MkDocsConfig, nav: Any) -> Any:
         self.search.page_built(page.url)
         return context
 
     @event_priority(-50)  # after the search plugin writes its index, before the offline plugin
     def _repair_search(self, config: MkDocsConfig) -> None:
-        if self.config.enabled and self.dirty:
-            self.search.repair(Path(config.site_dir), self.page_urls)
         if self.config.enabled and self.published is not None:
-            name_deals(Path(config.site_dir), {f"deals/{row.slug}/": str(row.deal.name)
-                                               for row in self.published.public.rows})
+            self.search.finish(Path(config.site_dir), {f"deals/{row.slug}/": str(row.deal.name)
+                                                       for row in self.published.public.rows},
+                               self.page_urls if self.dirty else None)
 
     @event_priority(-200)  # after every other plugin's post-build step (offline: -100)
     def _guard(self, config: MkDocsConfig) -> None:
@@ -182,7 +209,7 @@ class DealroomPlugin(BasePlugin[DealroomConfig]):
             public = self.published.public
             problems = scan_and_remove(Path(config.site_dir), public.guarded,
                                        self.scan_memory if self.serving else None,
-                                       public.unreviewed_attachments())
+                                       public.unreviewed_attachments(), public.rule.guard_digest)
         except UnscannableSite as error:
             raise PluginError(f"dealroom: {error}") from None
         if problems:
@@ -200,4 +227,9 @@ class DealroomPlugin(BasePlugin[DealroomConfig]):
     def on_serve(self, server: Any, config: MkDocsConfig, builder: Any) -> Any:
         if self.pipeline is not None:
             server.watch(str(self.pipeline.settings.deals_dir))
+        # Called once, after the first build: what the room keeps between rebuilds (a thousand
+        # deals: over a million objects) is set aside from the cyclic garbage collector, whose
+        # full passes over it took half a second of most rebuilds. Freed as usual when dropped.
+        gc.collect()
+        gc.freeze()
         return server

@@ -10,12 +10,15 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import itertools
 import os
+import re
+import zlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from dealroom.guard import Guard, Leak, Reading, Unclear
+from dealroom.guard import Guard, Leak, Reading, Unclear, one_per_field
 from dealroom.numbers import Secret
 
 Stat = tuple[int, int, int]  # size, modification and change times (ns)
@@ -30,7 +33,9 @@ class ScanMemory:
     """What the last scan read: reused for unchanged files under the same secrets."""
 
     secrets_digest: str = ""
+    guard: Guard | None = None  # made for those secrets: a second for a thousand deals
     files: dict[str, tuple[Stat, Reading]] = field(default_factory=dict)
+    pieces: dict[bytes, Reading] = field(default_factory=dict)  # of the search index, by digest
 
 
 @dataclass(frozen=True)
@@ -80,21 +85,53 @@ def _digest(secrets: list[Secret]) -> str:
     return hashlib.sha256(repr(sorted((s.digits, s.deal, s.field) for s in secrets)).encode()).hexdigest()
 
 
+SEARCH_INDEX = "search/search_index.json"
+# Where the search index is cut: before a page's first entry (a location without `#`).
+_PAGE_ENTRY = re.compile(rb'},{"location":"([^"#]*)"')
+_PIECE_PAGES = 16  # pages in a piece, on average
+
+
+def _read_index(guard: Guard, name: str, data: bytes, memory: dict[bytes, Reading]) -> Reading:
+    """The search index, read piece by piece: a run of whole pages' entries, as search shows
+    them (each result one entry). A number cannot run from one piece into the next: the
+    word `location` stands between them in every view. Pieces are cut where the page's
+    address says, not by size, so an edit of one deal changes only its own pieces: a rebuild
+    (`mkdocs serve`) reads those, and finds the rest in `memory`."""
+    cuts = [0, *(found.start() + 2 for found in _PAGE_ENTRY.finditer(data)
+                 if zlib.crc32(found[1]) % _PIECE_PAGES == 0), len(data)]
+    read: dict[bytes, Reading] = {}
+    for start, end in itertools.pairwise(cuts):
+        piece = data[start:end]
+        key = hashlib.blake2b(piece, digest_size=16).digest()
+        read[key] = memory.get(key) or read.get(key) or guard.read(name, piece)
+    memory.clear()  # what this index no longer holds is not kept
+    memory.update(read)
+    readings = list(read.values())
+    return Reading(one_per_field(s for r in readings for s in r.secrets),
+                   next((r.unreadable for r in readings if r.unreadable), None),
+                   next((r.unclear for r in readings if r.unclear), None))
+
+
 def scan_and_remove(site_dir: Path, secrets: Iterable[Secret], memory: ScanMemory | None = None,
-                    attachments: Iterable[str] = ()) -> list[Leak | Unreadable | Unclear]:
+                    attachments: Iterable[str] = (), digest: str | None = None
+                    ) -> list[Leak | Unreadable | Unclear]:
     """Scan every file of `site_dir`; delete each leaking or unreadable file so no server can
     publish it.
 
     `attachments`: site paths of attached files no person has reviewed; each must be read whole.
     Raises `UnscannableSite` for a folder the guard cannot list or a link to a folder. With
     `memory` (kept by the caller between builds), files unchanged since are not read again.
+    `digest`: of `secrets`, if the caller has it (`mask.Rule.guard_digest`).
     """
     secrets = list(secrets)
     attachments = frozenset(attachments)
-    guard = Guard(secrets)
-    digest = _digest(secrets) + hashlib.sha256(repr(sorted(attachments)).encode()).hexdigest()
-    if memory is not None and memory.secrets_digest != digest:
-        memory.secrets_digest, memory.files = digest, {}
+    digest = (digest or _digest(secrets)) + hashlib.sha256(repr(sorted(attachments)).encode()).hexdigest()
+    if memory is not None and memory.secrets_digest == digest and memory.guard is not None:
+        guard = memory.guard
+    else:
+        guard = Guard(secrets)
+        if memory is not None:
+            memory.secrets_digest, memory.guard, memory.files, memory.pieces = digest, guard, {}, {}
     try:
         files = _walk(site_dir)
     except UnscannableSite as error:  # its name may hold a number too
@@ -109,7 +146,9 @@ def scan_and_remove(site_dir: Path, secrets: Iterable[Secret], memory: ScanMemor
             reading = known[1]
         else:
             try:
-                reading = guard.read(name, (site_dir / name).read_bytes(), name in attachments)
+                data = (site_dir / name).read_bytes()
+                reading = _read_index(guard, name, data, memory.pieces if memory else {}) \
+                    if name == SEARCH_INDEX else guard.read(name, data, name in attachments)
             except FileNotFoundError:
                 continue  # removed since the walk: not published
             except OSError:

@@ -67,3 +67,14 @@ def test_serve_never_serves_a_page_the_guard_refused_and_keeps_serving(
         memo.write_text("# Memo\n\nWire tomorrow.\n")
         wait_until(lambda: "Wire tomorrow." in fetch(url))
         assert "Traceback" not in log.read_text() and "198038" not in log.read_text()
+
+
+def test_a_dirty_serve_shows_a_changed_status_in_the_list_of_deals(make_room: Callable[..., Room]) -> None:
+    room = make_room()
+    with serving(room, "--dirty") as (base, _):
+        listing = f"{base}/deals/"
+        wait_until(lambda: "Omicron Partners securities purchase" in fetch(listing))
+        pills_before = fetch(listing).count("terminated")
+        room.edit("\nstatus: signed\n", "\nstatus: terminated\n")
+        wait_until(lambda: fetch(listing).count("terminated") > pills_before)
+
