@@ -16,6 +16,7 @@ import gc
 import hashlib
 import json
 import logging
+import sys
 from pathlib import Path
 from types import CodeType
 from typing import Any
@@ -41,6 +42,7 @@ from dealroom.scan import ScanMemory, UnscannableSite, scan_and_remove
 from dealroom.search import SearchIndex
 
 log = logging.getLogger("mkdocs.plugins.dealroom")
+_SERVE_SWITCH_INTERVAL = 0.1  # seconds a thread runs before another may take the interpreter
 
 
 class _DirtyBuildsAreWhole(logging.Filter):
@@ -83,6 +85,7 @@ class DealroomPlugin(BasePlugin[DealroomConfig]):
         self.layout = ""  # what every page shows of the room: nav and masking rule
         self._dirty_filter = _DirtyBuildsAreWhole()
         self._templates = _CompiledTemplates()
+        self._switch_interval: float | None = None  # as it was before serving
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         # Defining this hook keeps one plugin object across `mkdocs serve` rebuilds.
@@ -92,6 +95,8 @@ class DealroomPlugin(BasePlugin[DealroomConfig]):
 
     def on_shutdown(self) -> None:
         logging.getLogger("mkdocs.commands.build").removeFilter(self._dirty_filter)
+        if self._switch_interval is not None:
+            sys.setswitchinterval(self._switch_interval)
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         if not self.config.enabled:
@@ -232,4 +237,9 @@ class DealroomPlugin(BasePlugin[DealroomConfig]):
         # full passes over it took half a second of most rebuilds. Freed as usual when dropped.
         gc.collect()
         gc.freeze()
+        # MkDocs polls every watched folder on a thread, thousands of stat calls per pass over a
+        # large records folder; each switch to it, every 5 ms by default, cost a rebuild about
+        # a second in all. Requests and polls wait for the build anyway.
+        self._switch_interval = sys.getswitchinterval()
+        sys.setswitchinterval(_SERVE_SWITCH_INTERVAL)
         return server
