@@ -23,6 +23,7 @@ class PageCache:
         self._memory: dict[str, tuple[str, Pages]] = {}  # deal id -> (key, pages)
         self._folders: set[Path] = set()  # folders made by this cache
         self._keys: dict[str, tuple[str, list[str]]] = {}  # deal id -> (key, its pages in order)
+        self.rewritten: set[str] = set()  # site paths written, until `Pipeline.publish` takes them
         if folder is not None:
             try:
                 self._keys = {slug: (key, list(names)) for slug, (key, names)
@@ -81,6 +82,7 @@ class PageCache:
                 temporary = file.with_name(file.name + ".tmp")
                 temporary.write_bytes(data)
                 temporary.replace(file)
+                self.rewritten.add(site_path)
             kept[site_path] = file
         return kept
 

@@ -103,6 +103,7 @@ class Published:
     public: PublicRoom
     pages: dict[str, str | Path]  # site path -> Markdown, or the cache file holding it
     files: dict[str, str | Path]  # site path -> redacted text, or the attached file itself
+    rewritten: frozenset[str] = frozenset()  # pages and files whose cache file this build wrote
 
 
 def find_records(deals_dir: Path) -> tuple[list[tuple[str, Path]], list[Problem]]:
@@ -370,7 +371,8 @@ class Pipeline:
                 public.rows, with_home, room, names, history, recent)))
         pages.update(self._room[1])
         self.cache.save(set(public.deals))
-        return Published(public, pages, files)
+        rewritten, self.cache.rewritten = frozenset(self.cache.rewritten), set()
+        return Published(public, pages, files, rewritten)
 
 
 # A character as `repr` escapes it in a message (`'066\\u200b198038'`).

@@ -30,6 +30,7 @@ from dealroom.types import Blank
 
 _TEMPLATES = Path(__file__).parent / "templates"
 
+ALL_DEALS, RECENT_CHANGES = "All deals", "Recent changes"  # the room's pages, as titled
 # (file name, nav title, section template); the order is the nav's order.
 DEAL_PAGES = (
     ("index.md", "Overview", "overview"),
@@ -253,9 +254,9 @@ class Renderer:
                   "instructions_page": "instructions/" if self.directory_urls else "instructions.html",
                   "changes_page": "changes/" if self.directory_urls else "changes.html",
                   "recent": recent or []}
-        pages = {"deals/index.md": template.render(common, title="All deals", home=False, prefix="")}
+        pages = {"deals/index.md": template.render(common, title=ALL_DEALS, home=False, prefix="")}
         pages["deals/changes.md"] = self.env.get_template("changes.md.j2").render(
-            title="Recent changes", available=history is not None and history.available,
+            title=RECENT_CHANGES, available=history is not None and history.available,
             reason=history.reason if history is not None else "no history was read",
             recent=recent or [], today=self.today, prefix="../" if self.directory_urls else "",
             history_page="history/" if self.directory_urls else "history.html")
@@ -299,4 +300,6 @@ def deals_nav(rows: Iterable[SimpleNamespace], title: str) -> dict[str, list[Any
             day = signed_on(view)
             years.setdefault(str(day.year) if day != date.min else "Undated", []).append(section)
         sections = [{year: items} for year, items in years.items()]
-    return {title: ["deals/index.md", "deals/changes.md", *sections]}
+    # Titled here, not only by the pages' headings: a dirty build knows a page's heading only
+    # if it read the page again, and would show the others as "None" in the nav.
+    return {title: [{ALL_DEALS: "deals/index.md"}, {RECENT_CHANGES: "deals/changes.md"}, *sections]}

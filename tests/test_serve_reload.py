@@ -19,9 +19,13 @@ def test_editing_a_record_while_serving_rebuilds_the_page(make_room: Callable[..
         wait_until(lambda: "Omicron Partners, L.P. acquires 800,000 shares" in fetch(url))
 
 
-def _search_locations(base: str) -> list[str]:
+def _search_entries(base: str) -> list[dict[str, str]]:
     text = fetch(f"{base}/search/search_index.json")
-    return [entry["location"] for entry in json.loads(text)["docs"]] if text else []
+    return list(json.loads(text)["docs"]) if text else []
+
+
+def _search_locations(base: str) -> list[str]:
+    return [entry["location"] for entry in _search_entries(base)]
 
 
 def test_a_dirty_serve_rebuilds_the_changed_deal_and_keeps_search_whole(
@@ -30,11 +34,16 @@ def test_a_dirty_serve_rebuilds_the_changed_deal_and_keeps_search_whole(
     with serving(room, "--dirty") as (base, log):
         url = f"{base}/deals/{EXAMPLE_SLUG}/"
         wait_until(lambda: "buys 800,000 shares" in fetch(url) and bool(_search_locations(base)))
-        before = _search_locations(base)
+        before = _search_entries(base)
         room.edit("Omicron Partners, L.P. buys", "Omicron Partners, L.P. acquires")
         wait_until(lambda: "acquires 800,000 shares" in fetch(url))
         wait_until(lambda: "acquires 800,000" in fetch(f"{base}/search/search_index.json"))
-        assert _search_locations(base) == before  # every page once, none lost, none twice
+        after = _search_entries(base)
+        # Every page once, none lost, none twice, each titled as before ("Terms — <deal>").
+        assert [(e["location"], e["title"]) for e in after] == \
+            [(e["location"], e["title"]) for e in before]
+        assert [e for e in after if "800,000" not in e["text"]] == \
+            [e for e in before if "800,000" not in e["text"]]
         assert "buys 800,000" not in fetch(f"{base}/search/search_index.json")
         assert "Aborted" not in log.read_text()
 
@@ -49,6 +58,10 @@ def test_a_dirty_serve_shows_a_renamed_deal_in_the_nav_of_every_page(
                   "name: NeoTherapeutics – Omicron Partners share purchase")
         wait_until(lambda: "Omicron Partners share purchase" in fetch(f"{base}/about/"))
         assert "Omicron Partners securities purchase" not in fetch(f"{base}/about/")
+        terms_entry = {"location": f"deals/{EXAMPLE_SLUG}/terms/",
+                       "title": "Terms — NeoTherapeutics – Omicron Partners share purchase"}
+        wait_until(lambda: any(e.items() >= terms_entry.items() for e in _search_entries(base)))
+        assert not [e for e in _search_entries(base) if "securities purchase" in e["title"]]
 
 
 def test_serve_never_serves_a_page_the_guard_refused_and_keeps_serving(

@@ -1,0 +1,103 @@
+"""A rebuild while serving (`mkdocs serve --dirty`) writes the pages that changed, and only them.
+
+The builds run in this process, as `mkdocs serve` runs them: one plugin object kept across
+builds (it defines `on_startup`), one site folder, a new configuration each time.
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from jinja2 import TemplateNotFound
+from mkdocs.commands.build import build
+from mkdocs.config import load_config
+
+from conftest import EXAMPLE_SLUG, EXAMPLE_SLUGS, ROOT, Room
+
+OTHER_SLUG = next(slug for slug in EXAMPLE_SLUGS if slug != EXAMPLE_SLUG)
+
+
+def _serve_builder(room: Room, site: Path) -> Callable[[], None]:
+    startup = load_config(config_file=str(room.path / "mkdocs.yml"), site_dir=str(site))
+    startup.plugins.on_startup(command="serve", dirty=True)
+
+    def rebuild() -> None:
+        build(load_config(config_file=str(room.path / "mkdocs.yml"), site_dir=str(site)),
+              dirty=True, serve_url="http://127.0.0.1:8000/")
+
+    return rebuild
+
+
+def _written(site: Path) -> dict[str, int]:
+    return {path.relative_to(site).as_posix(): path.stat().st_mtime_ns
+            for path in site.rglob("*.html")}
+
+
+def _room_with_two_deals(make_room: Callable[..., Room]) -> Room:
+    room = make_room()
+    shutil.copytree(ROOT / "content" / "deals" / OTHER_SLUG, room.deals / OTHER_SLUG)
+    return room
+
+
+def test_a_dirty_rebuild_writes_the_edited_deal_and_no_other(
+        make_room: Callable[..., Room], tmp_path: Path) -> None:
+    room, site = _room_with_two_deals(make_room), tmp_path / "served"
+    rebuild = _serve_builder(room, site)
+    rebuild()
+    before = _written(site)
+    room.edit("Omicron Partners, L.P. buys", "Omicron Partners, L.P. acquires")
+    rebuild()
+    after = _written(site)
+    rewritten = {page for page, written in after.items() if before.get(page) != written}
+    assert "acquires 800,000 shares" in (site / "deals" / EXAMPLE_SLUG / "index.html").read_text()
+    assert f"deals/{EXAMPLE_SLUG}/index.html" in rewritten
+    assert not [page for page in rewritten if page.startswith(f"deals/{OTHER_SLUG}/")]
+    assert "acquires 800,000 shares" not in (site / "deals" / OTHER_SLUG / "index.html").read_text()
+
+
+def test_a_dirty_rebuild_writes_again_a_page_missing_from_the_site(
+        make_room: Callable[..., Room], tmp_path: Path) -> None:
+    room, site = _room_with_two_deals(make_room), tmp_path / "served"
+    rebuild = _serve_builder(room, site)
+    rebuild()
+    terms = site / "deals" / OTHER_SLUG / "terms" / "index.html"
+    shown = terms.read_text()
+    terms.unlink()  # as the guard deletes a page it refuses
+    room.edit("Omicron Partners, L.P. buys", "Omicron Partners, L.P. acquires")
+    rebuild()
+    assert terms.read_text() == shown
+
+
+def test_a_dirty_rebuild_after_a_failed_build_writes_what_that_build_rendered(
+        make_room: Callable[..., Room], tmp_path: Path) -> None:
+    room, site = _room_with_two_deals(make_room), tmp_path / "served"
+    rebuild = _serve_builder(room, site)
+    rebuild()
+    overview = site / "deals" / EXAMPLE_SLUG / "index.html"
+    room.edit("Omicron Partners, L.P. buys", "Omicron Partners, L.P. acquires")
+    hand_written = room.path / "content" / "pages" / "about.md"
+    about = hand_written.read_text()
+    # The hand-written page is built first, and fails the build before any deal page is written.
+    hand_written.write_text("---\ntemplate: missing.html\n---\n" + about)
+    with pytest.raises(TemplateNotFound):
+        rebuild()
+    assert "acquires" not in overview.read_text()
+    hand_written.write_text(about)
+    rebuild()
+    assert "acquires 800,000 shares" in overview.read_text()
+
+
+def test_a_page_of_a_dirty_rebuild_names_every_hand_written_page_in_its_nav(
+        make_room: Callable[..., Room], tmp_path: Path) -> None:
+    room, site = _room_with_two_deals(make_room), tmp_path / "served"
+    rebuild = _serve_builder(room, site)
+    rebuild()
+    room.edit("Omicron Partners, L.P. buys", "Omicron Partners, L.P. acquires")
+    rebuild()
+    overview = (site / "deals" / EXAMPLE_SLUG / "index.html").read_text()
+    assert "acquires 800,000 shares" in overview
+    assert "About this room" in overview  # MkDocs knows a page's title once it has read it
+    assert ">None<" not in overview.replace(" ", "").replace("\n", "")
