@@ -25,7 +25,7 @@ from dealroom.errors import Problem, RecordError, field_name
 from dealroom.exports import deadlines_calendar, merged_calendar, obligations_csv
 from dealroom.history import History, read_history, unavailable
 from dealroom.loader import Loaded, load_bytes, read_record
-from dealroom.mask import MaskPolicy, PublicRoom, Rule, room_secrets, secrets_of
+from dealroom.mask import MaskPolicy, PublicRoom, Rule, secrets_of
 from dealroom.numbers import Redactor, Secret
 from dealroom.recorddiff import read_snapshot
 from dealroom.render import Renderer
@@ -62,6 +62,7 @@ class _Known:
     key: str
     facts: Facts
     names: tuple[_Name, ...]  # its ids and attached files' names, published as written
+    secrets: tuple[Secret, ...]  # the raw values of its masked fields (`mask.secrets_of`)
 
 
 # The fields whose values the room publishes as written, never masked: ids are in links and
@@ -208,7 +209,7 @@ class Pipeline:
         if problems:
             # A message may quote a number another record holds (a folder named for it, an id
             # of one deal holding another's account): every number of the room is hidden.
-            secrets = [s for k in known.values() for s in secrets_of(k.facts, self.settings.policy)]
+            secrets = [s for k in known.values() for s in k.secrets]
             secrets += [s for file in failed for s in _numbers_of(file)]
             raise _Hide(secrets).error(RecordError(problems))
         self._known = known
@@ -233,7 +234,7 @@ class Pipeline:
         written, in URLs, anchors and links: none may hold a number of the room (`past`: numbers
         earlier versions held, which the room masks too), in any written form. Masked, an id
         would no longer name its entry; published, it would leak the number."""
-        hide = self._hide([*(s for facts in deals for s in secrets_of(facts, self.settings.policy)),
+        hide = self._hide([*self._secrets(deals),
                            *(past or [])])
         if self._checked[0] is not hide:
             self._checked = (hide, {})
@@ -286,7 +287,8 @@ class Pipeline:
         except RecordError as error:
             raise _Hide(_numbers_of(file, raw)).error(error) from None
         try:
-            return _Known(raw, _attached(facts), _key(raw, facts), facts, _names(loaded))
+            return _Known(raw, _attached(facts), _key(raw, facts), facts, _names(loaded),
+                          tuple(secrets_of(facts, self.settings.policy)))
         except OSError as error:  # removed or made unreadable since it was checked
             raise RecordError.single(file, f"an attached file cannot be read: {error.strerror}",
                                      "check the files the record attaches") from None
@@ -295,7 +297,7 @@ class Pipeline:
         """The records' history from git, read once per build (what is known is kept)."""
         if not self.settings.history:
             return unavailable("reading the history is turned off (the plugin's `history` option)")
-        current = [s for facts in deals for s in secrets_of(facts, self.settings.policy)]
+        current = self._secrets(deals)
         self._history = read_history(self.settings.deals_dir, self.settings.deals_dir, known=current,
                                      previous=self._history)
         past = self._history.secrets()
@@ -303,6 +305,10 @@ class Pipeline:
             # Pages mask the numbers earlier versions held too: no name may hold one either.
             self.refuse_numbers_in_names(deals, past)
         return self._history
+
+    def _secrets(self, deals: list[Facts]) -> list[Secret]:
+        """Every secret of `deals` (`mask.room_secrets`), as found when each was loaded."""
+        return [s for facts in deals for s in self._known[facts.slug].secrets]
 
     def _rule(self, secrets: list[Secret]) -> Rule:
         """The room's masking rule, kept while the room's secrets stay the same."""
@@ -316,7 +322,7 @@ class Pipeline:
         deals = [dataclasses.replace(facts, changes=deal_changes(history, facts,
                                                                  self.settings.alarm_window_days))
                  for facts in deals]
-        rule = self._rule(room_secrets(deals, self.settings.policy, history.secrets()))
+        rule = self._rule([*self._secrets(deals), *history.secrets()])
         fingerprint = self.renderer.fingerprint(rule.digest)
         keys: dict[str, str] = {}
         for facts in deals:

@@ -18,6 +18,7 @@ import json
 import logging
 import os
 import sys
+from collections.abc import Collection
 from pathlib import Path
 from types import CodeType
 from typing import Any
@@ -73,18 +74,19 @@ class _CompiledTemplates(jinja2.BytecodeCache):
 
 
 class _Kept(File):
-    """A page or file from the room's cache folder, in a rebuild of this process.
+    """A page or file from the room's cache folder, in a rebuild while serving.
 
     MkDocs writes a file in a dirty build if its source is newer than its output: three calls
     to the file system, twice per page, a few tenths of a second at 8,000 pages. The room
-    knows which cache files it wrote since the last build reached its end (`rewritten`); those,
-    and any output that is missing (a nav change cleaned the site, the guard deleted a page),
-    are written again."""
+    knows which cache files it wrote since the last build reached its end (`rewritten`), and
+    the guard which files the site holds (`present`): a file is written again if it is new,
+    or missing (a nav change cleaned the site, the guard deleted it)."""
 
     rewritten = True
+    present: Collection[str] = frozenset()
 
     def is_modified(self) -> bool:
-        return self.rewritten or not os.path.isfile(self.abs_dest_path)
+        return self.rewritten or self.dest_uri not in self.present
 
 
 class _Reread(File):
@@ -112,7 +114,7 @@ class DealroomPlugin(BasePlugin[DealroomConfig]):
         self._templates = _CompiledTemplates()
         self._switch_interval: float | None = None  # as it was before serving
         self.unbuilt: set[str] = set()  # cache files written since a build last reached its end
-        self.built_once = False  # a build of this process reached its end
+        self.present: set[str] | None = None  # the site's files after the last build, if known
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         # Defining this hook keeps one plugin object across `mkdocs serve` rebuilds.
@@ -188,27 +190,28 @@ class DealroomPlugin(BasePlugin[DealroomConfig]):
         # One set, not a lookup per file: `get_file_from_path` normalizes its argument as a
         # path each time, seconds for a room of a thousand deals.
         existing = {file.src_uri for file in files}
-        if self.dirty and self.built_once:
+        # Until the guard has read the site once, MkDocs checks times as usual: a site folder
+        # left by another process may be older than the cache.
+        present = self.present if self.dirty else None
+        if present is not None:
             for file in [f for f in files.documentation_pages() if f.generated_by is None]:
                 files.remove(file)
                 files.append(_Reread(file.src_uri, file.src_dir, file.dest_dir,
                                      file.use_directory_urls, dest_uri=file.dest_uri,
                                      inclusion=file.inclusion))
         self.unbuilt |= published.rewritten
-        # A first build checks times as MkDocs does: a site folder left by another process
-        # may be older than the cache.
-        cache = str(self.pipeline.settings.cache_dir) + os.sep if self.dirty and self.built_once \
-            and self.pipeline.settings.cache_dir is not None else None
+        cache = str(self.pipeline.settings.cache_dir) + os.sep \
+            if present is not None and self.pipeline.settings.cache_dir is not None else None
         for path, source in {**published.pages, **published.files}.items():
             if path in existing:
                 raise PluginError(f"dealroom: {path} is generated from the deal records; "
                                   "remove the hand-written file of that name from docs_dir")
             if isinstance(source, str):
                 files.append(File.generated(config, path, content=source))
-            elif cache is not None and str(source).startswith(cache):
+            elif present is not None and cache is not None and str(source).startswith(cache):
                 kept = _Kept.generated(config, path, abs_src_path=str(source))
                 assert isinstance(kept, _Kept)
-                kept.rewritten = path in self.unbuilt
+                kept.rewritten, kept.present = path in self.unbuilt, present
                 files.append(kept)
             else:
                 files.append(File.generated(config, path, abs_src_path=str(source)))
@@ -223,6 +226,8 @@ class DealroomPlugin(BasePlugin[DealroomConfig]):
             # Every page shows the nav, and hand-written pages are masked with the room's rule:
             # a dirty build would leave pages that MkDocs thinks unchanged out of date.
             clean_directory(config.site_dir)
+            if present is not None:
+                present.clear()
         self.layout = layout
         self.page_urls = {file.url for file in files.documentation_pages()}
         self.search.start()
@@ -256,7 +261,7 @@ class DealroomPlugin(BasePlugin[DealroomConfig]):
         if not self.config.enabled or self.published is None:
             return
         self.unbuilt.clear()  # every page and file is written by now
-        self.built_once = True
+        self.present = None  # known again once the guard has read the site
         try:
             public = self.published.public
             problems = scan_and_remove(Path(config.site_dir), public.guarded,
@@ -264,6 +269,8 @@ class DealroomPlugin(BasePlugin[DealroomConfig]):
                                        public.unreviewed_attachments(), public.rule.guard_digest)
         except UnscannableSite as error:
             raise PluginError(f"dealroom: {error}") from None
+        if self.serving:
+            self.present = set(self.scan_memory.files)  # after the guard deleted what it refused
         if problems:
             message = "dealroom: the leak guard stopped the build:\n" + \
                 "\n".join(str(problem) for problem in problems)

@@ -58,17 +58,25 @@ def test_a_dirty_rebuild_writes_the_edited_deal_and_no_other(
     assert "acquires 800,000 shares" not in (site / "deals" / OTHER_SLUG / "index.html").read_text()
 
 
-def test_a_dirty_rebuild_writes_again_a_page_missing_from_the_site(
+def test_a_dirty_rebuild_writes_again_a_page_the_guard_deleted(
         make_room: Callable[..., Room], tmp_path: Path) -> None:
     room, site = _room_with_two_deals(make_room), tmp_path / "served"
-    rebuild = _serve_builder(room, site)
-    rebuild()
     terms = site / "deals" / OTHER_SLUG / "terms" / "index.html"
-    shown = terms.read_text()
-    terms.unlink()  # as the guard deletes a page it refuses
+    config = room.path / "mkdocs.yml"
+    plain = config.read_text()
+    # A theme override that shows a number of the room on one page, while the option is set.
+    (room.path / "site_overrides" / "main.html").write_text(
+        (room.path / "site_overrides" / "main.html").read_text() +
+        '{% block footer %}{% if config.extra.leak and page.url == "deals/OTHER/terms/" %}'
+        "Account 066-198038{% endif %}{{ super() }}{% endblock %}\n".replace("OTHER", OTHER_SLUG))
+    config.write_text(plain.replace("extra:\n", "extra:\n  leak: true\n"))
+    rebuild = _serve_builder(room, site)
+    rebuild()  # while serving, a page the guard refuses is deleted, and the rest served
+    assert not terms.exists() and (site / "deals" / OTHER_SLUG / "index.html").is_file()
+    config.write_text(plain)
     room.edit("Omicron Partners, L.P. buys", "Omicron Partners, L.P. acquires")
     rebuild()
-    assert terms.read_text() == shown
+    assert terms.is_file() and "066-198038" not in terms.read_text()
 
 
 def test_a_dirty_rebuild_after_a_failed_build_writes_what_that_build_rendered(
