@@ -34,7 +34,7 @@ class ScanMemory:
 
     secrets_digest: str = ""
     guard: Guard | None = None  # made for those secrets: a second for a thousand deals
-    files: dict[str, tuple[Stat, Reading]] = field(default_factory=dict)
+    files: dict[str, tuple[Stat, bytes, Reading]] = field(default_factory=dict)  # stat, digest
     pieces: dict[bytes, Reading] = field(default_factory=dict)  # of the search index, by digest
 
 
@@ -143,19 +143,25 @@ def scan_and_remove(site_dir: Path, secrets: Iterable[Secret], memory: ScanMemor
     for name, status in sorted(files.items()):
         known = memory.files.get(name) if memory is not None else None
         if known is not None and known[0] == status:
-            reading = known[1]
+            reading = known[2]
         else:
             try:
                 data = (site_dir / name).read_bytes()
-                reading = _read_index(guard, name, data, memory.pieces if memory else {}) \
-                    if name == SEARCH_INDEX else guard.read(name, data, name in attachments)
             except FileNotFoundError:
                 continue  # removed since the walk: not published
             except OSError:
                 raise UnscannableSite(f"{guard.shown(Path(name))}: the file cannot be read; the "
                                       "leak guard reads every file of the site") from None
+            # A rebuild writes some files again as they were (the sitemap, the 404 page).
+            key = hashlib.blake2b(data, digest_size=16).digest() if memory is not None else b""
+            if known is not None and known[1] == key:
+                reading = known[2]
+            elif name == SEARCH_INDEX:
+                reading = _read_index(guard, name, data, memory.pieces if memory else {})
+            else:
+                reading = guard.read(name, data, name in attachments)
             if memory is not None:
-                memory.files[name] = (status, reading)
+                memory.files[name] = (status, key, reading)
         leaks.extend(Leak(site_dir / name, secret) for secret in reading.secrets)
         if reading.unreadable is not None and name in attachments:
             unreadable.append(Unreadable(site_dir / name, reading.unreadable))

@@ -1,0 +1,48 @@
+"""While serving, the guard remembers what it read: a file written again is read again unless
+its bytes are the ones it read before, and a file it refused is refused every time."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from dealroom.numbers import Secret
+from dealroom.scan import ScanMemory, scan_and_remove
+
+SECRETS = [Secret("066-198038", "acme", "instructions[wire].account_number")]
+CLEAN = "<p>Wire to the account ending 8038 on closing.</p>"
+
+
+def _write(page: Path, text: str) -> None:
+    before = page.stat().st_mtime_ns if page.exists() else 0
+    page.write_text(text)
+    os.utime(page, ns=(before + 10**9, before + 10**9))  # a later build, whatever the clock says
+
+
+def test_a_rebuild_finds_a_number_written_into_a_page_it_read_before(tmp_path: Path) -> None:
+    memory, page = ScanMemory(), tmp_path / "terms" / "index.html"
+    page.parent.mkdir()
+    _write(page, CLEAN)
+    assert scan_and_remove(tmp_path, SECRETS, memory) == []
+    _write(page, CLEAN.replace("the account ending 8038", "account 066-198038"))
+    assert {str(p.file) for p in scan_and_remove(tmp_path, SECRETS, memory)} == {str(page)}
+    assert not page.exists()
+
+
+def test_a_page_written_again_as_it_was_is_kept(tmp_path: Path) -> None:
+    memory, page = ScanMemory(), tmp_path / "404.html"
+    _write(page, CLEAN)
+    assert scan_and_remove(tmp_path, SECRETS, memory) == []
+    _write(page, CLEAN)
+    assert scan_and_remove(tmp_path, SECRETS, memory) == []
+    assert page.exists()
+
+
+def test_a_refused_page_written_again_as_it_was_is_refused_again(tmp_path: Path) -> None:
+    memory, page = ScanMemory(), tmp_path / "sitemap.xml"
+    leaking = "<urlset><url><loc>deals/066198038/</loc></url></urlset>"
+    _write(page, leaking)
+    assert scan_and_remove(tmp_path, SECRETS, memory) != []
+    _write(page, leaking)
+    assert scan_and_remove(tmp_path, SECRETS, memory) != []
+    assert not page.exists()
