@@ -50,6 +50,10 @@ class Reading:
     unreadable: str | None = None
     unclear: str | None = None
 
+    @property
+    def clean(self) -> bool:
+        return not self.secrets and self.unreadable is None and self.unclear is None
+
 
 LABELLED = ("a number of 5 digits or more written after an account label (Account No., A/C, Acct, "
             "IBAN, Konto...) that the mask never saw; mask it where it is written (a theme "

@@ -144,6 +144,8 @@ def scan_and_remove(site_dir: Path, secrets: Iterable[Secret], memory: ScanMemor
         known = memory.files.get(name) if memory is not None else None
         if known is not None and known[0] == status:
             reading = known[2]
+            if reading.clean:  # most of a rebuild: thousands of files read before
+                continue
         else:
             try:
                 data = (site_dir / name).read_bytes()
