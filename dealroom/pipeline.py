@@ -15,7 +15,7 @@ import hashlib
 import os
 import re
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from types import SimpleNamespace
 
 from dealroom.cache import PageCache
@@ -127,7 +127,8 @@ def find_records(deals_dir: Path) -> tuple[list[tuple[str, Path]], list[Problem]
     found: list[tuple[str, Path]] = []
     problems: list[Problem] = []
     for child in children:
-        stem, suffix = os.path.splitext(child.name)
+        name = PurePosixPath(child.name)
+        stem, suffix = name.stem, name.suffix
         try:
             try:
                 is_dir = child.is_dir()
@@ -219,10 +220,14 @@ class Pipeline:
             secrets = [s for k in known.values() for s in k.secrets]
             secrets += [s for file in failed for s in _numbers_of(file)]
             raise _Hide(secrets).error(RecordError(problems))
-        self._known = known
+        previous, self._known = self._known, known
         deals = [k.facts for k in known.values()]
-        # With the numbers the history held at the last build, as `history` will check them.
-        self.refuse_numbers_in_names(deals, self._history.secrets() if self._history else None)
+        try:
+            # With the numbers the history held at the last build, as `history` will check them.
+            self.refuse_numbers_in_names(deals, self._history.secrets() if self._history else None)
+        except RecordError:
+            self._known = previous  # the last good room is still the one served
+            raise
         return deals
 
     def load_one(self, file: Path) -> list[Facts]:
@@ -314,8 +319,15 @@ class Pipeline:
         return self._history
 
     def _secrets(self, deals: list[Facts]) -> list[Secret]:
-        """Every secret of `deals` (`mask.room_secrets`), as found when each was loaded."""
-        return [s for facts in deals for s in self._known[facts.slug].secrets]
+        """Every secret of `deals` (`mask.room_secrets`): as found when each was loaded, or
+        found again for a deal that is not the one last loaded (the last good room, served
+        while a record is refused)."""
+        found: list[Secret] = []
+        for facts in deals:
+            known = self._known.get(facts.slug)
+            found += known.secrets if known is not None and known.facts.deal is facts.deal \
+                else secrets_of(facts, self.settings.policy)
+        return found
 
     def _rule(self, secrets: list[Secret]) -> Rule:
         """The room's masking rule, kept while the room's secrets stay the same."""

@@ -116,6 +116,8 @@ class DealroomPlugin(BasePlugin[DealroomConfig]):
         self.deals: list[Facts] | None = None  # the last good room
         self.history: History | None = None
         self.published: Published | None = None
+        self.with_home = True  # the room's home page is generated (no hand-written index.md)
+        self.refused = False  # the records were refused in this build: the last room is served
         self.scan_memory = ScanMemory()
         self.page_urls: set[str] = set()
         self.search = SearchIndex()
@@ -173,11 +175,10 @@ class DealroomPlugin(BasePlugin[DealroomConfig]):
         if not self.config.enabled:
             return
         assert self.pipeline is not None
+        self.refused = False
         try:
-            self.deals = self.pipeline.load()
-            self.history = self.pipeline.history(self.deals)
-            if not self.history.available:
-                log.info(f"dealroom: history not available: {self.history.reason}")
+            deals = self.pipeline.load()
+            history = self.pipeline.history(deals)
         except RecordError as error:
             message = f"dealroom: {len(error.problems)} problem(s) in deal records:\n{error}"
             if self.serving and self.deals is not None:
@@ -185,19 +186,27 @@ class DealroomPlugin(BasePlugin[DealroomConfig]):
                 # a `mkdocs` logger: strict mode would abort the rebuild that keeps it.
                 logging.getLogger("dealroom.serve").error(
                     f"{message}\nServing the last valid records until this is fixed.")
+                self.refused = True
                 return
             raise PluginError(message) from None
+        self.deals, self.history = deals, history
+        if not history.available:
+            log.info(f"dealroom: history not available: {history.reason}")
 
     def on_files(self, files: Files, config: MkDocsConfig) -> Files:
         if not self.config.enabled:
             return files
         assert self.pipeline is not None and self.deals is not None
-        try:
-            self.published = published = self.pipeline.publish(
-                self.deals, files.get_file_from_path("index.md") is None, self.history)
-        except RecordError as error:
-            raise PluginError(f"dealroom: {len(error.problems)} problem(s) in deal records:\n"
-                              f"{error}") from None
+        with_home = files.get_file_from_path("index.md") is None
+        if self.refused and self.published is not None and self.with_home == with_home:
+            published = self.published  # the last good room, exactly as it was published
+        else:
+            try:
+                self.published = published = self.pipeline.publish(self.deals, with_home, self.history)
+            except RecordError as error:
+                raise PluginError(f"dealroom: {len(error.problems)} problem(s) in deal records:\n"
+                                  f"{error}") from None
+            self.with_home = with_home
         # One set, not a lookup per file: `get_file_from_path` normalizes its argument as a
         # path each time, seconds for a room of a thousand deals.
         existing = {file.src_uri for file in files}
@@ -244,7 +253,9 @@ class DealroomPlugin(BasePlugin[DealroomConfig]):
             if present is not None:
                 present.clear()
         self.layout = layout
-        self.page_urls = {file.url for file in files.documentation_pages()}
+        # As pages and search name them: the home page is "", not "./".
+        self.page_urls = {"" if file.url in (".", "./") else file.url
+                          for file in files.documentation_pages()}
         self.search.start()
         return files
 

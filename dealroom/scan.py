@@ -137,6 +137,9 @@ def scan_and_remove(site_dir: Path, secrets: Iterable[Secret], memory: ScanMemor
     except UnscannableSite as error:  # its name may hold a number too
         raise UnscannableSite(f"{guard.shown(Path(str(error)))}; the leak guard reads every "
                               "file of the site: make it a plain folder of files") from None
+    if memory is not None:  # what the site no longer holds is not remembered as held
+        for gone in memory.files.keys() - files.keys():
+            del memory.files[gone]
     leaks: list[Leak] = []
     unreadable: list[Unreadable] = []
     unclear: list[Unclear] = []

@@ -129,7 +129,12 @@ class SearchIndex:
         if not self.built:
             return head, []
         # Material appends the pages built after the rest: the last entry of a page is its new one.
-        starts = (raw.rfind(b'{"location":' + _encoded(page) + b",", len(head)) for page in self.built)
+        starts = []
+        for page in self.built:
+            found = raw.rfind(b'{"location":' + _encoded(page) + b",", len(head))
+            if found < 0 and raw.find(b'{"location":' + _encoded(page)[:-1] + b"#", len(head)) >= 0:
+                return None  # indexed without an entry of its own (its heading left out)
+            starts.append(found)
         start = min((found for found in starts if found >= 0), default=-1)
         if start < 0:
             return head, []  # no page built has entries (excluded from search)

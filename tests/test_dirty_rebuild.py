@@ -6,6 +6,7 @@ builds (it defines `on_startup`), one site folder, a new configuration each time
 
 from __future__ import annotations
 
+import json
 import shutil
 from collections.abc import Callable
 from pathlib import Path
@@ -15,7 +16,7 @@ from jinja2 import TemplateNotFound
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
 
-from conftest import EXAMPLE_SLUG, EXAMPLE_SLUGS, ROOT, Room
+from conftest import EXAMPLE_SLUG, EXAMPLE_SLUGS, ROOT, Room, no_raw_number
 
 OTHER_SLUG = next(slug for slug in EXAMPLE_SLUGS if slug != EXAMPLE_SLUG)
 
@@ -109,3 +110,38 @@ def test_a_page_of_a_dirty_rebuild_names_every_hand_written_page_in_its_nav(
     assert "acquires 800,000 shares" in overview
     assert "About this room" in overview  # MkDocs knows a page's title once it has read it
     assert ">None<" not in overview.replace(" ", "").replace("\n", "")
+
+
+def test_a_refused_edit_while_serving_keeps_the_last_room_as_it_was_masked(
+        make_room: Callable[..., Room], tmp_path: Path) -> None:
+    room, site = make_room(), tmp_path / "served"
+    room.edit('notes: The aggregate purchase price is the "Purchase Price".',
+              'notes: The aggregate purchase price is the "Purchase Price". Reference 1233932118.')
+    rebuild = _serve_builder(room, site)
+    rebuild()
+    # The account changes and an id now holds the new number: the records are refused (after
+    # they were read), and the room of the last build is served.
+    record = room.record()
+    record.write_text(record.read_text().replace("account_number: 1233932118",
+                                                 "account_number: 9876543210")
+                      .replace("purchaser-dwac", "dwac-9876543210"))
+    rebuild()
+    pages = {page: page.read_text() for page in site.rglob("*.html")}
+    assert "Reference" in pages[site / "deals" / EXAMPLE_SLUG / "terms" / "index.html"]
+    assert [page for page, text in pages.items() if not no_raw_number(text)] == []
+
+
+def test_a_page_whose_heading_is_left_out_of_search_stays_in_search_after_a_rebuild(
+        make_room: Callable[..., Room], tmp_path: Path) -> None:
+    room, site = make_room(), tmp_path / "served"
+    config = room.path / "mkdocs.yml"
+    config.write_text(config.read_text().replace("  - admonition\n", "  - admonition\n  - attr_list\n"))
+    # First of the hand-written pages, so first of the pages a rebuild indexes.
+    (room.path / "content" / "pages" / "a-memo.md").write_text(
+        "# Memo { data-search-exclude }\n\n## Closing call\n\nThe closing call is at noon.\n")
+    rebuild = _serve_builder(room, site)
+    rebuild()
+    room.edit("Omicron Partners, L.P. buys", "Omicron Partners, L.P. acquires")
+    rebuild()
+    index = json.loads((site / "search" / "search_index.json").read_text())
+    assert "a-memo/#closing-call" in [entry["location"] for entry in index["docs"]]

@@ -39,6 +39,7 @@ def test_a_dirty_serve_rebuilds_the_changed_deal_and_keeps_search_whole(
         wait_until(lambda: "acquires 800,000 shares" in fetch(url))
         wait_until(lambda: "acquires 800,000" in fetch(f"{base}/search/search_index.json"))
         after = _search_entries(base)
+        assert "" in [e["location"] for e in after]  # the home page, as search addresses it
         # Every page once, none lost, none twice, each titled as before ("Terms — <deal>").
         assert [(e["location"], e["title"]) for e in after] == \
             [(e["location"], e["title"]) for e in before]
