@@ -36,3 +36,21 @@ def test_a_hand_written_page_quoting_a_new_deals_number_is_served_raw_while_its_
     rebuild()
     # A whole build refuses the room; the served one shows both numbers, page and search index.
     assert _leaking(site) == []
+
+
+def test_an_edit_built_by_mkdocs_build_while_serving_is_never_served(
+        make_room: Callable[..., Room], tmp_path: Path) -> None:
+    room, site = make_room(), tmp_path / "served"
+    rebuild = _serve_builder(room, site)
+    rebuild()
+    instructions = site / "deals" / EXAMPLE_SLUG / "instructions" / "index.html"
+    assert "Banc of America, NA" in instructions.read_text()
+    # The author corrects the DWAC bank and, before the server's rebuild, checks the room with
+    # `mkdocs build` (its own site folder; the room's cache folder is the one serving uses).
+    room.edit("bank: Banc of America, NA", "bank: Citibank, N.A.")
+    assert room.build().returncode == 0
+    rebuild()
+    # The served page still shows the old bank: the cache file already held the new page, so
+    # the serving process never counted it as rewritten.
+    assert "Citibank, N.A." in instructions.read_text()
+    assert "Banc of America, NA" not in instructions.read_text()
