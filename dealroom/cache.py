@@ -8,6 +8,7 @@ only public pages, masked as the site shows them; never a record or a raw number
 
 from __future__ import annotations
 
+import hashlib
 import json
 import shutil
 from pathlib import Path
@@ -23,7 +24,11 @@ class PageCache:
         self._memory: dict[str, tuple[str, Pages]] = {}  # deal id -> (key, pages)
         self._folders: set[Path] = set()  # folders made by this cache
         self._keys: dict[str, tuple[str, list[str]]] = {}  # deal id -> (key, its pages in order)
-        self.rewritten: set[str] = set()  # site paths written, until `Pipeline.publish` takes them
+        # Site paths whose text differs from what this process last gave for them, until
+        # `Pipeline.publish` takes them: another process (a `mkdocs build` beside `serve`) may
+        # have written the same text into the shared folder first.
+        self.rewritten: set[str] = set()
+        self._given: dict[str, bytes] = {}  # site path -> digest of the text last given
         if folder is not None:
             try:
                 self._keys = {slug: (key, list(names)) for slug, (key, names)
@@ -82,6 +87,9 @@ class PageCache:
                 temporary = file.with_name(file.name + ".tmp")
                 temporary.write_bytes(data)
                 temporary.replace(file)
+            given = hashlib.blake2b(data, digest_size=16).digest()
+            if self._given.get(site_path) != given:
+                self._given[site_path] = given
                 self.rewritten.add(site_path)
             kept[site_path] = file
         return kept

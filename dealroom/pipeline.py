@@ -194,6 +194,9 @@ class Pipeline:
         self._known: dict[str, _Known] = {}
         self._history: History | None = None
         self._hiding: tuple[frozenset[str], _Hide] | None = None
+        # Every number the records held when they were last refused, valid records or not:
+        # while serving, the last good room is served, and masked and guarded with these too.
+        self.refused_numbers: list[Secret] = []
         self._checked: tuple[_Hide | None, dict[str, _Known]] = (None, {})
         self._kept_rule: Rule | None = None
         self._made: dict[str, tuple[str, _Made]] = {}  # deal -> the key it was made under, what
@@ -205,6 +208,7 @@ class Pipeline:
 
         A record whose bytes and attached files are unchanged since the last call is not read
         again: its facts are reused."""
+        self.refused_numbers = []
         records, problems = find_records(self.settings.deals_dir)
         known: dict[str, _Known] = {}
         failed: list[Path] = []
@@ -219,6 +223,7 @@ class Pipeline:
             # of one deal holding another's account): every number of the room is hidden.
             secrets = [s for k in known.values() for s in k.secrets]
             secrets += [s for file in failed for s in _numbers_of(file)]
+            self.refused_numbers = secrets
             raise _Hide(secrets).error(RecordError(problems))
         previous, self._known = self._known, known
         deals = [k.facts for k in known.values()]
@@ -246,8 +251,8 @@ class Pipeline:
         written, in URLs, anchors and links: none may hold a number of the room (`past`: numbers
         earlier versions held, which the room masks too), in any written form. Masked, an id
         would no longer name its entry; published, it would leak the number."""
-        hide = self._hide([*self._secrets(deals),
-                           *(past or [])])
+        secrets = [*self._secrets(deals), *(past or [])]
+        hide = self._hide(secrets)
         if self._checked[0] is not hide:
             self._checked = (hide, {})
         clean = self._checked[1]  # slug -> the deal found clean by this rule: not looked at again
@@ -278,6 +283,7 @@ class Pipeline:
             if len(problems) == before:
                 clean[facts.slug] = known
         if problems:
+            self.refused_numbers = secrets
             raise hide.error(RecordError(problems))
 
     def _hide(self, secrets: list[Secret]) -> _Hide:

@@ -37,7 +37,7 @@ from dealroom.derive import Facts
 from dealroom.errors import Problem, RecordError
 from dealroom.history import History
 from dealroom.marker import check_marker
-from dealroom.mask import MaskPolicy
+from dealroom.mask import MaskPolicy, Rule
 from dealroom.pipeline import Pipeline, Published, Settings
 from dealroom.render import Renderer, deals_nav
 from dealroom.scan import ScanMemory, UnscannableSite, scan_and_remove
@@ -118,6 +118,8 @@ class DealroomPlugin(BasePlugin[DealroomConfig]):
         self.published: Published | None = None
         self.with_home = True  # the room's home page is generated (no hand-written index.md)
         self.refused = False  # the records were refused in this build: the last room is served
+        self.rule: Rule | None = None  # what masks hand-written pages and what the guard looks for
+        self._refused_rule: Rule | None = None
         self.scan_memory = ScanMemory()
         self.page_urls: set[str] = set()
         self.search = SearchIndex()
@@ -207,6 +209,17 @@ class DealroomPlugin(BasePlugin[DealroomConfig]):
                 raise PluginError(f"dealroom: {len(error.problems)} problem(s) in deal records:\n"
                                   f"{error}") from None
             self.with_home = with_home
+        self.rule = published.public.rule
+        if self.refused:
+            # Records refused while serving may hold numbers the last room never knew (a new
+            # deal with a typo): hand-written pages are masked, and the site guarded, with them.
+            known = {secret.digits for secret in self.rule.secrets}
+            extra = [s for s in self.pipeline.refused_numbers if s.digits not in known]
+            if extra:
+                secrets = [*self.rule.secrets, *extra]
+                if self._refused_rule is None or self._refused_rule.secrets != secrets:
+                    self._refused_rule = Rule(secrets, self.rule.policy)
+                self.rule = self._refused_rule
         # One set, not a lookup per file: `get_file_from_path` normalizes its argument as a
         # path each time, seconds for a room of a thousand deals.
         existing = {file.src_uri for file in files}
@@ -268,9 +281,9 @@ class DealroomPlugin(BasePlugin[DealroomConfig]):
     def on_page_markdown(self, markdown: str, page: Page, config: MkDocsConfig,
                          files: Files) -> str:
         # A hand-written page may quote a number too: it gets the rule every deal page gets.
-        if self.published is None or page.file.generated_by is not None:
+        if self.rule is None or page.file.generated_by is not None:
             return markdown
-        return self.published.public.redact(markdown)
+        return self.rule.redact(markdown)
 
     def on_env(self, env: jinja2.Environment, *, config: MkDocsConfig, files: Files) -> jinja2.Environment:
         if self.serving and env.bytecode_cache is None:
@@ -295,10 +308,11 @@ class DealroomPlugin(BasePlugin[DealroomConfig]):
         self.unbuilt.clear()  # every page and file is written by now
         self.present = None  # known again once the guard has read the site
         try:
-            public = self.published.public
-            problems = scan_and_remove(Path(config.site_dir), public.guarded,
+            rule = self.rule or self.published.public.rule
+            problems = scan_and_remove(Path(config.site_dir), rule.guarded,
                                        self.scan_memory if self.serving else None,
-                                       public.unreviewed_attachments(), public.rule.guard_digest)
+                                       self.published.public.unreviewed_attachments(),
+                                       rule.guard_digest)
         except UnscannableSite as error:
             raise PluginError(f"dealroom: {error}") from None
         if self.serving:

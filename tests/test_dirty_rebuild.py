@@ -16,7 +16,7 @@ from jinja2 import TemplateNotFound
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
 
-from conftest import EXAMPLE_SLUG, EXAMPLE_SLUGS, ROOT, Room, no_raw_number
+from conftest import EXAMPLE_DEAL, EXAMPLE_SLUG, EXAMPLE_SLUGS, ROOT, Room, no_raw_number, site_text
 
 OTHER_SLUG = next(slug for slug in EXAMPLE_SLUGS if slug != EXAMPLE_SLUG)
 
@@ -145,3 +145,47 @@ def test_a_page_whose_heading_is_left_out_of_search_stays_in_search_after_a_rebu
     rebuild()
     index = json.loads((site / "search" / "search_index.json").read_text())
     assert "a-memo/#closing-call" in [entry["location"] for entry in index["docs"]]
+
+
+def _leaking(site: Path) -> list[str]:
+    return [path.relative_to(site).as_posix() for path, text in site_text(site).items()
+            if not no_raw_number(text)]
+
+
+def test_a_hand_written_page_quoting_a_refused_new_deals_number_is_masked_while_serving(
+        make_room: Callable[..., Room], tmp_path: Path) -> None:
+    # Serving a room of one deal.
+    room, site = make_room(with_example=False), tmp_path / "served"
+    shutil.copytree(ROOT / "content" / "deals" / OTHER_SLUG, room.deals / OTHER_SLUG)
+    rebuild = _serve_builder(room, site)
+    rebuild()
+    # The author adds the example deal, with a typo in its status (the record is refused, the
+    # last room is served), and writes about its wire in a hand-written page, which the room
+    # masks with the room's rule.
+    shutil.copytree(EXAMPLE_DEAL, room.deals / EXAMPLE_SLUG)
+    room.edit("status: signed", "status: sigend")
+    about = room.path / "content" / "pages" / "about.md"
+    about.write_text(about.read_text() + "\nThe Omicron purchase price is wired to Salomon Smith "
+                     "Barney, 066-198038, for further credit to 561-04051-19-103.\n")
+    rebuild()
+    # A whole build refuses the room; the served one masks both numbers, page and search index.
+    assert _leaking(site) == []
+    assert "Salomon Smith Barney" in (site / "about" / "index.html").read_text()
+
+
+def test_an_edit_built_by_mkdocs_build_beside_the_server_is_served_too(
+        make_room: Callable[..., Room], tmp_path: Path) -> None:
+    room, site = make_room(), tmp_path / "served"
+    rebuild = _serve_builder(room, site)
+    rebuild()
+    instructions = site / "deals" / EXAMPLE_SLUG / "instructions" / "index.html"
+    assert "Banc of America, NA" in instructions.read_text()
+    # The author corrects the DWAC bank and, before the server's rebuild, checks the room with
+    # `mkdocs build` (its own site folder; the room's cache folder is the one serving uses).
+    room.edit("bank: Banc of America, NA", "bank: Citibank, N.A.")
+    assert room.build().returncode == 0
+    rebuild()
+    # The cache file already holds the new page, written by the other process: the server
+    # writes it all the same, for it differs from what the server last showed.
+    assert "Citibank, N.A." in instructions.read_text()
+    assert "Banc of America, NA" not in instructions.read_text()
