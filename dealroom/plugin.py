@@ -108,6 +108,29 @@ class _Reread(File):
         return True
 
 
+def _signature(source: Path) -> tuple[int, ...]:
+    try:
+        status = source.stat()
+    except OSError:
+        return ()
+    return status.st_size, status.st_mtime_ns, status.st_ctime_ns, status.st_ino
+
+
+def _settings(config: MkDocsConfig) -> str:
+    """What every page shows besides the nav: `mkdocs.yml` (theme, banner, extensions) and the
+    theme's own folder. A change rebuilds every page while serving with `--dirty`."""
+    digest = hashlib.sha256()
+    if config.config_file_path:
+        digest.update(Path(config.config_file_path).read_bytes())
+    custom = config.theme.custom_dir
+    for root, folders, names in os.walk(custom) if custom else ():
+        folders.sort()
+        for name in sorted(names):
+            file = os.path.join(root, name)
+            digest.update(f"{file}:{_signature(Path(file))}".encode())
+    return digest.hexdigest()
+
+
 class DealroomPlugin(BasePlugin[DealroomConfig]):
     def __init__(self) -> None:
         self.serving = False
@@ -128,6 +151,7 @@ class DealroomPlugin(BasePlugin[DealroomConfig]):
         self._templates = _CompiledTemplates()
         self._switch_interval: float | None = None  # as it was before serving
         self.unbuilt: set[str] = set()  # cache files written since a build last reached its end
+        self.attached: dict[str, tuple[int, ...]] = {}  # attached file -> its state when given
         self.present: set[str] | None = None  # the site's files after the last build, if known
         self._nav: tuple[str, list[Any], str] | None = None  # what it shows, the nav, its layout
 
@@ -246,6 +270,20 @@ class DealroomPlugin(BasePlugin[DealroomConfig]):
                 assert isinstance(kept, _Kept)
                 kept.rewritten, kept.present = path in self.unbuilt, present
                 files.append(kept)
+            elif self.dirty:
+                # An attached file: copied again when it changed since the last build, even to
+                # an older time (a file moved in keeps its own), or when the site lacks it.
+                signature = _signature(source)
+                if self.attached.get(path) != signature:
+                    self.attached[path] = signature
+                    self.unbuilt.add(path)
+                if present is None:
+                    files.append(File.generated(config, path, abs_src_path=str(source)))
+                    continue
+                copied = _Kept.generated(config, path, abs_src_path=str(source))
+                assert isinstance(copied, _Kept)
+                copied.rewritten, copied.present = path in self.unbuilt, present
+                files.append(copied)
             else:
                 files.append(File.generated(config, path, abs_src_path=str(source)))
         if config.nav is None:
@@ -259,9 +297,11 @@ class DealroomPlugin(BasePlugin[DealroomConfig]):
             config.nav, layout = self._nav[1], self._nav[2]
         else:
             layout = self._layout(config.nav, published)
+        layout += _settings(config)
         if self.dirty and layout != self.layout:
-            # Every page shows the nav, and hand-written pages are masked with the room's rule:
-            # a dirty build would leave pages that MkDocs thinks unchanged out of date.
+            # Every page shows the nav and the theme, and hand-written pages are masked with the
+            # room's rule: a dirty build would leave pages that MkDocs thinks unchanged out of
+            # date.
             clean_directory(config.site_dir)
             if present is not None:
                 present.clear()

@@ -7,6 +7,7 @@ builds (it defines `on_startup`), one site folder, a new configuration each time
 from __future__ import annotations
 
 import json
+import os
 import shutil
 from collections.abc import Callable
 from pathlib import Path
@@ -189,3 +190,51 @@ def test_an_edit_built_by_mkdocs_build_beside_the_server_is_served_too(
     # writes it all the same, for it differs from what the server last showed.
     assert "Citibank, N.A." in instructions.read_text()
     assert "Banc of America, NA" not in instructions.read_text()
+
+
+def _png(width: int) -> bytes:
+    """A valid PNG of one row of `width` white pixels, no text in it."""
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + \
+            struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+
+    header = struct.pack(">IIBBBBB", width, 1, 8, 0, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + \
+        chunk(b"IDAT", zlib.compress(b"\x00" + b"\xff" * width)) + chunk(b"IEND", b"")
+
+
+def test_an_attached_file_replaced_by_an_older_one_while_serving_is_served_new(
+        make_room: Callable[..., Room], tmp_path: Path) -> None:
+    room, site = make_room(), tmp_path / "served"
+    chart = room.deals / EXAMPLE_SLUG / "chart.png"
+    chart.write_bytes(_png(4))
+    room.edit("documents:\n", "documents:\n  - id: chart\n    title: Cap table chart\n"
+              "    file: chart.png\n    reviewed_by: Jane Roe\n    reviewed_on: 2002-06-05\n")
+    rebuild = _serve_builder(room, site)
+    rebuild()
+    served = site / "deals" / EXAMPLE_SLUG / "files" / "chart.png"
+    assert served.read_bytes() == _png(4)
+    # A new version moved in keeps its own, older time, as `mv` of a download does.
+    replacement = tmp_path / "chart.png"
+    replacement.write_bytes(_png(8))
+    os.utime(replacement, ns=(10**18, 10**18))
+    replacement.replace(chart)
+    rebuild()
+    assert served.read_bytes() == _png(8)
+
+
+def test_a_changed_theme_setting_while_serving_shows_on_every_page(
+        make_room: Callable[..., Room], tmp_path: Path) -> None:
+    room, site = _room_with_two_deals(make_room), tmp_path / "served"
+    rebuild = _serve_builder(room, site)
+    rebuild()
+    config = room.path / "mkdocs.yml"
+    config.write_text(config.read_text().replace("primary: blue grey", "primary: indigo"))
+    rebuild()
+    stale = [page for page in site.rglob("*.html") if 'data-md-color-primary="blue-grey"' in page.read_text()]
+    assert stale == []
+    assert 'data-md-color-primary="indigo"' in \
+        (site / "deals" / OTHER_SLUG / "terms" / "index.html").read_text()
