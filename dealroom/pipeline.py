@@ -223,6 +223,7 @@ class Pipeline:
             # of one deal holding another's account): every number of the room is hidden.
             secrets = [s for k in known.values() for s in k.secrets]
             secrets += [s for file in failed for s in _numbers_of(file)]
+            secrets += self._history.secrets() if self._history else []  # numbers of the past
             self.refused_numbers = secrets
             raise _Hide(secrets).error(RecordError(problems))
         previous, self._known = self._known, known

@@ -73,6 +73,10 @@ class _CompiledTemplates(jinja2.BytecodeCache):
             self.compiled[bucket.key] = (bucket.checksum, bucket.code)
 
 
+_WITHHELD = ("# Not shown yet\n\nThis page is new since the deal records last built without "
+             "errors. It is shown once they are fixed.\n")
+
+
 class _Kept(File):
     """A page or file from the room's cache folder, in a rebuild while serving.
 
@@ -143,6 +147,8 @@ class DealroomPlugin(BasePlugin[DealroomConfig]):
         self.refused = False  # the records were refused in this build: the last room is served
         self.rule: Rule | None = None  # what masks hand-written pages and what the guard looks for
         self._refused_rule: Rule | None = None
+        self.unreviewed: set[str] | None = None  # attached files to read whole, if not the room's
+        self.good_markdown: dict[str, str] = {}  # hand-written page -> as masked in a valid build
         self.scan_memory = ScanMemory()
         self.page_urls: set[str] = set()
         self.search = SearchIndex()
@@ -211,7 +217,8 @@ class DealroomPlugin(BasePlugin[DealroomConfig]):
                 # Keep serving the last good room rather than a server stuck on the error. Not
                 # a `mkdocs` logger: strict mode would abort the rebuild that keeps it.
                 logging.getLogger("dealroom.serve").error(
-                    f"{message}\nServing the last valid records until this is fixed.")
+                    f"{message}\nServing the room as last built from valid records (hand-written "
+                    "pages as they were) until this is fixed.")
                 self.refused = True
                 return
             raise PluginError(message) from None
@@ -234,6 +241,12 @@ class DealroomPlugin(BasePlugin[DealroomConfig]):
                                   f"{error}") from None
             self.with_home = with_home
         self.rule = published.public.rule
+        # While records are refused, a person's review in the last room does not vouch for
+        # an attached file that may have been replaced since: each must be read whole.
+        cached = self.pipeline.settings.cache_dir
+        self.unreviewed = {path for path, source in published.files.items()
+                           if isinstance(source, Path) and not (cached and source.is_relative_to(cached))
+                           } if self.refused else None
         if self.refused:
             # Records refused while serving may hold numbers the last room never knew (a new
             # deal with a typo): hand-written pages are masked, and the site guarded, with them.
@@ -323,7 +336,13 @@ class DealroomPlugin(BasePlugin[DealroomConfig]):
         # A hand-written page may quote a number too: it gets the rule every deal page gets.
         if self.rule is None or page.file.generated_by is not None:
             return markdown
-        return self.rule.redact(markdown)
+        if self.refused:
+            # The records cannot say which numbers are accounts (a record that does not parse,
+            # a deal under an id already used, an account committed and changed since): the
+            # page is shown as it was in the last room, or not at all if it is new.
+            return self.good_markdown.get(page.file.src_uri, _WITHHELD)
+        masked = self.good_markdown[page.file.src_uri] = self.rule.redact(markdown)
+        return masked
 
     def on_env(self, env: jinja2.Environment, *, config: MkDocsConfig, files: Files) -> jinja2.Environment:
         if self.serving and env.bytecode_cache is None:
@@ -351,7 +370,7 @@ class DealroomPlugin(BasePlugin[DealroomConfig]):
             rule = self.rule or self.published.public.rule
             problems = scan_and_remove(Path(config.site_dir), rule.guarded,
                                        self.scan_memory if self.serving else None,
-                                       self.published.public.unreviewed_attachments(),
+                                       self.unreviewed or self.published.public.unreviewed_attachments(),
                                        rule.guard_digest)
         except UnscannableSite as error:
             raise PluginError(f"dealroom: {error}") from None

@@ -153,7 +153,7 @@ def _leaking(site: Path) -> list[str]:
             if not no_raw_number(text)]
 
 
-def test_a_hand_written_page_quoting_a_refused_new_deals_number_is_masked_while_serving(
+def test_a_hand_written_page_quoting_a_refused_new_deals_number_waits_for_the_fix_masked(
         make_room: Callable[..., Room], tmp_path: Path) -> None:
     # Serving a room of one deal.
     room, site = make_room(with_example=False), tmp_path / "served"
@@ -169,7 +169,11 @@ def test_a_hand_written_page_quoting_a_refused_new_deals_number_is_masked_while_
     about.write_text(about.read_text() + "\nThe Omicron purchase price is wired to Salomon Smith "
                      "Barney, 066-198038, for further credit to 561-04051-19-103.\n")
     rebuild()
-    # A whole build refuses the room; the served one masks both numbers, page and search index.
+    # A whole build refuses the room; the served one shows the page as it was, until fixed.
+    assert _leaking(site) == []
+    assert "Salomon Smith Barney" not in (site / "about" / "index.html").read_text()
+    room.edit("status: sigend", "status: signed")
+    rebuild()
     assert _leaking(site) == []
     assert "Salomon Smith Barney" in (site / "about" / "index.html").read_text()
 

@@ -49,7 +49,7 @@ def test_a_broken_record_while_serving_shows_the_error_and_keeps_the_last_good_r
         line = text[: text.index("quantity: 800,000")].count("\n") + 1
         error = (f"content/deals/{EXAMPLE_SLUG}/deal.yml:{line}:13: shares.quantity: '800,000' is "
                  "not a whole number (fix: write 800000 without thousands separators)")
-        wait_until(lambda: "Serving the last valid records" in log.read_text())
+        wait_until(lambda: "Serving the room as last built" in log.read_text())
         assert error in log.read_text() and "Traceback" not in log.read_text()
         assert "Omicron Partners, L.P. buys 800,000 shares" in fetch(url)  # served, not stuck
         room.edit("quantity: 800,000", "quantity: 800000")
