@@ -240,23 +240,7 @@ class DealroomPlugin(BasePlugin[DealroomConfig]):
                 raise PluginError(f"dealroom: {len(error.problems)} problem(s) in deal records:\n"
                                   f"{error}") from None
             self.with_home = with_home
-        self.rule = published.public.rule
-        # While records are refused, a person's review in the last room does not vouch for
-        # an attached file that may have been replaced since: each must be read whole.
-        cached = self.pipeline.settings.cache_dir
-        self.unreviewed = {path for path, source in published.files.items()
-                           if isinstance(source, Path) and not (cached and source.is_relative_to(cached))
-                           } if self.refused else None
-        if self.refused:
-            # Records refused while serving may hold numbers the last room never knew (a new
-            # deal with a typo): hand-written pages are masked, and the site guarded, with them.
-            known = {secret.digits for secret in self.rule.secrets}
-            extra = [s for s in self.pipeline.refused_numbers if s.digits not in known]
-            if extra:
-                secrets = [*self.rule.secrets, *extra]
-                if self._refused_rule is None or self._refused_rule.secrets != secrets:
-                    self._refused_rule = Rule(secrets, self.rule.policy)
-                self.rule = self._refused_rule
+        self._arm(published)
         # One set, not a lookup per file: `get_file_from_path` normalizes its argument as a
         # path each time, seconds for a room of a thousand deals.
         existing = {file.src_uri for file in files}
@@ -270,35 +254,11 @@ class DealroomPlugin(BasePlugin[DealroomConfig]):
                                      file.use_directory_urls, dest_uri=file.dest_uri,
                                      inclusion=file.inclusion))
         self.unbuilt |= published.rewritten
-        cache = str(self.pipeline.settings.cache_dir) + os.sep \
-            if present is not None and self.pipeline.settings.cache_dir is not None else None
         for path, source in {**published.pages, **published.files}.items():
             if path in existing:
                 raise PluginError(f"dealroom: {path} is generated from the deal records; "
                                   "remove the hand-written file of that name from docs_dir")
-            if isinstance(source, str):
-                files.append(File.generated(config, path, content=source))
-            elif present is not None and cache is not None and str(source).startswith(cache):
-                kept = _Kept.generated(config, path, abs_src_path=str(source))
-                assert isinstance(kept, _Kept)
-                kept.rewritten, kept.present = path in self.unbuilt, present
-                files.append(kept)
-            elif self.dirty:
-                # An attached file: copied again when it changed since the last build, even to
-                # an older time (a file moved in keeps its own), or when the site lacks it.
-                signature = _signature(source)
-                if self.attached.get(path) != signature:
-                    self.attached[path] = signature
-                    self.unbuilt.add(path)
-                if present is None:
-                    files.append(File.generated(config, path, abs_src_path=str(source)))
-                    continue
-                copied = _Kept.generated(config, path, abs_src_path=str(source))
-                assert isinstance(copied, _Kept)
-                copied.rewritten, copied.present = path in self.unbuilt, present
-                files.append(copied)
-            else:
-                files.append(File.generated(config, path, abs_src_path=str(source)))
+            files.append(self._file(config, path, source, present))
         if config.nav is None:
             own = sorted(f.src_uri for f in files.documentation_pages()
                          if f.src_uri != "index.md" and not f.src_uri.startswith("deals/"))
@@ -324,6 +284,52 @@ class DealroomPlugin(BasePlugin[DealroomConfig]):
                           for file in files.documentation_pages()}
         self.search.start()
         return files
+
+    def _arm(self, published: Published) -> None:
+        """The rule that masks hand-written pages and that the guard looks for, and the
+        attached files the guard must read whole."""
+        assert self.pipeline is not None
+        self.rule = published.public.rule
+        # While records are refused, a person's review in the last room does not vouch for
+        # an attached file that may have been replaced since: each must be read whole.
+        cached = self.pipeline.settings.cache_dir
+        self.unreviewed = {path for path, source in published.files.items()
+                           if isinstance(source, Path) and not (cached and source.is_relative_to(cached))
+                           } if self.refused else None
+        if self.refused:
+            # Records refused while serving may hold numbers the last room never knew (a new
+            # deal with a typo): hand-written pages are masked, and the site guarded, with them.
+            known = {secret.digits for secret in self.rule.secrets}
+            extra = [s for s in self.pipeline.refused_numbers if s.digits not in known]
+            if extra:
+                secrets = [*self.rule.secrets, *extra]
+                if self._refused_rule is None or self._refused_rule.secrets != secrets:
+                    self._refused_rule = Rule(secrets, self.rule.policy)
+                self.rule = self._refused_rule
+
+    def _file(self, config: MkDocsConfig, path: str, source: str | Path,
+              present: set[str] | None) -> File:
+        """A generated page or file, as MkDocs takes it. While serving with `--dirty` (once the
+        guard has read the site: `present`), whether it is written again is known (`_Kept`)."""
+        assert self.pipeline is not None
+        if isinstance(source, str):
+            return File.generated(config, path, content=source)
+        cache = self.pipeline.settings.cache_dir
+        if cache is None or not str(source).startswith(f"{cache}{os.sep}"):  # no `pathlib`: 12,000 files
+            if not self.dirty:
+                return File.generated(config, path, abs_src_path=str(source))
+            # An attached file: copied again when it changed since the last build, even to
+            # an older time (a file moved in keeps its own), or when the site lacks it.
+            signature = _signature(source)
+            if self.attached.get(path) != signature:
+                self.attached[path] = signature
+                self.unbuilt.add(path)
+        if present is None:
+            return File.generated(config, path, abs_src_path=str(source))
+        kept = _Kept.generated(config, path, abs_src_path=str(source))
+        assert isinstance(kept, _Kept)
+        kept.rewritten, kept.present = path in self.unbuilt, present
+        return kept
 
     @staticmethod
     def _layout(nav: Any, published: Published) -> str:
