@@ -268,6 +268,11 @@ class _Matcher:
                     start += 1
 
 
+# Bytes of UTF-8 text that may read as a digit: digits, look-alike letters, an entity's `&`,
+# and every byte of a character outside ASCII.
+_NOT_DIGIT_LIKE = bytes(b for b in range(128) if not (48 <= b <= 57 or chr(b) in "OoIl&"))
+
+
 class Redactor:
     """Replaces every written form of the given secrets in free text with the masked form.
 
@@ -285,9 +290,14 @@ class Redactor:
     def __call__(self, text: str) -> str:
         if not self._masked:
             return self._labelled(text)
+        # Most text of a deal (names, titles, short notes) has too few characters that can
+        # read as a digit to hold a number: counted in C, before any view of it is made. Each
+        # character gives at most one digit (an entity, `&`...`;`, one too).
+        if len(text.encode("utf-8", "surrogatepass").translate(None, _NOT_DIGIT_LIKE)) < \
+                self._forwards.fewest_digits:
+            return self._labelled(text)
         seen = reader_chars(text)
-        # Most text of a deal (names, titles, short notes) has too few digits to hold a number:
-        # counting them is cheaper than looking for chains.
+        # Counting the digits a reader sees is cheaper than looking for chains.
         if len(_DIGIT.findall(seen)) < self._forwards.fewest_digits:
             return self._labelled(text)
         parts, done = [], 0

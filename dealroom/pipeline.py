@@ -58,7 +58,7 @@ class _Known:
     """A deal as last loaded, and what proves its files unchanged since."""
 
     raw: bytes
-    attached: tuple[tuple[Path, int, int], ...]  # attached file, size, change time
+    attached: tuple[tuple[str, int, int], ...]  # attached file, size, change time
     key: str
     facts: Facts
     names: tuple[_Name, ...]  # its ids and attached files' names, published as written
@@ -137,8 +137,10 @@ def find_records(deals_dir: Path) -> tuple[list[tuple[str, Path]], list[Problem]
             if is_dir:
                 # Whatever is there under a record's name is read: a loop of links, a link to
                 # nothing or a folder is reported by `read_record`, not skipped as no record.
-                found.extend((child.name, deals_dir / child.name / name) for name in RECORD_NAMES
-                             if os.path.lexists(os.path.join(child.path, name)))
+                for record_name in RECORD_NAMES:
+                    path = os.path.join(child.path, record_name)
+                    if os.path.lexists(path):
+                        found.append((child.name, Path(path)))
             elif suffix in (".yml", ".yaml"):
                 found.append((stem, deals_dir / child.name))
             elif child.is_symlink() and not os.path.exists(child.path) and not suffix:
@@ -162,12 +164,13 @@ def find_records(deals_dir: Path) -> tuple[list[tuple[str, Path]], list[Problem]
     return records, problems
 
 
-def _attached(facts: Facts) -> tuple[tuple[Path, int, int], ...]:
+def _attached(facts: Facts) -> tuple[tuple[str, int, int], ...]:
     stats = []
+    folder = str(facts.folder)  # no `pathlib`: two files for each of a thousand deals, each build
     for reference in sorted(facts.files):
-        file = facts.folder / reference
+        file = os.path.join(folder, reference)
         try:
-            status = file.stat()
+            status = os.stat(file)
         except OSError:
             stats.append((file, -1, -1))
             continue
@@ -201,6 +204,7 @@ class Pipeline:
         self._kept_rule: Rule | None = None
         self._made: dict[str, tuple[str, _Made]] = {}  # deal -> the key it was made under, what
         self._room: tuple[str, dict[str, str | Path]] | None = None  # what the room pages show, them
+        self._ids: tuple[str, tuple[str, ...]] | None = None  # the rule and the ids last checked
         self.cache = PageCache(settings.cache_dir)
 
     def load(self) -> list[Facts]:
@@ -361,7 +365,11 @@ class Pipeline:
         kept = {slug: made for slug, (key, made) in self._made.items() if keys.get(slug) == key}
         public = PublicRoom(deals, self.settings.policy, rule=rule,
                             rows={slug: made.row for slug, made in kept.items()})
-        public.refuse_numbers_in_ids()
+        # A deal's id is checked again when the ids or the room's numbers change.
+        ids = (rule.digest, tuple(public.deals))
+        if self._ids != ids:
+            public.refuse_numbers_in_ids()
+            self._ids = ids
         today = self.renderer.today
         names = {row.slug: str(row.deal.name) for row in public.rows}
         pages: dict[str, str | Path] = {}

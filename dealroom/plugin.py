@@ -17,6 +17,7 @@ import hashlib
 import json
 import logging
 import os
+import re
 import sys
 from collections.abc import Collection
 from pathlib import Path
@@ -30,7 +31,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
-from mkdocs.utils import clean_directory
+from mkdocs.utils import clean_directory, get_build_date
 
 from dealroom.config import DealroomConfig
 from dealroom.derive import Facts
@@ -44,6 +45,8 @@ from dealroom.scan import ScanMemory, UnscannableSite, scan_and_remove
 from dealroom.search import SearchIndex
 
 log = logging.getLogger("mkdocs.plugins.dealroom")
+_SITEMAP = frozenset({"sitemap.xml", "sitemap.xml.gz"})
+_SERVE_GC_THRESHOLD = 50_000  # new objects before the youngest generation is collected
 _SERVE_SWITCH_INTERVAL = 0.1  # seconds a thread runs before another may take the interpreter
 
 
@@ -112,6 +115,23 @@ class _Reread(File):
         return True
 
 
+_PLAIN_PAGE = re.compile(r"(?:[a-z0-9][a-z0-9._-]*/)*[a-z0-9_-]+\.md")
+
+
+def _page_address(path: str) -> tuple[str, str] | None:
+    """Where a generated page is written and its URL, with directory URLs, as MkDocs makes
+    them (`deals/x/terms.md` -> `deals/x/terms/index.html`, `deals/x/terms/`) for paths that
+    need no quoting: MkDocs makes them for each of 8,000 pages on every build, a tenth of a
+    second of each rebuild while serving. None: MkDocs makes them."""
+    if not _PLAIN_PAGE.fullmatch(path):
+        return None
+    folder, _, name = path[:-3].rpartition("/")
+    if name == "index":
+        return f"{folder}/index.html" if folder else "index.html", f"{folder}/" if folder else "./"
+    stem = f"{folder}/{name}" if folder else name
+    return f"{stem}/index.html", f"{stem}/"
+
+
 def _signature(source: Path) -> tuple[int, ...]:
     try:
         status = source.stat()
@@ -153,9 +173,11 @@ class DealroomPlugin(BasePlugin[DealroomConfig]):
         self.page_urls: set[str] = set()
         self.search = SearchIndex()
         self.layout = ""  # what every page shows of the room: nav and masking rule
+        self.sitemap_date = ""  # the date of the sitemap last written
         self._dirty_filter = _DirtyBuildsAreWhole()
         self._templates = _CompiledTemplates()
         self._switch_interval: float | None = None  # as it was before serving
+        self._thresholds: tuple[int, ...] | None = None  # the garbage collector's, before serving
         self.unbuilt: set[str] = set()  # cache files written since a build last reached its end
         self.attached: dict[str, tuple[int, ...]] = {}  # attached file -> its state when given
         self.present: set[str] | None = None  # the site's files after the last build, if known
@@ -171,6 +193,8 @@ class DealroomPlugin(BasePlugin[DealroomConfig]):
         logging.getLogger("mkdocs.commands.build").removeFilter(self._dirty_filter)
         if self._switch_interval is not None:
             sys.setswitchinterval(self._switch_interval)
+        if self._thresholds is not None:
+            gc.set_threshold(*self._thresholds)
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         if not self.config.enabled:
@@ -244,23 +268,30 @@ class DealroomPlugin(BasePlugin[DealroomConfig]):
         # One set, not a lookup per file: `get_file_from_path` normalizes its argument as a
         # path each time, seconds for a room of a thousand deals.
         existing = {file.src_uri for file in files}
+        # Listed before the room's 12,000 files are added: each listing looks at every file.
+        handwritten = [f for f in files.documentation_pages() if f.generated_by is None]
         # Until the guard has read the site once, MkDocs checks times as usual: a site folder
         # left by another process may be older than the cache.
         present = self.present if self.dirty else None
         if present is not None:
-            for file in [f for f in files.documentation_pages() if f.generated_by is None]:
+            for index, file in enumerate(handwritten):
                 files.remove(file)
-                files.append(_Reread(file.src_uri, file.src_dir, file.dest_dir,
-                                     file.use_directory_urls, dest_uri=file.dest_uri,
-                                     inclusion=file.inclusion))
+                handwritten[index] = _Reread(file.src_uri, file.src_dir, file.dest_dir,
+                                             file.use_directory_urls, dest_uri=file.dest_uri,
+                                             inclusion=file.inclusion)
+                files.append(handwritten[index])
         self.unbuilt |= published.rewritten
+        generated = []
         for path, source in {**published.pages, **published.files}.items():
             if path in existing:
                 raise PluginError(f"dealroom: {path} is generated from the deal records; "
                                   "remove the hand-written file of that name from docs_dir")
-            files.append(self._file(config, path, source, present))
+            file = self._file(config, path, source, present)
+            files.append(file)
+            if path in published.pages:
+                generated.append(file)
         if config.nav is None:
-            own = sorted(f.src_uri for f in files.documentation_pages()
+            own = sorted(f.src_uri for f in handwritten
                          if f.src_uri != "index.md" and not f.src_uri.startswith("deals/"))
             # Made again only when what it shows changed: 9,000 entries at a thousand deals.
             key = json.dumps([published.shown, own, self.config.nav_title])
@@ -279,9 +310,16 @@ class DealroomPlugin(BasePlugin[DealroomConfig]):
             if present is not None:
                 present.clear()
         self.layout = layout
+        # The sitemap lists every page, dated with the build date: written again while serving
+        # only when the pages (a new layout cleans the site) or the date change, a tenth of a
+        # second of each rebuild at 8,000 pages.
+        today = get_build_date()
+        if present is not None and self.sitemap_date == today and present >= _SITEMAP:
+            config.theme.static_templates.discard("sitemap.xml")
+        self.sitemap_date = today
         # As pages and search name them: the home page is "", not "./".
         self.page_urls = {"" if file.url in (".", "./") else file.url
-                          for file in files.documentation_pages()}
+                          for file in [*handwritten, *generated]}
         self.search.start()
         return files
 
@@ -311,6 +349,14 @@ class DealroomPlugin(BasePlugin[DealroomConfig]):
               present: set[str] | None) -> File:
         """A generated page or file, as MkDocs takes it. While serving with `--dirty` (once the
         guard has read the site: `present`), whether it is written again is known (`_Kept`)."""
+        file = self._new_file(config, path, source, present)
+        address = _page_address(path) if config.use_directory_urls else None
+        if address is not None:
+            file.dest_uri, file.url = address
+        return file
+
+    def _new_file(self, config: MkDocsConfig, path: str, source: str | Path,
+                  present: set[str] | None) -> File:
         assert self.pipeline is not None
         if isinstance(source, str):
             return File.generated(config, path, content=source)
@@ -407,4 +453,9 @@ class DealroomPlugin(BasePlugin[DealroomConfig]):
         # a second in all. Requests and polls wait for the build anyway.
         self._switch_interval = sys.getswitchinterval()
         sys.setswitchinterval(_SERVE_SWITCH_INTERVAL)
+        # Each rebuild makes a few million short-lived objects (files, pages, the nav): with
+        # the default threshold the young generations were collected a hundred times a rebuild,
+        # a tenth of a second or more. Cycles are still collected, a few times a rebuild.
+        self._thresholds = gc.get_threshold()
+        gc.set_threshold(_SERVE_GC_THRESHOLD, *self._thresholds[1:])
         return server

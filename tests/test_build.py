@@ -159,3 +159,21 @@ def test_the_banner_text_is_an_option_shown_escaped(make_room: Callable[..., Roo
     assert room.build().returncode == 0
     assert '<p class="dealroom-banner" role="note">Strictly &lt;private&gt;</p>' in \
         (room.site / "index.html").read_text()
+
+
+def test_every_generated_page_is_written_where_mkdocs_writes_a_page_of_its_name(
+        make_room: Callable[..., Room]) -> None:
+    from mkdocs.config import load_config
+    from mkdocs.structure.files import File, get_files
+
+    room = make_room()
+    room.add_deal("acme-fund-iv", SECOND_DEAL)
+    config = load_config(config_file=str(room.path / "mkdocs.yml"))
+    config = config.plugins.on_config(config)
+    config.plugins.on_pre_build(config=config)
+    files = config.plugins.on_files(get_files(config), config=config)
+    pages = [file for file in files.documentation_pages() if file.generated_by is not None]
+    assert len(pages) > 16
+    for page in pages:
+        plain = File(page.src_uri, src_dir=None, dest_dir=config.site_dir, use_directory_urls=True)
+        assert (page.dest_uri, page.url) == (plain.dest_uri, plain.url)

@@ -242,3 +242,50 @@ def test_a_changed_theme_setting_while_serving_shows_on_every_page(
     assert stale == []
     assert 'data-md-color-primary="indigo"' in \
         (site / "deals" / OTHER_SLUG / "terms" / "index.html").read_text()
+
+
+def test_an_edit_that_moves_no_page_leaves_the_sitemap_as_written(
+        make_room: Callable[..., Room], tmp_path: Path) -> None:
+    room, site = _room_with_two_deals(make_room), tmp_path / "served"
+    rebuild = _serve_builder(room, site)
+    rebuild()
+    rebuild()  # the guard has read the site: MkDocs's own time checks are no longer needed
+    sitemap = (site / "sitemap.xml").stat().st_mtime_ns
+    room.edit("Omicron Partners, L.P. buys", "Omicron Partners, L.P. acquires")
+    rebuild()
+    assert (site / "sitemap.xml").stat().st_mtime_ns == sitemap
+    assert "acquires 800,000 shares" in (site / "deals" / EXAMPLE_SLUG / "index.html").read_text()
+
+
+def _with_site_url(room: Room) -> Room:
+    config = room.path / "mkdocs.yml"  # the sitemap lists pages by their address on the server
+    config.write_text(config.read_text().replace("site_name:", "site_url: https://deals.example/\n"
+                                                 "site_name:", 1))
+    return room
+
+
+def test_a_deal_added_while_serving_is_in_the_sitemap(
+        make_room: Callable[..., Room], tmp_path: Path) -> None:
+    room, site = _with_site_url(make_room()), tmp_path / "served"
+    rebuild = _serve_builder(room, site)
+    rebuild()
+    rebuild()
+    assert f"deals/{EXAMPLE_SLUG}/terms/" in (site / "sitemap.xml").read_text()
+    assert f"deals/{OTHER_SLUG}/" not in (site / "sitemap.xml").read_text()
+    shutil.copytree(ROOT / "content" / "deals" / OTHER_SLUG, room.deals / OTHER_SLUG)
+    rebuild()
+    assert f"deals/{OTHER_SLUG}/terms/" in (site / "sitemap.xml").read_text()
+
+
+def test_the_sitemap_takes_the_new_date_when_a_rebuild_while_serving_is_on_another_day(
+        make_room: Callable[..., Room], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    room, site = _with_site_url(make_room()), tmp_path / "served"
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1022112000")  # 2002-05-23
+    rebuild = _serve_builder(room, site)
+    rebuild()
+    rebuild()
+    assert "<lastmod>2002-05-23</lastmod>" in (site / "sitemap.xml").read_text()
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1022198400")  # the next day
+    room.edit("Omicron Partners, L.P. buys", "Omicron Partners, L.P. acquires")
+    rebuild()
+    assert "<lastmod>2002-05-24</lastmod>" in (site / "sitemap.xml").read_text()
