@@ -30,6 +30,7 @@ from dealroom.display import (
     reader_chars,
     reduced,
     reduced_decoded,
+    separators_reduced,
 )
 from dealroom.types import iban_check
 
@@ -367,6 +368,9 @@ _TRIGGER_DIGITS = 6  # digits in a row a lettered number needs to be looked for 
 _CLASSES = bytes(ord("0") if chr(b).isdigit() and b < 128 else ord("a") if chr(b).isalpha() and b < 128
                  else ord(" ") for b in range(256))
 _NOT_DIGIT = bytes(b for b in range(256) if not 48 <= b <= 57)
+# The same classes for `bytes.translate`: digits kept, ASCII letters a space, every gap deleted.
+_LETTERS_AS_SPACES = bytes(b if 48 <= b <= 57 else ord(" ") for b in range(256))
+_GAPS = bytes(b for b in range(256) if not (b < 128 and chr(b).isalnum()))
 # Latin-1 characters that NFKC turns into a digit or a letter (², ¼, ª, º...).
 _LATIN1_TO_ALNUM = re.compile(rb"[\xaa\xb2\xb3\xb9\xba\xbc-\xbe]")
 
@@ -415,6 +419,7 @@ class Finder:
         self.runs = re.compile(rb"0(?: *+0){%d,}+" % (shortest - 1))
         # A run's digits -> the secrets in them, and the lettered numbers to look for.
         self.seen: dict[bytes, tuple[tuple[Secret, ...], tuple[int, ...]]] = {}
+        self.clean: set[bytes] = set()  # runs that hold no secret and no lettered number's digits
 
     def __bool__(self) -> bool:
         return bool(self.by_digits or self.lettered or self.partials)
@@ -440,6 +445,7 @@ class Finder:
         if known is None:
             if len(self.seen) >= _MAX_SEEN_RUNS:
                 self.seen.clear()
+                self.clean.clear()
             text = digits.decode("ascii")
             known = self.seen[digits] = (tuple(self._in_digits(text)), tuple(self._triggered(text)))
         return known
@@ -450,6 +456,18 @@ class Finder:
         too, digit by digit and group by group (`038 198 066` shows as `066 198 038`)."""
         found: list[Secret] = []
         triggered: set[int] = set()
+        if not backwards:
+            # Gaps deleted and letters made spaces, in C: the runs are then the words, split
+            # and told apart from the runs already looked up without a Python step per run (a
+            # page has hundreds: dates, amounts, the same ones in every view).
+            runs = set(view.translate(_LETTERS_AS_SPACES, _GAPS).split())
+            for digits in runs - self.clean:
+                known = self._known(digits)
+                if known == ((), ()):
+                    self.clean.add(digits)
+                found.extend(known[0])
+                triggered.update(known[1])
+            return found, triggered
         classes = view.translate(_CLASSES)
         for match in self.runs.finditer(classes):
             run = view[match.start():match.end()]
@@ -571,6 +589,12 @@ class Finder:
         shows it as Latin-1."""
         if data.isascii():
             yield from self._in_views(data.decode("ascii"), data)
+            return
+        gaps = separators_reduced(data)  # dashes and bullets: every view the same, in ASCII
+        if gaps is not None:
+            yield from self._in_views(gaps.decode("ascii"), gaps)
+            if not utf8 and _LATIN1_TO_ALNUM.search(data):
+                yield from self._in_views(data.decode("latin-1"), binary=True)
             return
         try:
             text, valid = data.decode("utf-8"), True

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from dealroom.guard import Guard
 from dealroom.numbers import Secret
@@ -25,3 +27,22 @@ def test_a_number_in_a_files_bytes_is_found(data: bytes) -> None:
 @pytest.mark.parametrize("data", [b"0661980", "066\u00e9198038".encode(), b"\\u2022066198"])
 def test_bytes_without_the_number_are_clean(data: bytes) -> None:
     assert not list(Guard(SECRETS).find_in_bytes(data))
+
+
+# Pieces of a page: digits of the number, separators a page shows outside ASCII, escapes
+# (of escapes too), tags, hidden text, look-alike letters, an account label.
+_PIECES = ["066", "198", "038", "66198038", "0", "6", "8", "1", "O", "l", "a", " ", "-",
+           "\u2014", "\u2013", "\u2022", "\u00d7", "\u00b7", "&amp;", "&#48;", "&lt;", "&gt;",
+           "&mdash;", "&amp;#48;", "&bull;", "&", "#", ";", "%30", "%26", "%2523", "%26%2348%3B",
+           "&#x25;30", "<b>", "</b>", "<span hidden>", "</span>", "<!--", "-->", "<script>",
+           "</script>", "Account No. ", "\\u2022"]
+
+
+@settings(max_examples=600, deadline=None)
+@given(st.lists(st.sampled_from(_PIECES), max_size=12))
+def test_a_page_of_separators_is_read_in_bytes_as_its_text_is_read(pieces: list[str]) -> None:
+    """Pages whose characters outside ASCII are all separators are read the fast way, in
+    bytes: what that finds is what reading the page as text finds."""
+    guard = Guard([*SECRETS, Secret("12345678", "e", "account_number")])
+    page = "".join(pieces) + "\u2014"  # one separator at least: not an ASCII page
+    assert set(guard.find_in_bytes(page.encode(), utf8=True)) == set(guard.find(page))
