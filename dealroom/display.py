@@ -215,10 +215,14 @@ def may_run_right_to_left(text: str | bytes) -> bool:
     (`reduced` sees those in the text it reduces)."""
     if isinstance(text, bytes):
         data = text.lower()
-        return b"rtl" in data or b"<bdo" in data
+        return b"rtl" in data or b"<bdo" in data or \
+            (b"\\" in data and _CSS_ESCAPE_BYTES.search(data) is not None and
+             may_run_right_to_left(css_unescaped(data.decode("latin-1"))))
     lower = text.lower()
     return "rtl" in lower or "<bdo" in lower or (not text.isascii() and any(
-        unicodedata.bidirectional(ch) in _RTL_CLASSES for ch in set(text) if ch > "\x7f"))
+        unicodedata.bidirectional(ch) in _RTL_CLASSES for ch in set(text) if ch > "\x7f")) or \
+        ("\\" in text and _CSS_ESCAPE.search(text) is not None and
+         may_run_right_to_left(css_unescaped(text)))  # `direction: \\72 tl` in a style sheet
 
 
 # --- escapes --------------------------------------------------------------------------------
@@ -227,6 +231,7 @@ _URL_ESCAPES = re.compile(r"%[0-9a-fA-F]{2}(?:%[0-9a-fA-F]{2})*")  # a literal f
 _JSON_ESCAPE_BYTES = re.compile(rb"\\u([0-9a-fA-F]{4})")
 _URL_ESCAPES_BYTES = re.compile(rb"%[0-9a-fA-F]{2}(?:%[0-9a-fA-F]{2})*")
 _CSS_ESCAPE = re.compile(r"\\([0-9a-fA-F]{1,6})[ \t\n]?")
+_CSS_ESCAPE_BYTES = re.compile(_CSS_ESCAPE.pattern.encode())
 _MOST_DECODINGS = 8  # `&amp;amp;#48;`: escapes of escapes, decoded to a fixed point
 
 
@@ -313,16 +318,34 @@ def _separator_escapes_only(text: bytes) -> bool:
 _CHARREF_BYTES = re.compile(rb"&(?:#[0-9]+;?|#[xX][0-9a-fA-F]+;?|[^\t\n\f <&#;]{1,32};?)")
 
 
+@functools.lru_cache(maxsize=4096)
+def _escape_shown(escape: bytes) -> bytes | None:
+    """What an HTML escape shows, where that is ASCII or separators (a separator as one gap)."""
+    chars = html.unescape(escape.decode("ascii"))
+    if not all(ch < "\x80" or is_separator(ch) for ch in chars):
+        return None
+    return chars.encode("ascii", "replace")
+
+
 def _entities_reduced(text: bytes) -> bytes | None:
     """HTML escapes in ASCII `text` replaced by what they show, where each shows ASCII or
     separators (`&amp;`, `&lt;`, `&mdash;`: a separator as one gap); None otherwise."""
-    shown: dict[bytes, bytes] = {}
-    for escape in set(_CHARREF_BYTES.findall(text)):
-        chars = html.unescape(escape.decode("ascii"))
-        if not all(ch < "\x80" or is_separator(ch) for ch in chars):
+    # Each `&` found with `find`, the pattern tried only there: as `sub`, a page's few dozen
+    # escapes without a regex step at each of its bytes.
+    parts, done = [], 0
+    at = text.find(b"&")
+    while at >= 0:
+        escape = _CHARREF_BYTES.match(text, at)
+        if escape is None:
+            at = text.find(b"&", at + 1)
+            continue
+        shown = _escape_shown(escape[0])
+        if shown is None:
             return None
-        shown[escape] = chars.encode("ascii", "replace")
-    return _CHARREF_BYTES.sub(lambda m: shown[m[0]], text)
+        parts += [text[done:at], shown]
+        done = escape.end()
+        at = text.find(b"&", done)
+    return b"".join(parts) + text[done:] if parts else text
 
 
 def reduced_decoded(text: bytes, seen: Seen) -> bytes | None:
@@ -350,9 +373,19 @@ def reduced_decoded(text: bytes, seen: Seen) -> bytes | None:
 def _has_escape_bytes(text: bytes) -> bool:
     """`_has_escape` of ASCII text, in bytes; where reduced, it may find more, never less
     (an escape is ASCII, and reducing keeps every ASCII character)."""
-    return (b"\\u" in text and _JSON_ESCAPE_BYTES.search(text) is not None) or \
-        (b"&" in text and _ENTITY_START_BYTES.search(text) is not None) or \
-        (b"%" in text and _URL_ESCAPES_BYTES.search(text) is not None)
+    return _found_at(_JSON_ESCAPE_BYTES, text, b"\\u") or _found_at(_ENTITY_START_BYTES, text, b"&") or \
+        _found_at(_URL_ESCAPES_BYTES, text, b"%")
+
+
+def _found_at(pattern: re.Pattern[bytes], text: bytes, start: bytes) -> bool:
+    """Whether `pattern`, which begins with `start`, matches in `text`: tried where `find` finds
+    `start`, faster than `search` where `start` is rare (a page's `&&` and `%`)."""
+    at = text.find(start)
+    while at >= 0:
+        if pattern.match(text, at) is not None:
+            return True
+        at = text.find(start, at + 1)
+    return False
 
 
 _ENTITY_START_BYTES = re.compile(_ENTITY_START.pattern.encode())
@@ -364,7 +397,8 @@ TAG_BYTES = re.compile(rb"<[^>]*>")
 # What a browser does not display: comments, scripts, style sheets, templates, and elements
 # marked hidden. Their text is still in the file, and read in the other views.
 _COMMENT = re.compile(rb"<!--.*?(?:-->|\Z)", re.DOTALL)
-_NOT_SHOWN_ELEMENT = re.compile(rb"<(script|style|template|noscript)\b")
+_NOT_SHOWN_NAMES = (b"script", b"style", b"template", b"noscript")
+_WORD_END = re.compile(rb"\b")  # after the name: `<scripts>` is another element
 _HIDING = re.compile(rb"\shidden\b|.display\s*:\s*none|.visibility\s*:\s*hidden")  # from the byte before
 _ELEMENT_NAME = re.compile(rb"<([a-z][a-z0-9-]*)")
 
@@ -372,9 +406,14 @@ _ELEMENT_NAME = re.compile(rb"<([a-z][a-z0-9-]*)")
 def _not_shown(lower: bytes) -> list[tuple[int, int]]:
     """The spans of lower-cased HTML a browser does not display, in order, not overlapping."""
     spans = [(m.start(), m.end()) for m in _COMMENT.finditer(lower)] if b"<!--" in lower else []
-    for m in _NOT_SHOWN_ELEMENT.finditer(lower):
-        close = lower.find(b"</" + m[1], m.end())
-        spans.append((m.start(), len(lower) if close < 0 else lower.find(b">", close) + 1 or len(lower)))
+    for name in _NOT_SHOWN_NAMES:  # each found with `find`: a page has a thousand tags, few of these
+        at = lower.find(b"<" + name)
+        while at >= 0:
+            end = at + 1 + len(name)
+            if _WORD_END.match(lower, end):
+                close = lower.find(b"</" + name, end)
+                spans.append((at, len(lower) if close < 0 else lower.find(b">", close) + 1 or len(lower)))
+            at = lower.find(b"<" + name, end)
     for word in (b"hidden", b"display", b"visibility"):
         at = lower.find(word)
         while at >= 0:
@@ -402,13 +441,8 @@ def displayed_joins(text: bytes) -> list[bytes]:
     every other run of the displayed text is in the view without tags already."""
     if b"<" not in text:
         return []
-    lower = text.lower()
-    if b"<!--" not in lower and b"<script" not in lower and b"<style" not in lower and \
-            b"<template" not in lower and b"<noscript" not in lower and b"hidden" not in lower and \
-            b"display" not in lower:
-        return []
     windows = []
-    for start, end in _not_shown(lower):
+    for start, end in _not_shown(text.lower()):
         before = TAG_BYTES.sub(b"", text[max(0, start - _JOIN_REACH):start])
         after = TAG_BYTES.sub(b"", text[end:end + _JOIN_REACH])
         # A letter ends a number: the window runs from the last letter before to the first after.

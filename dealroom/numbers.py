@@ -568,14 +568,17 @@ class Finder:
                   binary: bool = False) -> Iterator[Secret]:
         """The secrets in every view of `text` (`_views`)."""
         views, seen, shown = self._views(text, utf8, binary)
-        backwards = seen.rtl or may_run_right_to_left(utf8 if utf8 is not None else text)
+        # As written, and with escapes decoded: a browser decodes `dir="&#114;tl"` too.
+        backwards = seen.rtl or any(may_run_right_to_left(view.reduced) for view in views[:2])
         for view in views:
             yield from self._in_view(view, backwards)
-        # Pieces of hidden digits are read in the text as shown, near an account label.
-        if self.partials and not binary and may_hold_label(shown):
-            yield from self._pieces(shown, shown.translate(_CLASSES))
-        if not binary and labelled_numbers(shown):
-            yield UNMASKED
+        # Pieces of hidden digits, and numbers the mask never saw, are read in the text as
+        # shown, near an account label: most text has none.
+        if not binary and may_hold_label(shown):
+            if self.partials:
+                yield from self._pieces(shown, shown.translate(_CLASSES))
+            if labelled_numbers(shown):
+                yield UNMASKED
         if seen_other is not None:
             seen_other.append(seen.other)
 

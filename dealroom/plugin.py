@@ -31,7 +31,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
-from mkdocs.utils import clean_directory, get_build_date
+from mkdocs.utils import clean_directory, get_build_date, markdown_extensions
 
 from dealroom.config import DealroomConfig
 from dealroom.derive import Facts
@@ -116,13 +116,19 @@ class _Reread(File):
 
 
 _PLAIN_PAGE = re.compile(r"(?:[a-z0-9][a-z0-9._-]*/)*[a-z0-9_-]+\.md")
+# A path no URL quotes: letters, digits, ".", "_", "-".
+_PLAIN_PATH = re.compile(r"(?:[A-Za-z0-9_-][A-Za-z0-9._-]*/)*[A-Za-z0-9_-][A-Za-z0-9._-]*")
 
 
-def _page_address(path: str) -> tuple[str, str] | None:
-    """Where a generated page is written and its URL, with directory URLs, as MkDocs makes
-    them (`deals/x/terms.md` -> `deals/x/terms/index.html`, `deals/x/terms/`) for paths that
-    need no quoting: MkDocs makes them for each of 8,000 pages on every build, a tenth of a
-    second of each rebuild while serving. None: MkDocs makes them."""
+def _address(path: str) -> tuple[str, str] | None:
+    """Where a generated page or file is written and its URL, with directory URLs, as MkDocs
+    makes them (`deals/x/terms.md` -> `deals/x/terms/index.html`, `deals/x/terms/`; any
+    other file where its path says) for paths that need no quoting: MkDocs makes them for
+    each of 12,000 files on every build, a tenth of a second of each rebuild while serving.
+    None: MkDocs makes them."""
+    if not path.lower().endswith(_MARKDOWN):
+        named_index = path.rpartition("/")[2] == "index.html"  # its URL is its folder's
+        return (path, path) if _PLAIN_PATH.fullmatch(path) and not named_index else None
     if not _PLAIN_PAGE.fullmatch(path):
         return None
     folder, _, name = path[:-3].rpartition("/")
@@ -130,6 +136,9 @@ def _page_address(path: str) -> tuple[str, str] | None:
         return f"{folder}/index.html" if folder else "index.html", f"{folder}/" if folder else "./"
     stem = f"{folder}/{name}" if folder else name
     return f"{stem}/index.html", f"{stem}/"
+
+
+_MARKDOWN = tuple(markdown_extensions)
 
 
 def _signature(source: Path) -> tuple[int, ...]:
@@ -350,7 +359,7 @@ class DealroomPlugin(BasePlugin[DealroomConfig]):
         """A generated page or file, as MkDocs takes it. While serving with `--dirty` (once the
         guard has read the site: `present`), whether it is written again is known (`_Kept`)."""
         file = self._new_file(config, path, source, present)
-        address = _page_address(path) if config.use_directory_urls else None
+        address = _address(path) if config.use_directory_urls else None
         if address is not None:
             file.dest_uri, file.url = address
         return file

@@ -67,13 +67,13 @@ def _walk(site_dir: Path) -> dict[str, Stat]:
             raise UnscannableSite(f"{prefix or './'}: the folder cannot be listed") from None
         for entry in entries:
             try:
-                if entry.is_dir(follow_symlinks=False):
+                if entry.is_file():  # most entries: one test, from the listing
+                    status = entry.stat()
+                    files[prefix + entry.name] = (status.st_size, status.st_mtime_ns, status.st_ctime_ns)
+                elif entry.is_dir(follow_symlinks=False):
                     folders.append((entry.path, f"{prefix}{entry.name}/"))
                 elif entry.is_dir():  # servers follow it to what it points at, anywhere
                     raise UnscannableSite(f"{prefix}{entry.name}: a link to a folder")
-                elif entry.is_file():
-                    status = entry.stat()
-                    files[prefix + entry.name] = (status.st_size, status.st_mtime_ns, status.st_ctime_ns)
             except FileNotFoundError:
                 continue
             except OSError:  # a loop of links

@@ -161,7 +161,7 @@ def test_the_banner_text_is_an_option_shown_escaped(make_room: Callable[..., Roo
         (room.site / "index.html").read_text()
 
 
-def test_every_generated_page_is_written_where_mkdocs_writes_a_page_of_its_name(
+def test_every_generated_file_is_written_where_mkdocs_writes_a_file_of_its_name(
         make_room: Callable[..., Room]) -> None:
     from mkdocs.config import load_config
     from mkdocs.structure.files import File, get_files
@@ -172,8 +172,9 @@ def test_every_generated_page_is_written_where_mkdocs_writes_a_page_of_its_name(
     config = config.plugins.on_config(config)
     config.plugins.on_pre_build(config=config)
     files = config.plugins.on_files(get_files(config), config=config)
-    pages = [file for file in files.documentation_pages() if file.generated_by is not None]
-    assert len(pages) > 16
-    for page in pages:
-        plain = File(page.src_uri, src_dir=None, dest_dir=config.site_dir, use_directory_urls=True)
-        assert (page.dest_uri, page.url) == (plain.dest_uri, plain.url)
+    generated = [file for file in files if file.generated_by is not None]
+    assert len([file for file in generated if file.is_documentation_page()]) > 16
+    assert len([file for file in generated if not file.is_documentation_page()]) > 4
+    for file in generated:
+        plain = File(file.src_uri, src_dir=None, dest_dir=config.site_dir, use_directory_urls=True)
+        assert (file.dest_uri, file.url) == (plain.dest_uri, plain.url)

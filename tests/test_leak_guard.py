@@ -51,6 +51,7 @@ SECRETS = [Secret("066-198038", "d", FBO), Secret("GB29 NWBK 6016 1331 9268 19",
     "066<!-- > -->198038", "066<span hidden>999</span>198038", "066<script>x=1</script>198038",
     # right to left: the reader sees the digits reversed, or the groups reordered
     "\u202e830891-660", "<bdo dir=rtl>830891660</bdo>", '<p dir="rtl">038 198 066</p>',
+    '<p dir="&#114;tl">038 198 066</p>', '<p style="direction: \\72 tl">038 198 066</p>',
     "66198038",  # the number without its leading zero
     "&amp;#48;66198038", "%2530%2536%2536198038",  # escapes of escapes
 ])
