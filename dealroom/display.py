@@ -406,14 +406,14 @@ _ELEMENT_NAME = re.compile(rb"<([a-z][a-z0-9-]*)")
 def _not_shown(lower: bytes) -> list[tuple[int, int]]:
     """The spans of lower-cased HTML a browser does not display, in order, not overlapping."""
     spans = [(m.start(), m.end()) for m in _COMMENT.finditer(lower)] if b"<!--" in lower else []
-    for name in _NOT_SHOWN_NAMES:  # each found with `find`: a page has a thousand tags, few of these
-        at = lower.find(b"<" + name)
+    for element in _NOT_SHOWN_NAMES:  # each found with `find`: a page has a thousand tags, few of these
+        at = lower.find(b"<" + element)
         while at >= 0:
-            end = at + 1 + len(name)
+            end = at + 1 + len(element)
             if _WORD_END.match(lower, end):
-                close = lower.find(b"</" + name, end)
+                close = lower.find(b"</" + element, end)
                 spans.append((at, len(lower) if close < 0 else lower.find(b">", close) + 1 or len(lower)))
-            at = lower.find(b"<" + name, end)
+            at = lower.find(b"<" + element, end)
     for word in (b"hidden", b"display", b"visibility"):
         at = lower.find(word)
         while at >= 0:
