@@ -216,13 +216,23 @@ def may_run_right_to_left(text: str | bytes) -> bool:
     if isinstance(text, bytes):
         data = text.lower()
         return b"rtl" in data or b"<bdo" in data or \
-            (b"\\" in data and _CSS_ESCAPE_BYTES.search(data) is not None and
+            (b"\\" in data and _css_escapes_rtl(data) and
              may_run_right_to_left(css_unescaped(data.decode("latin-1"))))
     lower = text.lower()
     return "rtl" in lower or "<bdo" in lower or (not text.isascii() and any(
         unicodedata.bidirectional(ch) in _RTL_CLASSES for ch in set(text) if ch > "\x7f")) or \
-        ("\\" in text and _CSS_ESCAPE.search(text) is not None and
-         may_run_right_to_left(css_unescaped(text)))  # `direction: \\72 tl` in a style sheet
+        ("\\" in text and _css_escapes_rtl(text.encode("utf-8", "surrogatepass")) and
+         may_run_right_to_left(css_unescaped(text)))
+
+
+_RTL_LETTERS = frozenset(b"rtlRTL")
+
+
+def _css_escapes_rtl(data: bytes) -> bool:
+    """Whether a CSS escape in `data` writes a letter of `rtl` (`direction: \\72 tl`, which a
+    browser reads as `rtl`): only then is the text worth decoding (a print page's banner is
+    written in escapes of other characters)."""
+    return any(int(m[1], 16) in _RTL_LETTERS for m in _CSS_ESCAPE_BYTES.finditer(data))
 
 
 # --- escapes --------------------------------------------------------------------------------

@@ -382,6 +382,7 @@ class _View:
 
     text: str | None
     reduced: bytes
+    markup: bool = False  # as written or decoded: where markup may say right to left
 
 
 class Finder:
@@ -518,11 +519,11 @@ class Finder:
         def reduce(view: str) -> bytes:
             return reduced(view, seen, letters=not binary)
 
-        views = [_View(text, utf8 if utf8 is not None and utf8.isascii() else reduce(text))]
+        views = [_View(text, utf8 if utf8 is not None and utf8.isascii() else reduce(text), True)]
         plain = decoded(text, utf8)
         plain_reduced = reduce(plain) if plain != text else views[0].reduced
         if plain != text:
-            views.append(_View(plain, plain_reduced))
+            views.append(_View(plain, plain_reduced, True))
         # `seen` now knows every character of `plain`, and so of every view made from it.
         strings = bool(self.lettered) or seen.unstable  # views needed as text, not only bytes
         shown, shown_reduced = plain, plain_reduced
@@ -551,9 +552,9 @@ class Finder:
         fast = reduced_decoded(utf8, seen)
         if fast is None or seen.unstable:
             return None
-        views = [_View(None, utf8)]
+        views = [_View(None, utf8, True)]
         if fast != utf8:
-            views.append(_View(None, fast))
+            views.append(_View(None, fast, True))
         shown = fast
         if b"<" in fast:
             shown = TAG_BYTES.sub(b"", fast)
@@ -569,7 +570,7 @@ class Finder:
         """The secrets in every view of `text` (`_views`)."""
         views, seen, shown = self._views(text, utf8, binary)
         # As written, and with escapes decoded: a browser decodes `dir="&#114;tl"` too.
-        backwards = seen.rtl or any(may_run_right_to_left(view.reduced) for view in views[:2])
+        backwards = seen.rtl or any(may_run_right_to_left(view.reduced) for view in views if view.markup)
         for view in views:
             yield from self._in_view(view, backwards)
         # Pieces of hidden digits, and numbers the mask never saw, are read in the text as
