@@ -24,6 +24,7 @@ _CJK_DIGITS = {ch: str(value) for value, chars in enumerate(
     ("〇零", "一壹壱", "二贰貳弐", "三叁參参", "四肆", "五伍", "六陆陸", "七柒", "八捌", "九玖"))
     for ch in chars}
 _RTL_CLASSES = frozenset({"R", "AL", "RLE", "RLO", "RLI"})
+_ONE_DIGIT = frozenset(float(d) for d in range(10))
 
 
 @dataclass
@@ -46,11 +47,15 @@ def _stable(ch: str) -> bool:
 @functools.lru_cache(maxsize=65536)
 def digit_of(ch: str) -> str | None:
     """The ASCII digit a reader sees in `ch`: a decimal digit of any script (`٣`, `３`), a CJK
-    numeral (`〇`, `六`), or a character whose compatibility form is one digit (`⑥`, `²`)."""
+    numeral (`〇`, `六`), a numeral whose value is one digit (`➇`, `⓿`, Suzhou `〨`, Roman
+    `Ⅷ`), or a character whose compatibility form is one digit (`⑥`, `²`)."""
     if ch.isdecimal():
         return str(int(ch))
     if ch in _CJK_DIGITS:
         return _CJK_DIGITS[ch]
+    value = unicodedata.numeric(ch, None)
+    if value is not None and value in _ONE_DIGIT:
+        return str(int(value))
     normal = unicodedata.normalize("NFKC", ch)
     digits = [c for c in normal if c.isdecimal()]
     if len(digits) == 1 and not any(c.isalpha() for c in normal):
@@ -215,11 +220,11 @@ def may_run_right_to_left(text: str | bytes) -> bool:
     (`reduced` sees those in the text it reduces)."""
     if isinstance(text, bytes):
         data = text.lower()
-        return b"rtl" in data or b"<bdo" in data or \
+        return b"rtl" in data or b"<bdo" in data or b"-reverse" in data or \
             (b"\\" in data and _css_escapes_rtl(data) and
              may_run_right_to_left(css_unescaped(data.decode("latin-1"))))
     lower = text.lower()
-    return "rtl" in lower or "<bdo" in lower or (not text.isascii() and any(
+    return "rtl" in lower or "<bdo" in lower or "-reverse" in lower or (not text.isascii() and any(
         unicodedata.bidirectional(ch) in _RTL_CLASSES for ch in set(text) if ch > "\x7f")) or \
         ("\\" in text and _css_escapes_rtl(text.encode("utf-8", "surrogatepass")) and
          may_run_right_to_left(css_unescaped(text)))
@@ -232,7 +237,8 @@ def _css_escapes_rtl(data: bytes) -> bool:
     """Whether a CSS escape in `data` writes a letter of `rtl` (`direction: \\72 tl`, which a
     browser reads as `rtl`): only then is the text worth decoding (a print page's banner is
     written in escapes of other characters)."""
-    return any(int(m[1], 16) in _RTL_LETTERS for m in _CSS_ESCAPE_BYTES.finditer(data))
+    return any((int(m[1], 16) if m[1] is not None else m[2][0]) in _RTL_LETTERS
+               for m in _CSS_ESCAPE_BYTES.finditer(data))
 
 
 # --- escapes --------------------------------------------------------------------------------
@@ -240,8 +246,8 @@ _JSON_ESCAPE = re.compile(r"\\u([0-9a-fA-F]{4})")
 _URL_ESCAPES = re.compile(r"%[0-9a-fA-F]{2}(?:%[0-9a-fA-F]{2})*")  # a literal first: fast search
 _JSON_ESCAPE_BYTES = re.compile(rb"\\u([0-9a-fA-F]{4})")
 _URL_ESCAPES_BYTES = re.compile(rb"%[0-9a-fA-F]{2}(?:%[0-9a-fA-F]{2})*")
-_CSS_ESCAPE = re.compile(r"\\([0-9a-fA-F]{1,6})[ \t\n]?")
-_CSS_ESCAPE_BYTES = re.compile(_CSS_ESCAPE.pattern.encode())
+_CSS_ANY_ESCAPE = re.compile(r"\\(?:([0-9a-fA-F]{1,6})[ \t\n]?|([^0-9a-fA-F\n]))")
+_CSS_ESCAPE_BYTES = re.compile(_CSS_ANY_ESCAPE.pattern.encode())
 _MOST_DECODINGS = 8  # `&amp;amp;#48;`: escapes of escapes, decoded to a fixed point
 
 
@@ -268,11 +274,14 @@ def _url_unescaped(text: str) -> str:
 
 
 def css_unescaped(text: str) -> str:
-    """CSS escapes (`\\30 \\36 6`) decoded, as a style sheet's strings show them."""
+    """CSS escapes (`\\30 \\36 6`, and `\\t`: a backslash before any other character is that
+    character) decoded, as a style sheet's strings show them."""
     def char(m: re.Match[str]) -> str:
+        if m[1] is None:
+            return m[2]
         code = int(m[1], 16)
         return chr(code) if 0 < code <= 0x10FFFF and not 0xD800 <= code <= 0xDFFF else "\ufffd"
-    return _CSS_ESCAPE.sub(char, text) if "\\" in text else text
+    return _CSS_ANY_ESCAPE.sub(char, text) if "\\" in text else text
 
 
 def _decoded_once(text: str, utf8: bytes | None = None) -> str:
@@ -411,8 +420,12 @@ TAG_BYTES = re.compile(rb"<[^>]*>")
 _COMMENT = re.compile(rb"<!--.*?(?:-->|\Z)", re.DOTALL)
 _NOT_SHOWN_NAMES = (b"script", b"style", b"template", b"noscript")
 _WORD_END = re.compile(rb"\b")  # after the name: `<scripts>` is another element
-_HIDING = re.compile(rb"\shidden\b|.display\s*:\s*none|.visibility\s*:\s*hidden")  # from the byte before
-_ELEMENT_NAME = re.compile(rb"<([a-z][a-z0-9-]*)")
+_HIDING = re.compile(rb"[\s/]hidden\b|.display\s*:\s*none|.visibility\s*:\s*hidden")  # from the byte before
+# A start tag, `>` in quoted attribute values included (`<span title=">" hidden>`).
+_START_TAG = re.compile(rb"<([a-z][a-z0-9-]*)(?:[^>\"']|\"[^\"]*\"|'[^']*')*>?")
+_VOID = frozenset(b"area base br col embed hr img input link meta source track wbr".split())
+_CSS_COMMENT = re.compile(r"/\*.*?(?:\*/|\Z)", re.DOTALL)
+_DECLARATION_END = re.compile(rb"[;\"'>]")
 
 
 def _not_shown(lower: bytes) -> list[tuple[int, int]]:
@@ -429,12 +442,11 @@ def _not_shown(lower: bytes) -> list[tuple[int, int]]:
     for word in (b"hidden", b"display", b"visibility"):
         at = lower.find(word)
         while at >= 0:
-            start = lower.rfind(b"<", 0, at)
-            name = _ELEMENT_NAME.match(lower, start) if start >= 0 else None
-            # Inside a tag (no ">" between), as an attribute or a style declaration.
-            if name is not None and b">" not in lower[start:at] and _HIDING.match(lower, at - 1):
-                close = lower.find(b"</" + name[1], at)
-                spans.append((start, len(lower) if close < 0 else lower.find(b">", close) + 1 or len(lower)))
+            tag = _tag_around(lower, at)
+            # Inside a start tag, as an attribute or a style declaration.
+            if tag is not None and _hides(lower, at):
+                end = tag.end() if tag[1] in _VOID else _element_end(lower, tag[1], tag.end())
+                spans.append((tag.start(), end))
             at = lower.find(word, at + 1)
     merged: list[tuple[int, int]] = []
     for start, end in sorted(spans):
@@ -443,6 +455,57 @@ def _not_shown(lower: bytes) -> list[tuple[int, int]]:
         else:
             merged.append((start, end))
     return merged
+
+
+def _tag_around(lower: bytes, at: int) -> re.Match[bytes] | None:
+    """The start tag `at` is inside, if any: the nearest `<` before that starts a tag reaching
+    past `at` (a `<` in a quoted value before it starts none)."""
+    start = lower.rfind(b"<", 0, at)
+    for _ in range(_TAG_TRIES):
+        if start < 0:
+            return None
+        tag = _START_TAG.match(lower, start)
+        if tag is not None and tag.end() > at:
+            return tag
+        start = lower.rfind(b"<", 0, start)
+    return None
+
+
+_TAG_TRIES = 8
+
+
+def _hides(lower: bytes, at: int) -> bool:
+    """Whether the attribute or declaration at `at` hides its element: `hidden`, or
+    `display: none` and `visibility: hidden` with CSS comments and escapes read through."""
+    if _HIDING.match(lower, at - 1):
+        return True
+    if lower[at] == ord("h"):
+        return False
+    end = _DECLARATION_END.search(lower, at, at + 512)
+    declaration = lower[at:end.start() if end else at + 512].decode("latin-1")
+    shown = _CSS_COMMENT.sub("", css_unescaped(declaration)) if "\\" in declaration or "/*" in declaration \
+        else declaration
+    return _HIDING.match((" " + shown).encode("latin-1", "replace")) is not None
+
+
+def _element_end(lower: bytes, name: bytes, after: int) -> int:
+    """Where the element `name` opened before `after` ends: past its matching end tag, nested
+    elements of its name counted; the end of the text if it has none."""
+    opening = _opening(name)
+    depth, at = 1, after
+    while True:
+        close = lower.find(b"</" + name, at)
+        if close < 0:
+            return len(lower)
+        depth += len(opening.findall(lower, at, close)) - 1
+        if depth <= 0:
+            return lower.find(b">", close) + 1 or len(lower)
+        at = close + 2 + len(name)
+
+
+@functools.lru_cache(maxsize=256)
+def _opening(name: bytes) -> re.Pattern[bytes]:
+    return re.compile(b"<" + re.escape(name) + rb"\b")
 
 
 def displayed_joins(text: bytes) -> list[bytes]:

@@ -17,7 +17,7 @@ from pathlib import Path, PurePosixPath
 
 from dealroom.display import inserted_digits, style_sheets
 from dealroom.extract import extract, is_text_format
-from dealroom.numbers import UNMASKED, Finder, Secret
+from dealroom.numbers import UNMASKED, UTF16_MARKS, Finder, Secret
 
 
 @dataclass(frozen=True)
@@ -105,7 +105,13 @@ class Guard(Finder):
 def _inserted_digits(name: str, data: bytes) -> str | None:
     """Why a text file may show digits no view of its text holds: a style sheet inserts them
     beside the text."""
+    if data[:2] in UTF16_MARKS:
+        data = data.decode("utf-16", "replace").encode("utf-8")
     lower = data.lower()  # CSS properties are case-insensitive
+    if (b"start" in lower or b"value" in lower) and _LIST_NUMBER.search(lower):
+        return ("a list's numbering is set to a number of three digits or more (`<ol start>`, "
+                "`<li value>`), and the leak guard cannot tell what number a reader sees there "
+                "(write the number in the page itself)")
     if _CONTENT_RULE.search(lower) or b"counter-" in lower:
         text = data.decode("utf-8", "replace")
         for sheet in style_sheets(text, PurePosixPath(name).suffix.lower()):
@@ -117,6 +123,7 @@ def _inserted_digits(name: str, data: bytes) -> str | None:
 
 
 _CONTENT_RULE = re.compile(rb"content\s*:")  # a literal first: a fast search
+_LIST_NUMBER = re.compile(rb"<(?:ol\b[^>]*\bstart|li\b[^>]*\bvalue)\s*=\s*[\"']?\s*[+-]?\d{3}")
 _UTF8_PAGE = re.compile(rb"<meta[^>]*charset=[\"']?utf-8", re.IGNORECASE)
 
 

@@ -371,6 +371,7 @@ _NOT_DIGIT = bytes(b for b in range(256) if not 48 <= b <= 57)
 # The same classes for `bytes.translate`: digits kept, ASCII letters a space, every gap deleted.
 _LETTERS_AS_SPACES = bytes(b if 48 <= b <= 57 else ord(" ") for b in range(256))
 _GAPS = bytes(b for b in range(256) if not (b < 128 and chr(b).isalnum()))
+UTF16_MARKS = (b"\xff\xfe", b"\xfe\xff")
 # Latin-1 characters that NFKC turns into a digit or a letter (², ¼, ª, º...).
 _LATIN1_TO_ALNUM = re.compile(rb"[\xaa\xb2\xb3\xb9\xba\xbc-\xbe]")
 
@@ -591,6 +592,9 @@ class Finder:
         """The secrets in bytes as a file holds them (text, or binary read as Latin-1).
         `utf8`: the file says it is UTF-8 (an HTML page's `<meta charset>`), so no reader
         shows it as Latin-1."""
+        if data[:2] in UTF16_MARKS:  # a byte-order mark: a browser reads UTF-16, whatever a page says
+            yield from self._in_views(data.decode("utf-16", "replace"))
+            utf8 = False
         if data.isascii():
             yield from self._in_views(data.decode("ascii"), data)
             return

@@ -47,16 +47,38 @@ SECRETS = [Secret("066-198038", "d", FBO), Secret("GB29 NWBK 6016 1331 9268 19",
     "066,,,,198038", "066\u034f198038", "066\ufe0f198\ufe0e038",
     # digits as a reader reads them: look-alike letters, numerals, circled digits
     "O66-l98-O38", "〇六六一九八〇三八", "⓪⑥⑥①⑨⑧⓪③⑧", "GB29 NWBK 6O16 l33l 9268 l9",
+    "066-19\u2787038", "\u24ff\u2785\u2785-\u2780\u2788\u2787\u24ff\u2782\u2787",  # dingbat numerals
+    "\u3007\u3026\u3026-\u3021\u3029\u3028\u3007\u3023\u3028",  # Suzhou numerals
     # markup a browser does not show between the digits
     "066<!-- > -->198038", "066<span hidden>999</span>198038", "066<script>x=1</script>198038",
+    "066<span hidden>9<span></span>4</span>198038", "066<span/hidden>9</span>198038",
+    '066<span title=">" hidden>9</span>198038', '066<span style="display:/**/none">9</span>198038',
+    '066<span style="display:\\6e one">9</span>198038',
     # right to left: the reader sees the digits reversed, or the groups reordered
     "\u202e830891-660", "<bdo dir=rtl>830891660</bdo>", '<p dir="rtl">038 198 066</p>',
     '<p dir="&#114;tl">038 198 066</p>', '<p style="direction: \\72 tl">038 198 066</p>',
+    '<p style="direction: r\\tl">038 198 066</p>',
+    '<p style="display: flex; flex-direction: row-reverse"><b>038</b> <b>198</b> <b>066</b></p>',
     "66198038",  # the number without its leading zero
     "&amp;#48;66198038", "%2530%2536%2536198038",  # escapes of escapes
 ])
 def test_the_guard_finds_a_number_in_any_written_form(written: str) -> None:
     assert list(Guard(SECRETS).find(f"<p>Pay to {written} today</p>"))
+
+
+@pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be"])
+def test_a_page_with_a_utf16_byte_order_mark_is_read_as_utf16(encoding: str) -> None:
+    """A browser reads a page by its byte-order mark, whatever its `<meta charset>` says."""
+    page = '<meta charset="utf-8"><p>Pay to &#48;66<span hidden>9</span>198038</p>'
+    mark = "\ufeff".encode(encoding)
+    assert Guard(SECRETS).read("wire/index.html", mark + page.encode(encoding)).secrets
+
+
+@pytest.mark.parametrize("page", ['<ol start="066198037"><li>a</li><li>b</li></ol>',
+                                  "<ol><li value='1233932118'>a</li></ol>"])
+def test_a_list_numbered_from_a_long_number_is_not_published(page: str) -> None:
+    """A list marker is a number a reader sees that no view of the text holds."""
+    assert not Guard(SECRETS).read("wire/index.html", page.encode()).clean
 
 
 @pytest.mark.parametrize("written", ["•••••8038", "06619803", "198038", "066 198 Oak 038", "Oil 66198",
