@@ -442,7 +442,7 @@ def _not_shown(lower: bytes) -> list[tuple[int, int]]:
     for word in (b"hidden", b"display", b"visibility"):
         at = lower.find(word)
         while at >= 0:
-            tag = _tag_around(lower, at)
+            tag = tag_around(lower, at)
             # Inside a start tag, as an attribute or a style declaration.
             if tag is not None and _hides(lower, at):
                 end = tag.end() if tag[1] in _VOID else _element_end(lower, tag[1], tag.end())
@@ -457,7 +457,7 @@ def _not_shown(lower: bytes) -> list[tuple[int, int]]:
     return merged
 
 
-def _tag_around(lower: bytes, at: int) -> re.Match[bytes] | None:
+def tag_around(lower: bytes, at: int) -> re.Match[bytes] | None:
     """The start tag `at` is inside, if any: the nearest `<` before that starts a tag reaching
     past `at` (a `<` in a quoted value before it starts none)."""
     start = lower.rfind(b"<", 0, at)

@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-from dealroom.display import inserted_digits, style_sheets
+from dealroom.display import inserted_digits, style_sheets, tag_around
 from dealroom.extract import extract, is_text_format
 from dealroom.numbers import UNMASKED, UTF16_MARKS, Finder, Secret
 
@@ -108,7 +108,7 @@ def _inserted_digits(name: str, data: bytes) -> str | None:
     if data[:2] in UTF16_MARKS:
         data = data.decode("utf-16", "replace").encode("utf-8")
     lower = data.lower()  # CSS properties are case-insensitive
-    if (b"start" in lower or b"value" in lower) and _LIST_NUMBER.search(lower):
+    if _numbered_list(lower):
         return ("a list's numbering is set to a number of three digits or more (`<ol start>`, "
                 "`<li value>`), and the leak guard cannot tell what number a reader sees there "
                 "(write the number in the page itself)")
@@ -123,7 +123,21 @@ def _inserted_digits(name: str, data: bytes) -> str | None:
 
 
 _CONTENT_RULE = re.compile(rb"content\s*:")  # a literal first: a fast search
-_LIST_NUMBER = re.compile(rb"<(?:ol\b[^>]*\bstart|li\b[^>]*\bvalue)\s*=\s*[\"']?\s*[+-]?\d{3}")
+_LIST_NUMBER = re.compile(rb"\s*=\s*[\"']?\s*[+-]?\d{3}")
+
+
+def _numbered_list(lower: bytes) -> bool:
+    """Whether lower-cased HTML numbers a list from three digits or more (`<ol start>`,
+    `<li value>`): each attribute name found with `find`, the tag around it looked at there."""
+    for attribute, element in ((b"start", b"ol"), (b"value", b"li")):
+        at = lower.find(attribute)
+        while at >= 0:
+            if _LIST_NUMBER.match(lower, at + len(attribute)) and lower[at - 1:at].isspace():
+                tag = tag_around(lower, at)
+                if tag is not None and tag[1] == element:
+                    return True
+            at = lower.find(attribute, at + 1)
+    return False
 _UTF8_PAGE = re.compile(rb"<meta[^>]*charset=[\"']?utf-8", re.IGNORECASE)
 
 
