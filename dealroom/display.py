@@ -220,11 +220,12 @@ def may_run_right_to_left(text: str | bytes) -> bool:
     (`reduced` sees those in the text it reduces)."""
     if isinstance(text, bytes):
         data = text.lower()
-        return b"rtl" in data or b"<bdo" in data or b"-reverse" in data or \
+        return b"rtl" in data or b"<bdo" in data or b"row-reverse" in data or b"column-reverse" in data or \
             (b"\\" in data and _css_escapes_rtl(data) and
              may_run_right_to_left(css_unescaped(data.decode("latin-1"))))
     lower = text.lower()
-    return "rtl" in lower or "<bdo" in lower or "-reverse" in lower or (not text.isascii() and any(
+    return "rtl" in lower or "<bdo" in lower or "row-reverse" in lower or "column-reverse" in lower or (
+        not text.isascii() and any(
         unicodedata.bidirectional(ch) in _RTL_CLASSES for ch in set(text) if ch > "\x7f")) or \
         ("\\" in text and _css_escapes_rtl(text.encode("utf-8", "surrogatepass")) and
          may_run_right_to_left(css_unescaped(text)))
@@ -420,12 +421,8 @@ TAG_BYTES = re.compile(rb"<[^>]*>")
 _COMMENT = re.compile(rb"<!--.*?(?:-->|\Z)", re.DOTALL)
 _NOT_SHOWN_NAMES = (b"script", b"style", b"template", b"noscript")
 _WORD_END = re.compile(rb"\b")  # after the name: `<scripts>` is another element
-_HIDING = re.compile(rb"[\s/]hidden\b|.display\s*:\s*none|.visibility\s*:\s*hidden")  # from the byte before
-# A start tag, `>` in quoted attribute values included (`<span title=">" hidden>`).
-_START_TAG = re.compile(rb"<([a-z][a-z0-9-]*)(?:[^>\"']|\"[^\"]*\"|'[^']*')*>?")
-_VOID = frozenset(b"area base br col embed hr img input link meta source track wbr".split())
-_CSS_COMMENT = re.compile(r"/\*.*?(?:\*/|\Z)", re.DOTALL)
-_DECLARATION_END = re.compile(rb"[;\"'>]")
+_HIDING = re.compile(rb"\shidden\b|.display\s*:\s*none|.visibility\s*:\s*hidden")  # from the byte before
+_ELEMENT_NAME = re.compile(rb"<([a-z][a-z0-9-]*)")
 
 
 def _not_shown(lower: bytes) -> list[tuple[int, int]]:
@@ -442,11 +439,12 @@ def _not_shown(lower: bytes) -> list[tuple[int, int]]:
     for word in (b"hidden", b"display", b"visibility"):
         at = lower.find(word)
         while at >= 0:
-            tag = tag_around(lower, at)
-            # Inside a start tag, as an attribute or a style declaration.
-            if tag is not None and _hides(lower, at):
-                end = tag.end() if tag[1] in _VOID else _element_end(lower, tag[1], tag.end())
-                spans.append((tag.start(), end))
+            start = lower.rfind(b"<", 0, at)
+            name = _ELEMENT_NAME.match(lower, start) if start >= 0 else None
+            # Inside a tag (no ">" between), as an attribute or a style declaration.
+            if name is not None and b">" not in lower[start:at] and _HIDING.match(lower, at - 1):
+                close = lower.find(b"</" + name[1], at)
+                spans.append((start, len(lower) if close < 0 else lower.find(b">", close) + 1 or len(lower)))
             at = lower.find(word, at + 1)
     merged: list[tuple[int, int]] = []
     for start, end in sorted(spans):
@@ -455,57 +453,6 @@ def _not_shown(lower: bytes) -> list[tuple[int, int]]:
         else:
             merged.append((start, end))
     return merged
-
-
-def tag_around(lower: bytes, at: int) -> re.Match[bytes] | None:
-    """The start tag `at` is inside, if any: the nearest `<` before that starts a tag reaching
-    past `at` (a `<` in a quoted value before it starts none)."""
-    start = lower.rfind(b"<", 0, at)
-    for _ in range(_TAG_TRIES):
-        if start < 0:
-            return None
-        tag = _START_TAG.match(lower, start)
-        if tag is not None and tag.end() > at:
-            return tag
-        start = lower.rfind(b"<", 0, start)
-    return None
-
-
-_TAG_TRIES = 8
-
-
-def _hides(lower: bytes, at: int) -> bool:
-    """Whether the attribute or declaration at `at` hides its element: `hidden`, or
-    `display: none` and `visibility: hidden` with CSS comments and escapes read through."""
-    if _HIDING.match(lower, at - 1):
-        return True
-    if lower[at] == ord("h"):
-        return False
-    end = _DECLARATION_END.search(lower, at, at + 512)
-    declaration = lower[at:end.start() if end else at + 512].decode("latin-1")
-    shown = _CSS_COMMENT.sub("", css_unescaped(declaration)) if "\\" in declaration or "/*" in declaration \
-        else declaration
-    return _HIDING.match((" " + shown).encode("latin-1", "replace")) is not None
-
-
-def _element_end(lower: bytes, name: bytes, after: int) -> int:
-    """Where the element `name` opened before `after` ends: past its matching end tag, nested
-    elements of its name counted; the end of the text if it has none."""
-    opening = _opening(name)
-    depth, at = 1, after
-    while True:
-        close = lower.find(b"</" + name, at)
-        if close < 0:
-            return len(lower)
-        depth += len(opening.findall(lower, at, close)) - 1
-        if depth <= 0:
-            return lower.find(b">", close) + 1 or len(lower)
-        at = close + 2 + len(name)
-
-
-@functools.lru_cache(maxsize=256)
-def _opening(name: bytes) -> re.Pattern[bytes]:
-    return re.compile(b"<" + re.escape(name) + rb"\b")
 
 
 def displayed_joins(text: bytes) -> list[bytes]:
