@@ -87,12 +87,15 @@ class _Kept(File):
     to the file system, twice per page, a few tenths of a second at 8,000 pages. The room
     knows which cache files it wrote since the last build reached its end (`rewritten`), and
     the guard which files the site holds (`present`): a file is written again if it is new,
-    or missing (a nav change cleaned the site, the guard deleted it)."""
+    or missing (a nav change cleaned the site, the guard deleted it). The same object serves
+    every rebuild while the layout holds, with the page MkDocs made for it."""
 
     rewritten = True
-    present: Collection[str] = frozenset()
+    present: Collection[str] | None = None  # None: not known, MkDocs compares times as usual
 
     def is_modified(self) -> bool:
+        if self.present is None:
+            return super().is_modified()
         return self.rewritten or self.dest_uri not in self.present
 
     # `File` normalizes every new file's path through `pathlib`, a tenth of a second for each
@@ -191,6 +194,8 @@ class DealroomPlugin(BasePlugin[DealroomConfig]):
         self.attached: dict[str, tuple[int, ...]] = {}  # attached file -> its state when given
         self.present: set[str] | None = None  # the site's files after the last build, if known
         self._nav: tuple[str, list[Any], str] | None = None  # what it shows, the nav, its layout
+        self._kept: dict[str, _Kept] = {}  # the last build's kept files, used again while serving
+        self._reuse: tuple[Any, ...] = ()  # what they were made for
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         # Defining this hook keeps one plugin object across `mkdocs serve` rebuilds.
@@ -289,16 +294,6 @@ class DealroomPlugin(BasePlugin[DealroomConfig]):
                                              file.use_directory_urls, dest_uri=file.dest_uri,
                                              inclusion=file.inclusion)
                 files.append(handwritten[index])
-        self.unbuilt |= published.rewritten
-        generated = []
-        for path, source in {**published.pages, **published.files}.items():
-            if path in existing:
-                raise PluginError(f"dealroom: {path} is generated from the deal records; "
-                                  "remove the hand-written file of that name from docs_dir")
-            file = self._file(config, path, source, present)
-            files.append(file)
-            if path in published.pages:
-                generated.append(file)
         if config.nav is None:
             own = sorted(f.src_uri for f in handwritten
                          if f.src_uri != "index.md" and not f.src_uri.startswith("deals/"))
@@ -319,10 +314,31 @@ class DealroomPlugin(BasePlugin[DealroomConfig]):
             if present is not None:
                 present.clear()
         self.layout = layout
+        today = get_build_date()
+        # A kept file of the last build is used again while the nav, the theme, the date and
+        # the addresses (on every page) are as they were: with its page, which MkDocs takes as
+        # it finds it (making 9,000 pages' addresses took a few tenths of each rebuild).
+        reuse = (layout, today, config.site_dir, config.site_url, config.use_directory_urls)
+        if self._reuse != reuse:
+            self._kept = {}
+        self._reuse = reuse
+        self.unbuilt |= published.rewritten
+        generated = []
+        kept: dict[str, _Kept] = {}
+        for path, source in {**published.pages, **published.files}.items():
+            if path in existing:
+                raise PluginError(f"dealroom: {path} is generated from the deal records; "
+                                  "remove the hand-written file of that name from docs_dir")
+            file = self._file(config, path, source, present)
+            files.append(file)
+            if isinstance(file, _Kept):
+                kept[path] = file
+            if path in published.pages:
+                generated.append(file)
+        self._kept = kept
         # The sitemap lists every page, dated with the build date: written again while serving
         # only when the pages (a new layout cleans the site) or the date change, a tenth of a
         # second of each rebuild at 8,000 pages.
-        today = get_build_date()
         if present is not None and self.sitemap_date == today and present >= _SITEMAP:
             config.theme.static_templates.discard("sitemap.xml")
         self.sitemap_date = today
@@ -356,35 +372,40 @@ class DealroomPlugin(BasePlugin[DealroomConfig]):
 
     def _file(self, config: MkDocsConfig, path: str, source: str | Path,
               present: set[str] | None) -> File:
-        """A generated page or file, as MkDocs takes it. While serving with `--dirty` (once the
-        guard has read the site: `present`), whether it is written again is known (`_Kept`)."""
-        file = self._new_file(config, path, source, present)
-        address = _address(path) if config.use_directory_urls else None
-        if address is not None:
-            file.dest_uri, file.url = address
-        return file
-
-    def _new_file(self, config: MkDocsConfig, path: str, source: str | Path,
-                  present: set[str] | None) -> File:
+        """A generated page or file, as MkDocs takes it. While serving with `--dirty`, a file
+        of the cache or an attached file is a `_Kept`, the last build's if it had the path."""
         assert self.pipeline is not None
         if isinstance(source, str):
-            return File.generated(config, path, content=source)
-        cache = self.pipeline.settings.cache_dir
-        if cache is None or not str(source).startswith(f"{cache}{os.sep}"):  # no `pathlib`: 12,000 files
-            if not self.dirty:
-                return File.generated(config, path, abs_src_path=str(source))
-            # An attached file: copied again when it changed since the last build, even to
-            # an older time (a file moved in keeps its own), or when the site lacks it.
-            signature = _signature(source)
-            if self.attached.get(path) != signature:
-                self.attached[path] = signature
-                self.unbuilt.add(path)
-        if present is None:
-            return File.generated(config, path, abs_src_path=str(source))
-        kept = _Kept.generated(config, path, abs_src_path=str(source))
-        assert isinstance(kept, _Kept)
-        kept.rewritten, kept.present = path in self.unbuilt, present
-        return kept
+            file = File.generated(config, path, content=source)
+        else:
+            cache = self.pipeline.settings.cache_dir
+            if self.dirty and (cache is None or not str(source).startswith(f"{cache}{os.sep}")):
+                # An attached file (no `pathlib`: 12,000 files): copied again when it changed
+                # since the last build, even to an older time (a file moved in keeps its own),
+                # or when the site lacks it.
+                signature = _signature(source)
+                if self.attached.get(path) != signature:
+                    self.attached[path] = signature
+                    self.unbuilt.add(path)
+            if not (self.serving and self.dirty):
+                file = File.generated(config, path, abs_src_path=str(source))
+            else:
+                kept = self._kept.get(path)
+                if kept is None or kept.abs_src_path != str(source):
+                    made = _Kept.generated(config, path, abs_src_path=str(source))
+                    assert isinstance(made, _Kept)
+                    self._address(config, made)
+                    kept = made
+                kept.rewritten, kept.present = path in self.unbuilt, present
+                return kept
+        self._address(config, file)
+        return file
+
+    @staticmethod
+    def _address(config: MkDocsConfig, file: File) -> None:
+        address = _address(file.src_uri) if config.use_directory_urls else None
+        if address is not None:
+            file.dest_uri, file.url = address
 
     @staticmethod
     def _layout(nav: Any, published: Published) -> str:
@@ -437,6 +458,11 @@ class DealroomPlugin(BasePlugin[DealroomConfig]):
             raise PluginError(f"dealroom: {error}") from None
         if self.serving:
             self.present = set(self.scan_memory.files)  # after the guard deleted what it refused
+            # Pages kept for the next rebuild are built: MkDocs renders one again only when it
+            # changes. Their text is not kept (a thousand deals: 190 MB of Markdown and HTML).
+            for file in self._kept.values():
+                if file.page is not None:
+                    file.page.markdown = file.page.content = None
         if problems:
             message = "dealroom: the leak guard stopped the build:\n" + \
                 "\n".join(str(problem) for problem in problems)

@@ -113,6 +113,24 @@ def test_a_page_of_a_dirty_rebuild_names_every_hand_written_page_in_its_nav(
     assert ">None<" not in overview.replace(" ", "").replace("\n", "")
 
 
+def test_every_page_after_rebuilds_while_serving_is_the_page_a_whole_build_writes(
+        make_room: Callable[..., Room], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1022112000")  # as `mkdocs` runs in `Room.build`
+    room, site = _room_with_two_deals(make_room), tmp_path / "served"
+    rebuild = _serve_builder(room, site)
+    rebuild()
+    for edit in range(3):  # the pages of one rebuild are kept for the next
+        room.edit("summary: ", f"summary: Edit {edit}. ", slug=(EXAMPLE_SLUG, OTHER_SLUG)[edit % 2])
+        rebuild()
+    assert room.build().returncode == 0
+    whole = {path.relative_to(room.site): path.read_bytes() for path in room.site.rglob("*.html")}
+    served = {path.relative_to(site): path.read_bytes() for path in site.rglob("*.html")}
+    assert served.keys() == whole.keys()
+    assert [page for page in whole if served[page] != whole[page]] == []
+    assert b"Edit 2. Edit 0." in served[Path("deals", EXAMPLE_SLUG, "index.html")]
+    assert b"Edit 1." in served[Path("deals", OTHER_SLUG, "index.html")]
+
+
 def test_a_refused_edit_while_serving_keeps_the_last_room_as_it_was_masked(
         make_room: Callable[..., Room], tmp_path: Path) -> None:
     room, site = make_room(), tmp_path / "served"
