@@ -1,9 +1,10 @@
 """Leak guard, over a built site: every file read by `dealroom.guard`, each leaking file deleted.
 
 It runs after every other plugin has written its files, and reads the site as a web server
-would serve it. Serving keeps what it read: a rebuild reads again only the files whose size or
-times changed (the change time cannot be set back by `copy2` or `utime`, unlike the
-modification time), and everything when the room's secrets changed.
+would serve it. Serving keeps what it read: a rebuild lists again only the folders whose times
+changed (an entry made, removed or renamed in a folder sets them), reads again only the files
+whose size or times changed (the change time cannot be set back by `copy2` or `utime`, unlike
+the modification time), and everything when the room's secrets changed.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import hashlib
 import itertools
 import os
 import re
+import time
 import zlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -22,6 +24,9 @@ from dealroom.guard import Guard, Leak, Reading, Unclear, one_per_field
 from dealroom.numbers import Secret
 
 Stat = tuple[int, int, int]  # size, modification and change times (ns)
+Folder = tuple[int, int, int]  # inode, modification and change times (ns)
+# Names of a folder's files and of its folders, as listed when its times were `Folder`.
+Listing = tuple[Folder, tuple[str, ...], tuple[str, ...]]
 
 
 class UnscannableSite(Exception):
@@ -36,6 +41,7 @@ class ScanMemory:
     guard: Guard | None = None  # made for those secrets: a second for a thousand deals
     files: dict[str, tuple[Stat, bytes, Reading]] = field(default_factory=dict)  # stat, digest
     pieces: dict[bytes, Reading] = field(default_factory=dict)  # of the search index, by digest
+    listings: dict[str, Listing] = field(default_factory=dict)  # folders, by path in the site
 
 
 @dataclass(frozen=True)
@@ -52,33 +58,78 @@ class Unreadable:
                 "in the record")
 
 
-def _walk(site_dir: Path) -> dict[str, Stat]:
-    """Every file a server could publish from `site_dir`, by its path in the site."""
+# A folder changed this recently may change again within its file system's clock step, with
+# times that do not show it: its listing is not used again (as git treats "racily clean" files).
+_SETTLED_NS = 2_000_000_000
+
+
+def _walk(site_dir: Path, listings: dict[str, Listing] | None = None) -> dict[str, Stat]:
+    """Every file a server could publish from `site_dir`, by its path in the site.
+
+    `listings` (kept by the caller between scans, updated): a folder whose inode and times
+    are as when it was listed is not listed again, its files' times are read from their names.
+    Creating, removing or renaming an entry of a folder sets its times."""
     files: dict[str, Stat] = {}
+    settled = time.time_ns() - _SETTLED_NS
+    listed: dict[str, Listing] = {}
     folders = [(str(site_dir), "")]
     while folders:
         folder, prefix = folders.pop()
         try:
-            with os.scandir(folder) as scan:
-                entries = list(scan)
+            status = os.stat(folder, follow_symlinks=False)  # before listing: a later change shows
         except (FileNotFoundError, NotADirectoryError):
             continue  # removed meanwhile: not published
-        except OSError:  # a server may still serve its files by their URLs
-            raise UnscannableSite(f"{prefix or './'}: the folder cannot be listed") from None
-        for entry in entries:
-            try:
-                if entry.is_file():  # most entries: one test, from the listing
-                    status = entry.stat()
-                    files[prefix + entry.name] = (status.st_size, status.st_mtime_ns, status.st_ctime_ns)
-                elif entry.is_dir(follow_symlinks=False):
-                    folders.append((entry.path, f"{prefix}{entry.name}/"))
-                elif entry.is_dir():  # servers follow it to what it points at, anywhere
-                    raise UnscannableSite(f"{prefix}{entry.name}: a link to a folder")
-            except FileNotFoundError:
-                continue
-            except OSError:  # a loop of links
-                raise UnscannableSite(f"{prefix}{entry.name}: cannot be read") from None
+        except OSError:
+            raise UnscannableSite(f"{prefix or './'}: the folder cannot be read") from None
+        times = (status.st_ino, status.st_mtime_ns, status.st_ctime_ns)
+        known = listings.get(prefix) if listings is not None else None
+        if known is not None and known[0] == times:
+            names, subfolders = known[1], known[2]
+            for name in names:
+                try:
+                    status = os.stat(f"{folder}/{name}")
+                except FileNotFoundError:
+                    continue
+                except OSError:
+                    raise UnscannableSite(f"{prefix}{name}: cannot be read") from None
+                files[prefix + name] = (status.st_size, status.st_mtime_ns, status.st_ctime_ns)
+        else:
+            names, subfolders = _list(folder, prefix, files)
+        folders.extend((f"{folder}/{name}", f"{prefix}{name}/") for name in subfolders)
+        if max(times[1:]) < settled:
+            listed[prefix] = (times, names, subfolders)
+    if listings is not None:
+        listings.clear()
+        listings.update(listed)
     return files
+
+
+def _list(folder: str, prefix: str, files: dict[str, Stat]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The names of a folder's files (each added to `files` with its times) and folders."""
+    try:
+        with os.scandir(folder) as scan:
+            entries = list(scan)
+    except (FileNotFoundError, NotADirectoryError):
+        return (), ()  # removed meanwhile: not published
+    except OSError:  # a server may still serve its files by their URLs
+        raise UnscannableSite(f"{prefix or './'}: the folder cannot be listed") from None
+    names: list[str] = []
+    subfolders: list[str] = []
+    for entry in entries:
+        try:
+            if entry.is_file():  # most entries: one test, from the listing
+                status = entry.stat()
+                files[prefix + entry.name] = (status.st_size, status.st_mtime_ns, status.st_ctime_ns)
+                names.append(entry.name)
+            elif entry.is_dir(follow_symlinks=False):
+                subfolders.append(entry.name)
+            elif entry.is_dir():  # servers follow it to what it points at, anywhere
+                raise UnscannableSite(f"{prefix}{entry.name}: a link to a folder")
+        except FileNotFoundError:
+            continue
+        except OSError:  # a loop of links
+            raise UnscannableSite(f"{prefix}{entry.name}: cannot be read") from None
+    return tuple(names), tuple(subfolders)
 
 
 def _digest(secrets: list[Secret]) -> str:
@@ -133,7 +184,7 @@ def scan_and_remove(site_dir: Path, secrets: Iterable[Secret], memory: ScanMemor
         if memory is not None:
             memory.secrets_digest, memory.guard, memory.files, memory.pieces = digest, guard, {}, {}
     try:
-        files = _walk(site_dir)
+        files = _walk(site_dir, memory.listings if memory is not None else None)
     except UnscannableSite as error:  # its name may hold a number too
         raise UnscannableSite(f"{guard.shown(Path(str(error)))}; the leak guard reads every "
                               "file of the site: make it a plain folder of files") from None

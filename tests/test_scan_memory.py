@@ -4,6 +4,7 @@ its bytes are the ones it read before, and a file it refused is refused every ti
 from __future__ import annotations
 
 import os
+import time
 from pathlib import Path
 
 from dealroom.numbers import Secret
@@ -46,3 +47,17 @@ def test_a_refused_page_written_again_as_it_was_is_refused_again(tmp_path: Path)
     _write(page, leaking)
     assert scan_and_remove(tmp_path, SECRETS, memory) != []
     assert not page.exists()
+
+
+def test_a_page_added_beside_pages_read_before_is_read(tmp_path: Path) -> None:
+    memory, terms = ScanMemory(), tmp_path / "deals" / "acme" / "terms" / "index.html"
+    terms.parent.mkdir(parents=True)
+    _write(terms, CLEAN)
+    time.sleep(2.1)  # folders that changed since are listed again; these have not
+    assert scan_and_remove(tmp_path, SECRETS, memory) == []
+    added = [terms.parent / "print.html", tmp_path / "deals" / "acme" / "exports" / "index.html"]
+    added[1].parent.mkdir()
+    for page in added:
+        page.write_text("<p>Account 066-198038</p>")
+    assert {str(p.file) for p in scan_and_remove(tmp_path, SECRETS, memory)} == set(map(str, added))
+    assert terms.exists()
