@@ -93,7 +93,7 @@ class _Made:
 
     row: SimpleNamespace  # in the list of deals and the nav
     agenda: Agenda
-    shown: str  # what the room's own pages show of it, to tell when they change
+    shown: str  # a digest of what the room's own pages show of it, to tell when they change
     calendar: str | None = None  # its deadlines, in the room's calendar
 
 
@@ -380,7 +380,7 @@ class Pipeline:
             if made is None:
                 # What is due and overdue as of the build date, masked like every page.
                 due = agenda(facts, today).redacted(public.redact)
-                made = _Made(row, due, repr((row, due)))
+                made = _Made(row, due, hashlib.sha256(repr((row, due)).encode()).hexdigest())
             # Kept files keep their time, so a dirty build neither renders nor copies them.
             cached = self.cache.get(slug, keys[slug])
             if cached is None:
