@@ -40,7 +40,7 @@ class ScanMemory:
     secrets_digest: str = ""
     guard: Guard | None = None  # made for those secrets: a second for a thousand deals
     files: dict[str, tuple[Stat, bytes, Reading]] = field(default_factory=dict)  # stat, digest
-    pieces: dict[bytes, Reading] = field(default_factory=dict)  # of the search index, by digest
+    pieces: dict[bytes, Reading] = field(default_factory=dict)  # of the search index
     listings: dict[str, Listing] = field(default_factory=dict)  # folders, by path in the site
 
 
@@ -152,9 +152,8 @@ def _read_index(guard: Guard, name: str, data: bytes, memory: dict[bytes, Readin
                  if zlib.crc32(found[1]) % _PIECE_PAGES == 0), len(data)]
     read: dict[bytes, Reading] = {}
     for start, end in itertools.pairwise(cuts):
-        piece = data[start:end]
-        key = hashlib.blake2b(piece, digest_size=16).digest()
-        read[key] = memory.get(key) or read.get(key) or guard.read(name, piece)
+        piece = data[start:end]  # its own key: compared whole, faster than a digest of it
+        read[piece] = memory.get(piece) or read.get(piece) or guard.read(name, piece)
     memory.clear()  # what this index no longer holds is not kept
     memory.update(read)
     readings = list(read.values())
@@ -211,12 +210,14 @@ def scan_and_remove(site_dir: Path, secrets: Iterable[Secret], memory: ScanMemor
             except OSError:
                 raise UnscannableSite(f"{guard.shown(Path(name))}: the file cannot be read; the "
                                       "leak guard reads every file of the site") from None
-            # A rebuild writes some files again as they were (the sitemap, the 404 page).
-            key = hashlib.blake2b(data, digest_size=16).digest() if memory is not None else b""
-            if known is not None and known[1] == key:
-                reading = known[2]
-            elif name == SEARCH_INDEX:
+            # A rebuild writes some files again as they were (the sitemap, the 404 page). The
+            # search index is known by its pieces.
+            key = b"" if memory is None or name == SEARCH_INDEX else \
+                hashlib.blake2b(data, digest_size=16).digest()
+            if name == SEARCH_INDEX:
                 reading = _read_index(guard, name, data, memory.pieces if memory else {})
+            elif known is not None and known[1] == key:
+                reading = known[2]
             else:
                 reading = guard.read(name, data, name in attachments)
             if memory is not None:
