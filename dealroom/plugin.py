@@ -394,15 +394,16 @@ class DealroomPlugin(BasePlugin[DealroomConfig]):
                 if kept is None or kept.abs_src_path != str(source):
                     made = _Kept.generated(config, path, abs_src_path=str(source))
                     assert isinstance(made, _Kept)
-                    self._address(config, made)
+                    self._place(config, made)
                     kept = made
                 kept.rewritten, kept.present = path in self.unbuilt, present
                 return kept
-        self._address(config, file)
+        self._place(config, file)
         return file
 
     @staticmethod
-    def _address(config: MkDocsConfig, file: File) -> None:
+    def _place(config: MkDocsConfig, file: File) -> None:
+        """The file's address, where the plugin can make it (`_address`)."""
         address = _address(file.src_uri) if config.use_directory_urls else None
         if address is not None:
             file.dest_uri, file.url = address

@@ -76,7 +76,7 @@ def _walk(site_dir: Path, listings: dict[str, Listing] | None = None) -> dict[st
     while folders:
         folder, prefix = folders.pop()
         try:
-            status = os.stat(folder, follow_symlinks=False)  # before listing: a later change shows
+            status = os.stat(folder)  # before listing: a later change shows (`site_dir` may be a link)
         except (FileNotFoundError, NotADirectoryError):
             continue  # removed meanwhile: not published
         except OSError:
@@ -94,27 +94,32 @@ def _walk(site_dir: Path, listings: dict[str, Listing] | None = None) -> dict[st
                     raise UnscannableSite(f"{prefix}{name}: cannot be read") from None
                 files[prefix + name] = (status.st_size, status.st_mtime_ns, status.st_ctime_ns)
         else:
-            names, subfolders = _list(folder, prefix, files)
+            names, subfolders, plain = _list(folder, prefix, files)
+            # Trusted next time if it holds no link and has not changed just now.
+            known = (times, names, subfolders) if plain and max(times[1:]) < settled else None
         folders.extend((f"{folder}/{name}", f"{prefix}{name}/") for name in subfolders)
-        if max(times[1:]) < settled:
-            listed[prefix] = (times, names, subfolders)
+        if known is not None:
+            listed[prefix] = known
     if listings is not None:
         listings.clear()
         listings.update(listed)
     return files
 
 
-def _list(folder: str, prefix: str, files: dict[str, Stat]) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """The names of a folder's files (each added to `files` with its times) and folders."""
+def _list(folder: str, prefix: str, files: dict[str, Stat]) -> tuple[tuple[str, ...], tuple[str, ...], bool]:
+    """The names of a folder's files (each added to `files` with its times) and folders, and
+    whether every entry is one of them: a link to nothing may come to lead to a file without
+    the folder's times changing, so a folder with one is listed on every scan."""
     try:
         with os.scandir(folder) as scan:
             entries = list(scan)
     except (FileNotFoundError, NotADirectoryError):
-        return (), ()  # removed meanwhile: not published
+        return (), (), False  # removed meanwhile: not published
     except OSError:  # a server may still serve its files by their URLs
         raise UnscannableSite(f"{prefix or './'}: the folder cannot be listed") from None
     names: list[str] = []
     subfolders: list[str] = []
+    plain = True
     for entry in entries:
         try:
             if entry.is_file():  # most entries: one test, from the listing
@@ -125,11 +130,13 @@ def _list(folder: str, prefix: str, files: dict[str, Stat]) -> tuple[tuple[str, 
                 subfolders.append(entry.name)
             elif entry.is_dir():  # servers follow it to what it points at, anywhere
                 raise UnscannableSite(f"{prefix}{entry.name}: a link to a folder")
+            else:
+                plain = False  # a link to nothing yet, a socket, a pipe: not read, not trusted
         except FileNotFoundError:
             continue
         except OSError:  # a loop of links
             raise UnscannableSite(f"{prefix}{entry.name}: cannot be read") from None
-    return tuple(names), tuple(subfolders)
+    return tuple(names), tuple(subfolders), plain
 
 
 def _digest(secrets: list[Secret]) -> str:

@@ -61,3 +61,26 @@ def test_a_page_added_beside_pages_read_before_is_read(tmp_path: Path) -> None:
         page.write_text("<p>Account 066-198038</p>")
     assert {str(p.file) for p in scan_and_remove(tmp_path, SECRETS, memory)} == set(map(str, added))
     assert terms.exists()
+
+
+def test_a_link_beside_pages_read_before_is_read_once_what_it_points_at_appears(tmp_path: Path) -> None:
+    site, memory = tmp_path / "site", ScanMemory()
+    folder = site / "deals" / "acme"
+    folder.mkdir(parents=True)
+    _write(folder / "index.html", CLEAN)
+    (folder / "wire.html").symlink_to(tmp_path / "elsewhere.html")  # nothing there yet
+    time.sleep(2.1)
+    assert scan_and_remove(site, SECRETS, memory) == []
+    (tmp_path / "elsewhere.html").write_text("<p>Account 066-198038</p>")
+    assert {str(p.file) for p in scan_and_remove(site, SECRETS, memory)} == {str(folder / "wire.html")}
+
+
+def test_a_page_added_to_a_site_folder_given_as_a_link_is_read(tmp_path: Path) -> None:
+    (tmp_path / "built").mkdir()
+    _write(tmp_path / "built" / "index.html", CLEAN)
+    site, memory = tmp_path / "site", ScanMemory()
+    site.symlink_to(tmp_path / "built")
+    time.sleep(2.1)
+    assert scan_and_remove(site, SECRETS, memory) == []
+    (site / "new.html").write_text("<p>Account 066-198038</p>")
+    assert {str(p.file) for p in scan_and_remove(site, SECRETS, memory)} == {str(site / "new.html")}
