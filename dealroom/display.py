@@ -481,6 +481,36 @@ _NOT_DIGIT = bytes(b for b in range(256) if not 48 <= b <= 57)
 _LETTER_TRACE = bytes(ord("a") if chr(b).isalpha() and b < 128 else ord(" ") for b in range(256))
 
 
+# --- a page read in parts ---------------------------------------------------------------------
+# Where a page may be cut so that each part, read alone, shows every view what it shows within
+# the page: after a line break, before spaces and a word whose first letter no reader takes for
+# a digit (not O, o, I or l) and whose second is lower case. No view's number runs across it (a
+# letter ends a number, and only spaces stand before it); no labelled number starts there (its
+# first two characters are capitals or digits), nor `no.`, `nr.` or `number` (no word from n);
+# no word the views look for (`rtl`, `hidden`, a label) holds a line break; and at least one
+# space, because a CSS escape takes one white space character as its end (`\\72\ntl` is `rtl`).
+_CUT = re.compile(rb"\n[ \t]++[A-HJ-MP-Za-kmp-z][a-z]")
+
+
+def part_ends(text: bytes, size: int) -> list[int]:
+    """Where parts of `text` of about `size` bytes or more end (`_CUT`), the last at its end.
+    The same words start parts wherever they stand, so pages that share a stretch of markup (a
+    room's navigation) are cut into the same parts there."""
+    ends = []
+    at = size
+    while (found := _CUT.search(text, at)) is not None:
+        ends.append(found.start() + 1)
+        at = found.start() + 1 + size
+    return [*ends, len(text)]
+
+
+def ends_inside(text: bytes) -> bool:
+    """Whether HTML `text` ends inside a tag, or inside what a browser does not display (a
+    comment, a script, an element marked hidden): such a part is read with the next."""
+    return text.rfind(b"<") > text.rfind(b">") or \
+        any(end == len(text) for _, end in _not_shown(text.lower()))
+
+
 # --- style sheets -----------------------------------------------------------------------------
 _STYLE = re.compile(r"<style\b[^>]*>(.*?)(?:</style\s*>|\Z)|\sstyle\s*=\s*(\"[^\"]*\"|'[^']*')",
                     re.IGNORECASE | re.DOTALL)

@@ -80,9 +80,12 @@ class Guard(Finder):
         deal record, which is not published unless every part of it can be read (or a person
         reviewed it: then pass False)."""
         plain = _plain_text(name, data)
-        utf8 = name.endswith((".html", ".htm")) and _UTF8_PAGE.search(data, 0, 2048) is not None
+        page = name.endswith((".html", ".htm"))
+        utf8 = page and _UTF8_PAGE.search(data, 0, 2048) is not None
+        in_parts = self.find_in_parts(data, utf8) if plain and page else None
         # A container's raw bytes are noise: five digits count only in the text it shows.
-        found = [*self.find(name), *(s for s in self.find_in_bytes(data, utf8) if plain or not s.partial)]
+        found = [*self.find(name), *(in_parts if in_parts is not None else (
+            s for s in self.find_in_bytes(data, utf8) if plain or not s.partial))]
         problem = None
         if plain:
             unclear = _inserted_digits(name, data)

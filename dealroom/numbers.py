@@ -11,6 +11,7 @@ have of it (leak guard). Both use the same forms of each number (`with_domestic_
 from __future__ import annotations
 
 import functools
+import hashlib
 import re
 import unicodedata
 from collections.abc import Iterable, Iterator
@@ -26,7 +27,9 @@ from dealroom.display import (
     as_digits_bytes,
     decoded,
     displayed_joins,
+    ends_inside,
     may_run_right_to_left,
+    part_ends,
     reader_chars,
     reduced,
     reduced_decoded,
@@ -376,6 +379,22 @@ UTF16_MARKS = (b"\xff\xfe", b"\xfe\xff")
 _LATIN1_TO_ALNUM = re.compile(rb"[\xaa\xb2\xb3\xb9\xba\xbc-\xbe]")
 
 
+@dataclass(frozen=True)
+class _Part:
+    """What a part of a page shows (`Finder.find_in_parts`)."""
+
+    secrets: tuple[Secret, ...]
+    open: bool  # it ends inside a tag or a hidden span: read with the next part
+    label: bool  # an account label may stand in it
+    partial: bool  # a piece of an account's hidden digits is written near its start or end
+
+
+# Parts of a page: about a nav's stretch of a few dozen deals (smaller parts are shared more
+# often, but each costs its own views); at most this many parts' readings are kept.
+_PART_BYTES = 2048
+_MAX_PARTS = 200_000
+
+
 @dataclass
 class _View:
     """One way a reader may see a text: as a string (for numbers with letters), if at hand, and
@@ -422,6 +441,7 @@ class Finder:
         # A run's digits -> the secrets in them, and the lettered numbers to look for.
         self.seen: dict[bytes, tuple[tuple[Secret, ...], tuple[int, ...]]] = {}
         self.clean: set[bytes] = set()  # runs that hold no secret and no lettered number's digits
+        self.parts: dict[bytes, _Part | None] = {}  # a page's part, by its digest -> its reading
 
     def __bool__(self) -> bool:
         return bool(self.by_digits or self.lettered or self.partials)
@@ -483,17 +503,22 @@ class Finder:
                 triggered.update(known[1])
         return found, triggered
 
-    def _pieces(self, view: bytes, classes: bytes) -> Iterator[Secret]:
-        """Pieces of an account's hidden digits (`hidden_runs`), each written whole as a number
-        (`066-19`: at most one separator between digits) near an account label."""
+    def _written_pieces(self, view: bytes, classes: bytes) -> Iterator[tuple[int, int, tuple[Secret, ...]]]:
+        """(start, end, secrets) of each piece of an account's hidden digits (`hidden_runs`)
+        written whole as a number (`066-19`: at most one separator between digits)."""
         # A possessive run fails only where the whole run is too short: every match is whole.
         for match in _WRITTEN_NUMBER.finditer(classes):
             digits = view[match.start():match.end()].translate(None, _NOT_DIGIT)
             pieces = self.partials.get(digits.decode("ascii"))
             if pieces:
-                near = view[max(0, match.start() - _LABEL_REACH):match.end() + _LABEL_REACH].lower()
-                if any(word in near for word in _LABEL_WORDS):
-                    yield from pieces
+                yield match.start(), match.end(), pieces
+
+    def _pieces(self, view: bytes, classes: bytes) -> Iterator[Secret]:
+        """The pieces of hidden digits (`_written_pieces`) near an account label."""
+        for start, end, pieces in self._written_pieces(view, classes):
+            near = view[max(0, start - _LABEL_REACH):end + _LABEL_REACH].lower()
+            if any(word in near for word in _LABEL_WORDS):
+                yield from pieces
 
     def _in_view(self, view: _View, backwards: bool) -> Iterator[Secret]:
         found, triggered = self._scan(view.reduced, backwards)
@@ -615,6 +640,65 @@ class Finder:
         # unless UTF-8 shows other digits or letters there, or NFKC of Latin-1 makes digits.
         if not valid or (not utf8 and (any(other) or _LATIN1_TO_ALNUM.search(data))):
             yield from self._in_views(data.decode("latin-1"), binary=True)
+
+    def find_in_parts(self, data: bytes, utf8: bool) -> list[Secret] | None:
+        """`find_in_bytes` of an HTML page, read in parts (`display.part_ends`), each part's
+        reading kept by its digest: a room's pages share most of their bytes (the navigation
+        lists every deal), so most parts of a page were read before, on another page.
+
+        None where the page is to be read whole: numbers with letters are looked for, a reader
+        may see its bytes as Latin-1 (no `utf8`), a part cannot be read the fast way
+        (`_ascii_views`), markup may run it right to left (which every part must know), or a
+        piece of hidden digits stands near the end of a part and an account label in the page."""
+        if self.lettered:
+            return None
+        text = data if data.isascii() else separators_reduced(data) if utf8 else None
+        if text is None:
+            return None
+        found: list[Secret] = []
+        label = partial = False
+        start = 0
+        for end in part_ends(text, _PART_BYTES):
+            part = text[start:end]
+            key = hashlib.sha256(part).digest()
+            if key in self.parts:
+                reading = self.parts[key]
+            else:
+                if len(self.parts) >= _MAX_PARTS:
+                    self.parts.clear()
+                reading = self.parts[key] = self._read_part(part)
+            if reading is None:
+                return None
+            if reading.open and end < len(text):
+                continue  # read again with the next part
+            found.extend(reading.secrets)
+            label |= reading.label
+            partial |= reading.partial
+            start = end
+        return None if label and partial else found
+
+    def _read_part(self, part: bytes) -> _Part | None:
+        """What a part of an ASCII page shows, read as `_in_views` reads a page; None if the
+        page is to be read whole (`find_in_parts`)."""
+        fast = self._ascii_views(part)
+        if fast is None:
+            return None
+        views, seen, shown = fast
+        if seen.rtl or any(may_run_right_to_left(view.reduced) for view in views if view.markup):
+            return None
+        secrets = [secret for view in views for secret in self._in_view(view, False)]
+        label = may_hold_label(shown)
+        classes = shown.translate(_CLASSES) if self.partials else b""
+        if label:
+            secrets.extend(self._pieces(shown, classes))
+            if labelled_numbers(shown):
+                secrets.append(UNMASKED)
+        # A piece whose label may stand in the next part, or in the one before.
+        partial = any(start < _LABEL_REACH or end + _LABEL_REACH > len(shown)
+                      for start, end, _ in self._written_pieces(shown, classes))
+        # Tags and hidden spans as the views see them: in the text with escapes decoded.
+        decoded = [view.reduced for view in views if view.markup][-1]
+        return _Part(tuple(secrets), ends_inside(decoded), label, partial)
 
     def shown(self, path: Path) -> Path:
         """`path` for a message: digits of a number in a file or folder name become bullets."""

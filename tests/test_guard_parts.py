@@ -1,0 +1,85 @@
+"""The guard reads a page in parts, each part's reading kept for the next page that holds it
+(a room's pages share their navigation): what it finds is what reading the page whole finds."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
+
+from dealroom import numbers
+from dealroom.display import separators_reduced
+from dealroom.guard import Guard
+from dealroom.numbers import Secret, hidden_runs
+
+ACCOUNT = Secret("066-198038", "d", "fbo")
+SECRETS = [ACCOUNT, Secret("12345678", "e", "account_number"), *hidden_runs([ACCOUNT], 4)]
+
+# Where a page may be cut (a line break, spaces, a word) and everything that could run across
+# one: digits, separators, escapes, tags, hidden text, look-alike letters, labels, markup that
+# runs right to left, a CSS escape that ends at a line break.
+_PIECES = ["\n  Xenon ", "\n\tbe", "\n  no. ", "\n  Number ", "\nXe", "\n", "  ", "066", "198",
+           "038", "66198", "12345678", "0", "8", "O", "l", " ", "-", "\u2014", "\u2022",
+           "&amp;", "&#48;", "&lt;", "&gt;", "&amp;#48;", "%30", "%26%2348%3B", "<b>", "</b>",
+           "<span hidden>", "</span>", "<!--", "-->", "<script>", "</script>", "<style>",
+           "</style>", '<p title="a>b', '">', "Account No. ", "A/C", "dir=rtl", "\\72", "tl",
+           "<bdo>", "\\u2022", "Konto"]
+
+
+@pytest.fixture
+def small_parts(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Parts of a few bytes: every place a page may be cut is a cut."""
+    monkeypatch.setattr(numbers, "_PART_BYTES", 1)
+
+
+def _whole(guard: Guard, page: bytes) -> set[Secret]:
+    return set(guard.find_in_bytes(page, utf8=True))
+
+
+@settings(max_examples=800, deadline=None)
+@given(st.lists(st.sampled_from(_PIECES), max_size=16), st.booleans())
+@example(["066", "<!--", "\n  Xenon ", "-->", "198038"], False)
+@example(["066", "<script>", "\n  Xenon ", "</script>", "198038"], False)
+@example(["066", '<p title="a>b', "\n  Xenon ", '">', "198038"], False)
+@example(["Account No. ", "\n  Xenon ", "66198"], False)
+@example(["Account No. ", "\n  no. ", "12345678"], False)
+@example(["A/C", "\n  Number ", "12345678"], False)
+@example(["\\72", "\n  Xenon ", "tl", "8", "\n  Xenon ", "30891", "660"], False)
+@example(["dir=rtl", "\n  Xenon ", "830891", "660"], True)
+def test_a_page_read_in_parts_finds_what_reading_it_whole_finds(pieces: list[str], ascii_only: bool) -> None:
+    guard = Guard(SECRETS)
+    page = ("".join(pieces) + ("" if ascii_only else "\u2013")).encode()
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(numbers, "_PART_BYTES", 1)  # every place a page may be cut is a cut
+        in_parts = guard.find_in_parts(page, utf8=True)
+    if in_parts is not None:  # None: the page is read whole
+        assert set(in_parts) == _whole(guard, page)
+
+
+def test_a_part_two_pages_share_is_read_once(small_parts: None) -> None:
+    guard = Guard(SECRETS)
+    nav = "".join(f"\n    <li><a href='../d{i}/'>Xenon financing {i}</a></li>" for i in range(50))
+    first = guard.find_in_parts(f"<p>one</p>{nav}\n  Hello".encode(), utf8=True)
+    read = len(guard.parts)
+    second = guard.find_in_parts(f"<p>two</p>{nav}\n  World".encode(), utf8=True)
+    assert first == second == []
+    assert 0 < len(guard.parts) - read <= 2  # the first and last parts only
+
+
+def test_a_number_in_a_shared_part_is_found_on_every_page_that_holds_it(small_parts: None) -> None:
+    guard = Guard(SECRETS)
+    nav = "\n  Xenon <a href='x'>066-198038</a>\n  Xenon"
+    for page in (f"<p>one</p>{nav}", f"<p>two</p>{nav}"):
+        assert ACCOUNT in (guard.find_in_parts(page.encode(), utf8=True) or [])
+
+
+def test_the_example_rooms_pages_are_read_in_parts(example_site: Path) -> None:
+    """Every page whose characters outside ASCII are separators (dashes, quotes: no letter a
+    reader could take for a digit, as `á` or a no-break space may be) is read in parts."""
+    guard = Guard(SECRETS)
+    pages = [page.read_bytes() for page in sorted(example_site.glob("deals/*/*/index.html"))]
+    plain = [page for page in pages if page.isascii() or separators_reduced(page) is not None]
+    assert len(plain) > len(pages) / 2
+    assert all(guard.find_in_parts(page, utf8=True) is not None for page in plain)
