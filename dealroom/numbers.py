@@ -277,6 +277,10 @@ class _Matcher:
 _NOT_DIGIT_LIKE = bytes(b for b in range(128) if not (48 <= b <= 57 or chr(b) in "OoIl&"))
 
 
+_KNOWN_TEXT = 1000  # characters of a text `Redactor` keeps the masked form of
+_MOST_KNOWN = 100_000  # texts it keeps
+
+
 class Redactor:
     """Replaces every written form of the given secrets in free text with the masked form.
 
@@ -290,8 +294,21 @@ class Redactor:
         self._masked = {d: mask_number(d, visible_digits) for d in numbers}
         self._forwards = _Matcher(numbers)
         self._backwards = _Matcher(d[::-1] for d in numbers)
+        self._known: dict[str, str] = {}  # short texts masked before, as masked
 
     def __call__(self, text: str) -> str:
+        # A room's deals repeat most of their short texts (roles, labels, terms): each is
+        # masked once. Plain `str` only: a subclass (`Markup`) must come back as what it is.
+        if type(text) is not str or len(text) > _KNOWN_TEXT:
+            return self._masked_text(text)
+        known = self._known.get(text)
+        if known is None:
+            if len(self._known) >= _MOST_KNOWN:
+                self._known.clear()
+            known = self._known[text] = self._masked_text(text)
+        return known
+
+    def _masked_text(self, text: str) -> str:
         if not self._masked:
             return self._labelled(text)
         # Most text of a deal (names, titles, short notes) has too few characters that can

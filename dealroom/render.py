@@ -12,7 +12,7 @@ import re
 from collections.abc import Iterable
 from datetime import date
 from decimal import Decimal
-from functools import cache
+from functools import cache, lru_cache
 from importlib.metadata import version
 from pathlib import Path
 from types import SimpleNamespace
@@ -53,14 +53,23 @@ _ENTITIES = {ord(ch): f"&#{ord(ch)};" for ch in "&<>\"'\\`*_{}[]()#+!|~^=:$"}
 _ENTITIES.update({ord("\n"): "&#10;", ord("\t"): "&#9;"})
 
 
+_MEANINGFUL = re.compile("[" + re.escape("".join(chr(code) for code in _ENTITIES)) + "]")
+
+
 def escape(value: Any) -> Markup:
     """Deal text as inert HTML and Markdown: entities for every meaningful character."""
     if isinstance(value, Markup):
         return value
-    text = str(value).translate(_ENTITIES)
+    return _escaped(value if type(value) is str else str(value))
+
+
+@lru_cache(maxsize=65536)  # a room's labels, names and dates recur on every deal's pages
+def _escaped(text: str) -> Markup:
+    if _MEANINGFUL.search(text):  # most values have no such character: no translation
+        text = text.translate(_ENTITIES)
     # Spaces at either end would undo `**bold**` around the value, or indent it into code.
-    body = text.strip(" ")
-    if body != text:
+    if text[:1] == " " or text[-1:] == " ":
+        body = text.strip(" ")
         start = text.index(body[0]) if body else len(text)
         text = "&#32;" * start + body + "&#32;" * (len(text) - len(body) - start)
     return Markup(text)
@@ -143,13 +152,13 @@ def text_start(text: str) -> str:
     return start
 
 
-@cache
-def _environment() -> Environment:
-    """The template environment, one a process: every renderer shares its compiled templates
-    (Jinja still reloads a template whose file changed)."""
+@lru_cache(maxsize=1)
+def _environment(templates: str) -> Environment:
+    """The template environment of the templates as they are (`_templates_digest`): every
+    renderer shares its compiled templates, and a template's file is not checked on each use."""
     env = Environment(loader=PackageLoader("dealroom", "templates"), undefined=StrictUndefined,
                       finalize=_finalize, autoescape=True, keep_trailing_newline=True,
-                      trim_blocks=True, lstrip_blocks=True)
+                      trim_blocks=True, lstrip_blocks=True, auto_reload=False)
     env.filters.update(ECONOMICS_FILTERS)  # amounts, counts and rates that may be blank
     env.filters.update(long_date=long_date, money=money, paragraphs=paragraphs, number=number, blank=blank,
                        css_string=css_string, text_size=text_size, text_start=text_start)
@@ -176,7 +185,7 @@ class Renderer:
 
     def __init__(self, room_title: str = "Deal room", directory_urls: bool = True,
                  today: date | None = None, banner: str = "") -> None:
-        self.env = _environment()
+        self.env = _environment(_templates_digest())
         self.room_title = room_title
         self.banner = banner  # the confidentiality marking, on every printed page
         self.directory_urls = directory_urls
