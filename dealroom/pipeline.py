@@ -102,9 +102,9 @@ class Published:
     """What a room publishes: generated pages, attached files, and its public view."""
 
     public: PublicRoom
-    pages: dict[str, str | Path]  # site path -> Markdown, or the cache file holding it
-    files: dict[str, str | Path]  # site path -> redacted text, or the attached file itself
-    rewritten: frozenset[str] = frozenset()  # pages and files whose cache file this build wrote
+    pages: dict[str, str]  # site path -> Markdown
+    files: dict[str, str | Path]  # site path -> generated text, or the attached file itself
+    rewritten: frozenset[str] = frozenset()  # pages and files whose text this build changed
     shown: str = ""  # a digest of what the room's own pages and the nav show of every deal
 
 
@@ -203,7 +203,7 @@ class Pipeline:
         self._checked: tuple[_Hide | None, dict[str, _Known]] = (None, {})
         self._kept_rule: Rule | None = None
         self._made: dict[str, tuple[str, _Made]] = {}  # deal -> the key it was made under, what
-        self._room: tuple[str, dict[str, str | Path]] | None = None  # what the room pages show, them
+        self._room: tuple[str, dict[str, str]] | None = None  # what the room pages show, them
         self._ids: tuple[str, tuple[str, ...]] | None = None  # the rule and the ids last checked
         self.cache = PageCache(settings.cache_dir)
 
@@ -372,7 +372,7 @@ class Pipeline:
             self._ids = ids
         today = self.renderer.today
         names = {row.slug: str(row.deal.name) for row in public.rows}
-        pages: dict[str, str | Path] = {}
+        pages: dict[str, str] = {}
         files: dict[str, str | Path] = {}
         for facts, row in zip(deals, public.rows, strict=True):
             slug = facts.slug
@@ -388,12 +388,14 @@ class Pipeline:
                     **self.renderer.deal_pages(public.view(slug), made.agenda),
                     **_exports_of(slug, made.agenda, names),
                     **public.texts(slug)})
-            for path, source in cached.items():
-                (pages if path.endswith(".md") else files)[path] = source
+            for path, text in cached.items():
+                if path.endswith(".md"):
+                    pages[path] = text
+                else:
+                    files[path] = text
             files.update(public.attached(slug))
             if made.calendar is None:
-                ics = cached[f"deals/{slug}/deadlines.ics"]
-                made.calendar = ics if isinstance(ics, str) else ics.read_text(encoding="utf-8")
+                made.calendar = cached[f"deals/{slug}/deadlines.ics"]
             kept[slug] = made
         self._made = {slug: (keys[slug], kept[slug]) for slug in public.deals}
         made_all = [kept[slug] for slug in public.deals]

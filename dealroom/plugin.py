@@ -5,8 +5,8 @@ record stops the build with the previous site untouched. Pages are generated fil
 written into `docs_dir` (that would make `mkdocs serve` rebuild forever). The leak guard runs
 last, after every other plugin has written its files.
 
-`mkdocs serve --dirty` rebuilds only the pages whose Markdown changed (pages are kept in the
-cache folder, written only when they change); the plugin keeps the nav, the list of deals and
+`mkdocs serve --dirty` rebuilds only the pages whose Markdown changed (the pipeline keeps
+each deal's pages, and tells which texts changed); the plugin keeps the nav, the list of deals and
 the search index right, and rebuilds everything when the nav or the room's secrets change.
 """
 
@@ -81,11 +81,11 @@ _WITHHELD = ("# Not shown yet\n\nThis page is new since the deal records last bu
 
 
 class _Kept(File):
-    """A page or file from the room's cache folder, in a rebuild while serving.
+    """A generated page or file, or an attached file, in a rebuild while serving.
 
     MkDocs writes a file in a dirty build if its source is newer than its output: three calls
     to the file system, twice per page, a few tenths of a second at 8,000 pages. The room
-    knows which cache files it wrote since the last build reached its end (`rewritten`), and
+    knows which texts changed since the last build reached its end (`rewritten`), and
     the guard which files the site holds (`present`): a file is written again if it is new,
     or missing (a nav change cleaned the site, the guard deleted it). The same object serves
     every rebuild while the layout holds, with the page MkDocs made for it."""
@@ -190,7 +190,7 @@ class DealroomPlugin(BasePlugin[DealroomConfig]):
         self._templates = _CompiledTemplates()
         self._switch_interval: float | None = None  # as it was before serving
         self._thresholds: tuple[int, ...] | None = None  # the garbage collector's, before serving
-        self.unbuilt: set[str] = set()  # cache files written since a build last reached its end
+        self.unbuilt: set[str] = set()  # texts and files changed since a build last reached its end
         self.attached: dict[str, tuple[int, ...]] = {}  # attached file -> its state when given
         self.present: set[str] | None = None  # the site's files after the last build, if known
         self._nav: tuple[str, list[Any], str] | None = None  # what it shows, the nav, its layout
@@ -355,10 +355,8 @@ class DealroomPlugin(BasePlugin[DealroomConfig]):
         self.rule = published.public.rule
         # While records are refused, a person's review in the last room does not vouch for
         # an attached file that may have been replaced since: each must be read whole.
-        cached = self.pipeline.settings.cache_dir
         self.unreviewed = {path for path, source in published.files.items()
-                           if isinstance(source, Path) and not (cached and source.is_relative_to(cached))
-                           } if self.refused else None
+                           if isinstance(source, Path)} if self.refused else None
         if self.refused:
             # Records refused while serving may hold numbers the last room never knew (a new
             # deal with a typo): hand-written pages are masked, and the site guarded, with them.
@@ -372,32 +370,34 @@ class DealroomPlugin(BasePlugin[DealroomConfig]):
 
     def _file(self, config: MkDocsConfig, path: str, source: str | Path,
               present: set[str] | None) -> File:
-        """A generated page or file, as MkDocs takes it. While serving with `--dirty`, a file
-        of the cache or an attached file is a `_Kept`, the last build's if it had the path."""
-        assert self.pipeline is not None
+        """A generated page or file (its text), or an attached file, as MkDocs takes it. While
+        serving with `--dirty`, each is a `_Kept`, the last build's if it had the path."""
+        if isinstance(source, Path) and self.dirty:
+            # An attached file (no `pathlib`: 12,000 files): copied again when it changed since
+            # the last build, even to an older time (a file moved in keeps its own), or when
+            # the site lacks it.
+            signature = _signature(source)
+            if self.attached.get(path) != signature:
+                self.attached[path] = signature
+                self.unbuilt.add(path)
+        if not (self.serving and self.dirty):
+            file = File.generated(config, path, content=source) if isinstance(source, str) else \
+                File.generated(config, path, abs_src_path=str(source))
+            self._place(config, file)
+            return file
+        kept = self._kept.get(path)
         if isinstance(source, str):
-            file = File.generated(config, path, content=source)
-        else:
-            cache = self.pipeline.settings.cache_dir
-            if self.dirty and (cache is None or not str(source).startswith(f"{cache}{os.sep}")):
-                # An attached file (no `pathlib`: 12,000 files): copied again when it changed
-                # since the last build, even to an older time (a file moved in keeps its own),
-                # or when the site lacks it.
-                signature = _signature(source)
-                if self.attached.get(path) != signature:
-                    self.attached[path] = signature
-                    self.unbuilt.add(path)
-            if not (self.serving and self.dirty):
-                file = File.generated(config, path, abs_src_path=str(source))
-            else:
-                kept = self._kept.get(path)
-                if kept is None or kept.abs_src_path != str(source):
-                    made = _Kept.generated(config, path, abs_src_path=str(source))
-                    assert isinstance(made, _Kept)
-                    self._place(config, made)
-                    kept = made
-                kept.rewritten, kept.present = path in self.unbuilt, present
-                return kept
+            if kept is None or kept.abs_src_path is not None:
+                kept = self._placed(_Kept.generated(config, path, content=source), config)
+            elif kept.content_string is not source:  # the cache gives an unchanged text as it was
+                kept.content_string = source
+        elif kept is None or kept.abs_src_path != str(source):
+            kept = self._placed(_Kept.generated(config, path, abs_src_path=str(source)), config)
+        kept.rewritten, kept.present = path in self.unbuilt, present
+        return kept
+
+    def _placed(self, file: File, config: MkDocsConfig) -> _Kept:
+        assert isinstance(file, _Kept)
         self._place(config, file)
         return file
 
