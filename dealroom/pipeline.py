@@ -27,7 +27,7 @@ from dealroom.history import History, read_history, unavailable
 from dealroom.loader import Loaded, load_bytes, read_record
 from dealroom.mask import MaskPolicy, PublicRoom, Rule, secrets_of
 from dealroom.numbers import Redactor, Secret
-from dealroom.recorddiff import read_snapshot
+from dealroom.recorddiff import account_lines, read_snapshot
 from dealroom.render import Renderer
 from dealroom.validate import validate_record
 
@@ -465,7 +465,9 @@ def _numbers_of(file: Path, raw: bytes | None = None) -> list[Secret]:
             raw = read_record(file)
         except RecordError:
             return []
-    return [Secret(number, file.name, field) for number, field in read_snapshot(raw, file.name).numbers]
+    # An account line another field's text swallowed is quoted whole by that field's problem.
+    numbers = [*read_snapshot(raw, file.name).numbers, *account_lines(raw)]
+    return [Secret(number, file.name, field) for number, field in numbers]
 
 
 def _exports_of(slug: str, agenda: Agenda, names: dict[str, str]) -> dict[str, str]:

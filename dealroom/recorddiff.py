@@ -219,6 +219,13 @@ def _by_items(block: str, name: Path, blocks: Blocks) -> Parsed | None:
     return merged, tuple(numbers)
 
 
+def account_lines(raw: bytes) -> tuple[tuple[str, str], ...]:
+    """(value, where) of every line of a record's text that reads as an account field, wherever
+    it stands: in a version that does not parse, or swallowed by another field's text (a quote
+    or a block scalar left open), where the parsed record has no such field."""
+    return _line_numbers(raw.decode("utf-8", "replace"))
+
+
 def _line_numbers(text: str) -> tuple[tuple[str, str], ...]:
     found = []
     for match in _ACCOUNT_LINE.finditer(text):

@@ -408,3 +408,15 @@ def test_every_field_the_property_replaces_is_in_the_example_record() -> None:
     for field in FIELDS:
         assert re.search(FIELDS[field], EXAMPLE_TEXT), field
 
+
+
+def test_a_field_whose_open_quote_swallows_the_instructions_is_refused_without_printing_them() -> None:
+    """A quote left open makes the instructions part of another field's text, which that
+    field's problem quotes: the numbers of the account lines it swallowed are hidden too."""
+    record = (EXAMPLE_DEAL / "deal.yml").read_text(encoding="utf-8")
+    record = record.replace("    form_exhibit: A\n", '    form_exhibit: "\n', 1)
+    record = record.replace("\nobligations:", '\n"\nobligations:', 1)
+    result = outcome(record, EXAMPLE_SLUG, None)
+    assert isinstance(result, RecordError)
+    assert "form_exhibit" in str(result) and "fbo_account_number" in str(result)
+    assert no_raw_number(str(result)), str(result)
