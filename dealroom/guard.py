@@ -84,10 +84,12 @@ class Guard(Finder):
         utf8 = page and _UTF8_PAGE.search(data, 0, 2048) is not None
         in_parts = self.find_in_parts(data, utf8) if plain and page else None
         # A container's raw bytes are noise: five digits count only in the text it shows.
-        found = [*self.find(name), *(in_parts if in_parts is not None else (
+        found = [*self.find(name), *(in_parts.secrets if in_parts is not None else (
             s for s in self.find_in_bytes(data, utf8) if plain or not s.partial))]
         problem = None
-        if plain:
+        if in_parts is not None and not in_parts.note_whole:
+            unclear = in_parts.note
+        elif plain:
             unclear = _inserted_digits(name, data)
         else:
             extraction = extract(name, data, attachment=attachment)
@@ -99,6 +101,16 @@ class Guard(Finder):
             unclear = unclear or LABELLED
         return Reading(one_per_field(s for s in found if s != UNMASKED and _owned(s, name)), problem,
                        unclear)
+
+    def _part_note(self, part: bytes) -> tuple[str | None, bool]:
+        """Inserted digits (`_inserted_digits`) in a part of a page: a list numbered from a
+        long number, found where the part holds its tag; style sheets in the whole page (a
+        `style` attribute's value may hold a line break, where a part may end)."""
+        lower = part.lower()
+        if _CONTENT_RULE.search(lower) or b"counter-" in lower:
+            return None, True
+        numbered = _numbered_list(lower)
+        return (_NUMBERED if numbered else None), numbered is None
 
     def found_in(self, name: str, data: bytes) -> list[Secret]:
         """The secrets in a file's name and what it shows, one per field."""
@@ -112,9 +124,7 @@ def _inserted_digits(name: str, data: bytes) -> str | None:
         data = data.decode("utf-16", "replace").encode("utf-8")
     lower = data.lower()  # CSS properties are case-insensitive
     if _numbered_list(lower):
-        return ("a list's numbering is set to a number of three digits or more (`<ol start>`, "
-                "`<li value>`), and the leak guard cannot tell what number a reader sees there "
-                "(write the number in the page itself)")
+        return _NUMBERED
     if _CONTENT_RULE.search(lower) or b"counter-" in lower:
         text = data.decode("utf-8", "replace")
         for sheet in style_sheets(text, PurePosixPath(name).suffix.lower()):
@@ -125,14 +135,20 @@ def _inserted_digits(name: str, data: bytes) -> str | None:
     return None
 
 
+_NUMBERED = ("a list's numbering is set to a number of three digits or more (`<ol start>`, "
+             "`<li value>`), and the leak guard cannot tell what number a reader sees there "
+             "(write the number in the page itself)")
 _CONTENT_RULE = re.compile(rb"content\s*:")  # a literal first: a fast search
 _LIST_NUMBER = re.compile(rb"\s*=\s*[\"']?\s*[+-]?\d{3}")
 
 
-def _numbered_list(lower: bytes) -> bool:
+def _numbered_list(lower: bytes) -> bool | None:
     """Whether lower-cased HTML numbers a list from three digits or more (`<ol start>`,
     `<li value>`): each attribute name found with `find`, the tag it is in looked for at most
-    `_TAG_REACH` bytes back, so that the work stays linear in the page."""
+    `_TAG_REACH` bytes back, so that the work stays linear in the page. None: such an
+    attribute has no `<` before it in `lower`, where it may be part of a page (a tag begun
+    before it)."""
+    reaches_back = False
     for attribute, element in ((b"start", b"ol"), (b"value", b"li")):
         at = lower.find(attribute)
         while at >= 0:
@@ -140,8 +156,9 @@ def _numbered_list(lower: bytes) -> bool:
                 tag = lower.rfind(b"<", max(0, at - _TAG_REACH), at)
                 if tag >= 0 and lower[tag + 1:tag + 3] == element and _LIST_ELEMENT.match(lower, tag):
                     return True
+                reaches_back |= tag < 0
             at = lower.find(attribute, at + 1)
-    return False
+    return None if reaches_back else False
 
 
 _TAG_REACH = 4096

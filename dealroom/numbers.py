@@ -404,6 +404,17 @@ class _Part:
     open: bool  # it ends inside a tag or a hidden span: read with the next part
     label: bool  # an account label may stand in it
     partial: bool  # a piece of an account's hidden digits is written near its start or end
+    note: str | None  # what a subclass finds in its markup (`Finder._part_note`)
+    note_whole: bool  # ... or whether that is to be looked for in the whole page
+
+
+@dataclass(frozen=True)
+class InParts:
+    """A page read in parts (`Finder.find_in_parts`)."""
+
+    secrets: list[Secret]
+    note: str | None  # the first part's note (`_Part.note`)
+    note_whole: bool  # a part's note is to be looked for in the whole page
 
 
 # Parts of a page: about a nav's stretch of a few dozen deals (smaller parts are shared more
@@ -658,7 +669,7 @@ class Finder:
         if not valid or (not utf8 and (any(other) or _LATIN1_TO_ALNUM.search(data))):
             yield from self._in_views(data.decode("latin-1"), binary=True)
 
-    def find_in_parts(self, data: bytes, utf8: bool) -> list[Secret] | None:
+    def find_in_parts(self, data: bytes, utf8: bool) -> InParts | None:
         """`find_in_bytes` of an HTML page, read in parts (`display.part_ends`), each part's
         reading kept by its digest: a room's pages share most of their bytes (the navigation
         lists every deal), so most parts of a page were read before, on another page.
@@ -673,7 +684,8 @@ class Finder:
         if text is None:
             return None
         found: list[Secret] = []
-        label = partial = False
+        label = partial = note_whole = False
+        note = None
         start = 0
         for end in part_ends(text, _PART_BYTES):
             part = text[start:end]
@@ -691,8 +703,10 @@ class Finder:
             found.extend(reading.secrets)
             label |= reading.label
             partial |= reading.partial
+            note = note or reading.note
+            note_whole |= reading.note_whole
             start = end
-        return None if label and partial else found
+        return None if label and partial else InParts(found, note, note_whole)
 
     def _read_part(self, part: bytes) -> _Part | None:
         """What a part of an ASCII page shows, read as `_in_views` reads a page; None if the
@@ -715,7 +729,13 @@ class Finder:
                       for start, end, _ in self._written_pieces(shown, classes))
         # Tags and hidden spans as the views see them: in the text with escapes decoded.
         decoded = [view.reduced for view in views if view.markup][-1]
-        return _Part(tuple(secrets), ends_inside(decoded), label, partial)
+        note, note_whole = self._part_note(part)
+        return _Part(tuple(secrets), ends_inside(decoded), label, partial, note, note_whole)
+
+    def _part_note(self, part: bytes) -> tuple[str | None, bool]:
+        """What a subclass finds in a part's markup beside numbers (`Guard`), and whether it is
+        to be looked for in the whole page instead: nothing here."""
+        return None, False
 
     def shown(self, path: Path) -> Path:
         """`path` for a message: digits of a number in a file or folder name become bullets."""
