@@ -216,30 +216,35 @@ def as_digits_bytes(view: bytes) -> bytes | None:
 # --- right to left ----------------------------------------------------------------------------
 def may_run_right_to_left(text: str | bytes) -> bool:
     """Whether markup in `text` can make a browser show a run of digits in reverse order
-    (`dir=rtl`, `direction: rtl`, `<bdo>`), or it holds right-to-left characters or controls
-    (`reduced` sees those in the text it reduces)."""
+    (`dir=rtl`, `direction: rtl`, `<bdo>`, a reversed flex box), or it holds right-to-left
+    characters or controls (`reduced` sees those in the text it reduces). CSS escapes are
+    decoded, again and again (`\\5c 72 tl` is `\\72 tl` is `rtl`), wherever a backslash stands:
+    any escaped letter may complete a word (`col\\75 mn-reverse`)."""
+    for _ in range(_MOST_DECODINGS):
+        if _rtl_markup(text):
+            return True
+        if isinstance(text, bytes):
+            if b"\\" not in text:
+                return False
+            unescaped = css_unescaped(text.decode("latin-1"))
+        else:
+            if "\\" not in text:
+                return False
+            unescaped = css_unescaped(text)
+        if unescaped == text:
+            return False
+        text = unescaped
+    return True  # escapes of escapes of escapes...: not worth trusting
+
+
+def _rtl_markup(text: str | bytes) -> bool:
     if isinstance(text, bytes):
         data = text.lower()
-        return b"rtl" in data or b"<bdo" in data or b"row-reverse" in data or b"column-reverse" in data or \
-            (b"\\" in data and _css_escapes_rtl(data) and
-             may_run_right_to_left(css_unescaped(data.decode("latin-1"))))
+        return b"rtl" in data or b"<bdo" in data or b"row-reverse" in data or b"column-reverse" in data
     lower = text.lower()
     return "rtl" in lower or "<bdo" in lower or "row-reverse" in lower or "column-reverse" in lower or (
-        not text.isascii() and any(
-        unicodedata.bidirectional(ch) in _RTL_CLASSES for ch in set(text) if ch > "\x7f")) or \
-        ("\\" in text and _css_escapes_rtl(text.encode("utf-8", "surrogatepass")) and
-         may_run_right_to_left(css_unescaped(text)))
-
-
-_RTL_LETTERS = frozenset(b"rtlRTL")
-
-
-def _css_escapes_rtl(data: bytes) -> bool:
-    """Whether a CSS escape in `data` writes a letter of `rtl` (`direction: \\72 tl`, which a
-    browser reads as `rtl`): only then is the text worth decoding (a print page's banner is
-    written in escapes of other characters)."""
-    return any((int(m[1], 16) if m[1] is not None else m[2][0]) in _RTL_LETTERS
-               for m in _CSS_ESCAPE_BYTES.finditer(data))
+        not text.isascii() and
+        any(unicodedata.bidirectional(ch) in _RTL_CLASSES for ch in set(text) if ch > "\x7f"))
 
 
 # --- escapes --------------------------------------------------------------------------------

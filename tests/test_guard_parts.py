@@ -46,6 +46,8 @@ def small_parts(monkeypatch: pytest.MonkeyPatch) -> None:
 @example(["\\72", "\n  Xenon ", "tl", "8", "\n  Xenon ", "30891", "660"], False)
 @example(["dir=rtl", "\n  Xenon ", "830891", "660"], True)
 @example(['<ol title="a>b', "\n  Xenon ", 'start="999">'], True)
+@example(["\\72", "\n  Xenon ", "\\5d0 830891660"], False)  # an escaped r in one part, alef in the next
+@example(["\\72", "\n  Xenon ", "\\5c 72 tl 830891660"], False)  # `rtl` in escapes of escapes
 @example(['<p style="', "counter-reset: c 999", "\n  Xenon ", "::before { content: '066' }", '">'], True)
 def test_a_page_read_in_parts_finds_what_reading_it_whole_finds(pieces: list[str], ascii_only: bool) -> None:
     page = ('<meta charset="utf-8">' + "".join(pieces) + ("" if ascii_only else "\u2013")).encode()
@@ -83,3 +85,11 @@ def test_the_example_rooms_pages_are_read_in_parts(example_site: Path) -> None:
     plain = [page for page in pages if page.isascii() or separators_reduced(page) is not None]
     assert len(plain) > len(pages) / 2
     assert all(guard.find_in_parts(page, utf8=True) is not None for page in plain)
+
+
+@pytest.mark.parametrize("direction", ["\\5c 72 tl", "\\5d0", "col\\75 mn-reverse"])
+def test_a_direction_written_in_any_css_escape_reads_the_page_backwards_too(direction: str) -> None:
+    """A run written backwards is found where an escape of an escape, an escaped right-to-left
+    character or any escaped letter of `column-reverse` may turn it around."""
+    page = f'<meta charset="utf-8"><p style="direction: {direction}">830891660</p>'.encode()
+    assert ACCOUNT in Guard(SECRETS).read("page.html", page).secrets
