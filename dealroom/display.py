@@ -224,17 +224,36 @@ def may_run_right_to_left(text: str | bytes) -> bool:
         if _rtl_markup(text):
             return True
         if isinstance(text, bytes):
-            if b"\\" not in text:
+            if b"\\" not in text or not _escapes_write_markup(text):
                 return False
             unescaped = css_unescaped(text.decode("latin-1"))
         else:
-            if "\\" not in text:
+            if "\\" not in text or not _escapes_write_markup(text.encode("utf-8", "surrogatepass")):
                 return False
             unescaped = css_unescaped(text)
         if unescaped == text:
             return False
         text = unescaped
     return True  # escapes of escapes of escapes...: not worth trusting
+
+
+# What an escape must write to change what `_rtl_markup` sees: a character of its words, a
+# backslash (an escape of an escape), or a right-to-left character. An escape that writes
+# anything else stands between the characters around it in the decoded text as it did before.
+_MARKUP_CHARS = frozenset(ord(ch) for ch in "rtlbdowevscumnRTLBDOWEVSCUMN<-\\")
+
+
+def _escapes_write_markup(data: bytes) -> bool:
+    """Whether a CSS escape in `data` writes a character of right-to-left markup (or one that
+    may start another escape): only then is the text worth decoding (a print page's banner is
+    written in escapes of punctuation, a search index holds JSON's `\\u`...)."""
+    for found in _CSS_ESCAPE_BYTES.finditer(data):
+        code = int(found[1], 16) if found[1] is not None else found[2][0]
+        if code in _MARKUP_CHARS or (code > 0x7F and (
+                not 0 < code <= 0x10FFFF or 0xD800 <= code <= 0xDFFF or
+                unicodedata.bidirectional(chr(code)) in _RTL_CLASSES)):
+            return True
+    return False
 
 
 def _rtl_markup(text: str | bytes) -> bool:
