@@ -271,7 +271,9 @@ _JSON_ESCAPE = re.compile(r"\\u([0-9a-fA-F]{4})")
 _URL_ESCAPES = re.compile(r"%[0-9a-fA-F]{2}(?:%[0-9a-fA-F]{2})*")  # a literal first: fast search
 _JSON_ESCAPE_BYTES = re.compile(rb"\\u([0-9a-fA-F]{4})")
 _URL_ESCAPES_BYTES = re.compile(rb"%[0-9a-fA-F]{2}(?:%[0-9a-fA-F]{2})*")
-_CSS_ANY_ESCAPE = re.compile(r"\\(?:([0-9a-fA-F]{1,6})[ \t\n]?|([^0-9a-fA-F\n]))")
+# A hex escape takes one white space character as its end; CR LF, CR and form feed are line
+# breaks to a browser too (it reads them as LF before CSS sees them).
+_CSS_ANY_ESCAPE = re.compile(r"\\(?:([0-9a-fA-F]{1,6})(?:\r\n|[ \t\n\r\f])?|([^0-9a-fA-F\n\r\f]))")
 _CSS_ESCAPE_BYTES = re.compile(_CSS_ANY_ESCAPE.pattern.encode())
 _MOST_DECODINGS = 8  # `&amp;amp;#48;`: escapes of escapes, decoded to a fixed point
 

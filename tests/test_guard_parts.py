@@ -87,7 +87,8 @@ def test_the_example_rooms_pages_are_read_in_parts(example_site: Path) -> None:
     assert all(guard.find_in_parts(page, utf8=True) is not None for page in plain)
 
 
-@pytest.mark.parametrize("direction", ["\\5c 72 tl", "\\5d0", "col\\75 mn-reverse"])
+@pytest.mark.parametrize("direction", ["\\5c 72 tl", "\\5d0", "col\\75 mn-reverse", "\\72\rtl",
+                                       "\\72\r\ntl", "\\72\ftl"])
 def test_a_direction_written_in_any_css_escape_reads_the_page_backwards_too(direction: str) -> None:
     """A run written backwards is found where an escape of an escape, an escaped right-to-left
     character or any escaped letter of `column-reverse` may turn it around."""
