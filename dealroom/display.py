@@ -481,6 +481,13 @@ def _not_shown(lower: bytes) -> list[tuple[int, int]]:
     return merged
 
 
+@functools.lru_cache(maxsize=4)
+def hidden_spans(text: bytes) -> tuple[tuple[int, int], ...]:
+    """`_not_shown` of HTML `text` (reduced to bytes), in any case: kept for the last few texts,
+    as a part's views and its end (`ends_inside`) ask for the same text's spans."""
+    return tuple(_not_shown(text.lower()))
+
+
 def displayed_joins(text: bytes) -> list[bytes]:
     """Where a browser joins text around what it does not display: for each hidden span of
     HTML `text` (reduced to bytes), the displayed text around the place it was, tags removed,
@@ -490,7 +497,7 @@ def displayed_joins(text: bytes) -> list[bytes]:
     if b"<" not in text:
         return []
     windows = []
-    for start, end in _not_shown(text.lower()):
+    for start, end in hidden_spans(text):
         before = TAG_BYTES.sub(b"", text[max(0, start - _JOIN_REACH):start])
         after = TAG_BYTES.sub(b"", text[end:end + _JOIN_REACH])
         # A letter ends a number: the window runs from the last letter before to the first after.
@@ -534,11 +541,11 @@ def ends_inside(text: bytes) -> bool:
     """Whether HTML `text` ends inside a tag, or inside what a browser does not display (a
     comment, a script, an element marked hidden): such a part is read with the next."""
     return text.rfind(b"<") > text.rfind(b">") or \
-        any(end == len(text) for _, end in _not_shown(text.lower()))
+        any(end == len(text) for _, end in hidden_spans(text))
 
 
 # --- style sheets -----------------------------------------------------------------------------
-_STYLE = re.compile(r"<style\b[^>]*>(.*?)(?:</style\s*>|\Z)|\sstyle\s*=\s*(\"[^\"]*\"|'[^']*')",
+_STYLE = re.compile(rb"<style\b[^>]*>(.*?)(?:</style\s*>|\Z)|\sstyle\s*=\s*(\"[^\"]*\"|'[^']*')",
                     re.IGNORECASE | re.DOTALL)
 _RULE = re.compile(r"([^{}]*)\{([^{}]*)\}")
 _PSEUDO_ELEMENT = re.compile(r":(?::)?(?:before|after|marker)\b", re.IGNORECASE)
@@ -549,19 +556,21 @@ _BIG_COUNTER = re.compile(r"counter-(?:reset|set|increment)\s*:[^;}]*?\d{3}", re
 _THEME_ATTRIBUTE = re.compile(r"attr\(\s*data-(?:md-|linenos)", re.IGNORECASE)
 
 
-def style_sheets(text: str, suffix: str) -> list[str]:
-    """The style sheets in a file, escapes decoded: the whole of a `.css` file, the `<style>`
-    elements and `style` attributes of an HTML page."""
+def style_sheets(data: bytes, suffix: str) -> list[str]:
+    """The style sheets in a file's UTF-8 bytes, escapes decoded: the whole of a `.css` file,
+    the `<style>` elements and `style` attributes of an HTML page. Found in bytes (a page as
+    text is several times slower to search), only each sheet decoded."""
     if suffix == ".css":
-        return [css_unescaped(text)]
-    lower = text.lower()
+        return [css_unescaped(data.decode("utf-8", "replace"))]
+    lower = data.lower()  # HTML names are case-insensitive in ASCII only
     sheets = []
-    at = lower.find("style")
+    at = lower.find(b"style")
     while at >= 0:  # each place found with `find`, the pattern tried only there
-        found = _STYLE.match(text, at - 1) if at > 0 else None
+        found = _STYLE.match(data, at - 1) if at > 0 else None
         if found is not None:
-            sheets.append(css_unescaped(html.unescape(found[1] if found[1] is not None else found[2][1:-1])))
-        at = lower.find("style", at + 5)
+            sheet = found[1] if found[1] is not None else found[2][1:-1]
+            sheets.append(css_unescaped(html.unescape(sheet.decode("utf-8", "replace"))))
+        at = lower.find(b"style", at + 5)
     return sheets
 
 

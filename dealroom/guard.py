@@ -126,8 +126,7 @@ def _inserted_digits(name: str, data: bytes) -> str | None:
     if _numbered_list(lower):
         return _NUMBERED
     if _CONTENT_RULE.search(lower) or b"counter-" in lower:
-        text = data.decode("utf-8", "replace")
-        for sheet in style_sheets(text, PurePosixPath(name).suffix.lower()):
+        for sheet in style_sheets(data, PurePosixPath(name).suffix.lower()):
             reason = inserted_digits(sheet)
             if reason is not None:
                 return (f"{reason}, and the leak guard cannot tell what number a reader sees "

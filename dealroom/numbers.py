@@ -470,6 +470,8 @@ class Finder:
         self.seen: dict[bytes, tuple[tuple[Secret, ...], tuple[int, ...]]] = {}
         self.clean: set[bytes] = set()  # runs that hold no secret and no lettered number's digits
         self.parts: dict[bytes, _Part | None] = {}  # a page's part, by its digest -> its reading
+        # The most bytes a piece of hidden digits takes as written: a separator between digits.
+        self._longest_piece = 2 * max(map(len, self.partials), default=0)
 
     def __bool__(self) -> bool:
         return bool(self.by_digits or self.lettered or self.partials)
@@ -531,11 +533,13 @@ class Finder:
                 triggered.update(known[1])
         return found, triggered
 
-    def _written_pieces(self, view: bytes, classes: bytes) -> Iterator[tuple[int, int, tuple[Secret, ...]]]:
+    def _written_pieces(self, view: bytes, classes: bytes | None = None
+                        ) -> Iterator[tuple[int, int, tuple[Secret, ...]]]:
         """(start, end, secrets) of each piece of an account's hidden digits (`hidden_runs`)
-        written whole as a number (`066-19`: at most one separator between digits)."""
+        written whole as a number (`066-19`: at most one separator between digits). `classes`:
+        `view.translate(_CLASSES)`, if at hand."""
         # A possessive run fails only where the whole run is too short: every match is whole.
-        for match in _WRITTEN_NUMBER.finditer(classes):
+        for match in _WRITTEN_NUMBER.finditer(view.translate(_CLASSES) if classes is None else classes):
             digits = view[match.start():match.end()].translate(None, _NOT_DIGIT)
             pieces = self.partials.get(digits.decode("ascii"))
             if pieces:
@@ -678,27 +682,27 @@ class Finder:
         may see its bytes as Latin-1 (no `utf8`), a part cannot be read the fast way
         (`_ascii_views`), markup may run it right to left (which every part must know), or a
         piece of hidden digits stands near the end of a part and an account label in the page."""
-        if self.lettered:
-            return None
-        text = data if data.isascii() else separators_reduced(data) if utf8 else None
-        if text is None:
+        if self.lettered or not (utf8 or data.isascii()):
             return None
         found: list[Secret] = []
         label = partial = note_whole = False
         note = None
         start = 0
-        for end in part_ends(text, _PART_BYTES):
-            part = text[start:end]
+        # Cut as written: no cut is next to a byte outside ASCII, so each part is whole UTF-8,
+        # reduced (`separators_reduced`) only when it is read, not again on every page.
+        for end in part_ends(data, _PART_BYTES):
+            part = data[start:end]
             key = hashlib.sha256(part).digest()
             if key in self.parts:
                 reading = self.parts[key]
             else:
                 if len(self.parts) >= _MAX_PARTS:
                     self.parts.clear()
-                reading = self.parts[key] = self._read_part(part)
+                reduced_part = part if part.isascii() else separators_reduced(part)
+                reading = self.parts[key] = None if reduced_part is None else self._read_part(reduced_part)
             if reading is None:
                 return None
-            if reading.open and end < len(text):
+            if reading.open and end < len(data):
                 continue  # read again with the next part
             found.extend(reading.secrets)
             label |= reading.label
@@ -719,18 +723,28 @@ class Finder:
             return None
         secrets = [secret for view in views for secret in self._in_view(view, False)]
         label = may_hold_label(shown)
-        classes = shown.translate(_CLASSES) if self.partials else b""
         if label:
-            secrets.extend(self._pieces(shown, classes))
+            secrets.extend(self._pieces(shown, shown.translate(_CLASSES)))
             if labelled_numbers(shown):
                 secrets.append(UNMASKED)
         # A piece whose label may stand in the next part, or in the one before.
-        partial = any(start < _LABEL_REACH or end + _LABEL_REACH > len(shown)
-                      for start, end, _ in self._written_pieces(shown, classes))
+        partial = bool(self.partials) and self._piece_near_ends(shown)
         # Tags and hidden spans as the views see them: in the text with escapes decoded.
         decoded = [view.reduced for view in views if view.markup][-1]
         note, note_whole = self._part_note(part)
         return _Part(tuple(secrets), ends_inside(decoded), label, partial, note, note_whole)
+
+    def _piece_near_ends(self, shown: bytes) -> bool:
+        """Whether a piece of hidden digits (`_written_pieces`) starts within `_LABEL_REACH` of
+        the start of `shown` or ends within it of its end. Only those stretches are read: a
+        piece is at most `_longest_piece` long, so one near an end lies whole in its stretch.
+        A run the stretch cuts short may pass for a piece: the page is then read whole."""
+        reach = _LABEL_REACH + self._longest_piece
+        if len(shown) <= 2 * reach:
+            return any(start < _LABEL_REACH or end + _LABEL_REACH > len(shown)
+                       for start, end, _ in self._written_pieces(shown))
+        return any(start < _LABEL_REACH for start, _, _ in self._written_pieces(shown[:reach])) or \
+            any(end + _LABEL_REACH > reach for _, end, _ in self._written_pieces(shown[-reach:]))
 
     def _part_note(self, part: bytes) -> tuple[str | None, bool]:
         """What a subclass finds in a part's markup beside numbers (`Guard`), and whether it is

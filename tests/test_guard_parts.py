@@ -26,7 +26,8 @@ _PIECES = ["\n  Xenon ", "\n\tbe", "\n  no. ", "\n  Number ", "\nXe", "\n", "  "
            "<span hidden>", "</span>", "<!--", "-->", "<script>", "</script>", "<style>",
            "</style>", '<p title="a>b', '">', "Account No. ", "A/C", "dir=rtl", "\\72", "tl",
            "<bdo>", "\\u2022", "Konto", '<ol start="999">', "<li value=", '"123">', "start=", "999",
-           '<p style="', "counter-reset: c 999", "::before { content: '066' }", '"', "</p>"]
+           '<p style="', "counter-reset: c 999", "::before { content: '066' }", '"', "</p>",
+           " " * 300, "<em>filler</em>" * 20]  # long parts: their ends are read apart
 
 
 @pytest.fixture
@@ -57,6 +58,16 @@ def test_a_page_read_in_parts_finds_what_reading_it_whole_finds(pieces: list[str
         patch.setattr(Guard, "find_in_parts", lambda self, data, utf8: None)
         whole = Guard(SECRETS).read("page.html", page)
     assert in_parts == whole
+
+
+@pytest.mark.parametrize("page", [
+    "\n  Xenon " + "<em>filler</em>" * 40 + " 06619\n  Account No. see above",
+    "\n  Xenon Account No.\n  Xenon 06619 " + "<em>filler</em>" * 40,
+])
+def test_a_piece_of_hidden_digits_at_either_end_of_a_long_part_is_found_with_its_label_beside(
+        page: str, small_parts: None) -> None:
+    reading = Guard(SECRETS).read("deals/d/page.html", f'<meta charset="utf-8">{page}'.encode())
+    assert [s.field for s in reading.secrets] == [SECRETS[2].field]
 
 
 def test_a_part_two_pages_share_is_read_once(small_parts: None) -> None:
