@@ -79,7 +79,8 @@ class Secret:
     @functools.cached_property  # a room's secrets are looked up by it hundreds of thousands of times
     def digits(self) -> str:
         """The number's letters and digits, upper case: how it is recognised wherever written."""
-        return "".join(ch for ch in self.number if ch.isalnum()).upper()
+        number = self.number
+        return (number if number.isalnum() else "".join(ch for ch in number if ch.isalnum())).upper()
 
 
 # Found by `Finder` where a number of 5 digits or more follows an account label: no record's
@@ -189,11 +190,12 @@ def with_domestic_parts(secrets: Iterable[Secret]) -> list[Secret]:
 
 
 def hidden_runs(secrets: Iterable[Secret], visible_digits: int) -> list[Secret]:
-    """Every piece of an account's digits that holds `HIDDEN_RUN` or more of the digits its
-    mask hides, as a partial secret of its deal: `account begins 066-19` beside `•••••8038`
-    shows what the mask hides. For an IBAN, of the account inside it (the bank or sort code
-    is public). A piece is found where it is written whole, near an account label
-    (`Finder`): five digits alone are too common to tell."""
+    """Where pieces of an account's digits that hold `HIDDEN_RUN` or more of the digits its mask
+    hides start, each as a partial secret of its deal: the longest such piece from there, whose
+    every beginning of `HIDDEN_RUN` digits or more is a piece too (`Finder`). `account begins
+    066-19` beside `•••••8038` shows what the mask hides. For an IBAN, of the account inside it
+    (the bank or sort code is public). A piece is found where it is written whole, near an
+    account label (`Finder`): five digits alone are too common to tell."""
     pieces: list[Secret] = []
     for secret in secrets:
         if secret.partial:
@@ -209,9 +211,8 @@ def hidden_runs(secrets: Iterable[Secret], visible_digits: int) -> list[Secret]:
         field = f"{secret.field} ({HIDDEN_RUN} or more of the digits its mask hides)"
         for stretch in _DIGIT_RUN_PLAIN.finditer(chars, start, end):
             first, last = stretch.start(), stretch.end()
-            for i in range(first, min(last, hidden) - HIDDEN_RUN + 1):
-                pieces += [Secret(chars[i:j], secret.deal, field, partial=True)
-                           for j in range(i + HIDDEN_RUN, last + 1)]
+            pieces += [Secret(chars[i:last], secret.deal, field, partial=True)
+                       for i in range(first, min(last, hidden) - HIDDEN_RUN + 1)]
     return list(dict.fromkeys(pieces))
 
 
@@ -442,7 +443,11 @@ class Finder:
         lettered: dict[str, Secret] = {}
         for secret in with_domestic_parts(secrets):
             if secret.partial:  # one deal's digits: several deals may share them
-                self.partials[secret.digits] = (*self.partials.get(secret.digits, ()), secret)
+                pieces: dict[str, tuple[Secret, ...]] = {  # each beginning is a piece
+                    secret.digits[:end]: (secret,) for end in range(HIDDEN_RUN, len(secret.digits) + 1)}
+                if not self.partials.keys().isdisjoint(pieces):
+                    pieces = {piece: (*self.partials.get(piece, ()), secret) for piece in pieces}
+                self.partials.update(pieces)
             elif secret.digits.isdigit():
                 self.by_digits.setdefault(secret.digits, secret)
             else:  # letters break a run of digits: such numbers are matched by a pattern

@@ -18,7 +18,8 @@ from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
-from jinja2 import Environment, PackageLoader, StrictUndefined
+from jinja2 import Environment, PackageLoader, StrictUndefined, nodes
+from jinja2.compiler import CodeGenerator, Frame
 from markupsafe import Markup
 
 from dealroom import __version__, pagetext
@@ -152,6 +153,18 @@ def text_start(text: str) -> str:
     return start
 
 
+class _Generator(CodeGenerator):
+    """Template code where `finalize`, which escapes every value (`escape`), is the only escape
+    of an output: Jinja would pass its `Markup` through `markupsafe.escape` again, the most
+    frequent call of a page. Any other output (a volatile autoescape block) is as Jinja writes it."""
+
+    def _output_child_pre(self, node: nodes.Expr, frame: Frame, finalize: Any) -> None:
+        if frame.eval_ctx.autoescape and not frame.eval_ctx.volatile and finalize.src is not None:
+            self.write("(" + finalize.src)  # closed as Jinja closes `escape(finalize(`
+        else:
+            super()._output_child_pre(node, frame, finalize)
+
+
 @lru_cache(maxsize=1)
 def _environment(templates: str) -> Environment:
     """The template environment of the templates as they are (`_templates_digest`): every
@@ -159,6 +172,7 @@ def _environment(templates: str) -> Environment:
     env = Environment(loader=PackageLoader("dealroom", "templates"), undefined=StrictUndefined,
                       finalize=_finalize, autoescape=True, keep_trailing_newline=True,
                       trim_blocks=True, lstrip_blocks=True, auto_reload=False)
+    env.code_generator_class = _Generator
     env.filters.update(ECONOMICS_FILTERS)  # amounts, counts and rates that may be blank
     env.filters.update(long_date=long_date, money=money, paragraphs=paragraphs, number=number, blank=blank,
                        css_string=css_string, text_size=text_size, text_start=text_start)

@@ -46,3 +46,18 @@ def test_a_page_of_separators_is_read_in_bytes_as_its_text_is_read(pieces: list[
     guard = Guard([*SECRETS, Secret("12345678", "e", "account_number")])
     page = "".join(pieces) + "\u2014"  # one separator at least: not an ASCII page
     assert set(guard.find_in_bytes(page.encode(), utf8=True)) == set(guard.find(page))
+
+
+def test_every_piece_of_the_digits_a_mask_hides_is_found_near_a_label_and_no_other() -> None:
+    """`1233932118` masked shows `••••••2118`: a run of five or more of the six hidden digits
+    (`12339`, `233932118`...) beside a label shows what the mask hides; `33932` holds four."""
+    from dealroom.numbers import hidden_runs
+    secret = Secret("1233932118", "d", "account_number")
+    guard = Guard([secret, *hidden_runs([secret], 4)])
+    digits = secret.number
+    pieces = {digits[i:j] for i in range(2) for j in range(i + 5, 11)}
+    for piece in sorted(pieces):
+        page = f"<p>Account No. begins {piece}</p>".encode()
+        assert guard.found_in("deals/d/index.html", page), piece
+    for other in ("33932", "39321", "12338"):
+        assert not guard.found_in("deals/d/index.html", f"<p>Account No. begins {other}</p>".encode())
