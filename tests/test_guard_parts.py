@@ -27,7 +27,8 @@ _PIECES = ["\n  Xenon ", "\n\tbe", "\n  no. ", "\n  Number ", "\nXe", "\n", "  "
            "</style>", '<p title="a>b', '">', "Account No. ", "A/C", "dir=rtl", "\\72", "tl",
            "<bdo>", "\\u2022", "Konto", '<ol start="999">', "<li value=", '"123">', "start=", "999",
            '<p style="', "counter-reset: c 999", "::before { content: '066' }", '"', "</p>",
-           " " * 300, "<em>filler</em>" * 20]  # long parts: their ends are read apart
+           " " * 300, "<em>filler</em>" * 20,  # long parts: their ends are read apart
+           '<span title="<b>', " hidden>", "<p b=c=", '="', "'", "<", "<i "]  # quotes in tags
 
 
 @pytest.fixture
@@ -50,6 +51,8 @@ def small_parts(monkeypatch: pytest.MonkeyPatch) -> None:
 @example(["\\72", "\n  Xenon ", "\\5d0 830891660"], False)  # an escaped r in one part, alef in the next
 @example(["\\72", "\n  Xenon ", "\\5c 72 tl 830891660"], False)  # `rtl` in escapes of escapes
 @example(['<p style="', "counter-reset: c 999", "\n  Xenon ", "::before { content: '066' }", '">'], True)
+@example(["066", '<span title="<b>', "\n  Xenon ", '">', " hidden>", "8", "</span>", "198038"], False)
+@example(['<ol title="<b>', "\n  Xenon ", '">', '<li value=', '"123">'], True)
 def test_a_page_read_in_parts_finds_what_reading_it_whole_finds(pieces: list[str], ascii_only: bool) -> None:
     page = ('<meta charset="utf-8">' + "".join(pieces) + ("" if ascii_only else "\u2013")).encode()
     with pytest.MonkeyPatch.context() as patch:

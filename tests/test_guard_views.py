@@ -61,3 +61,25 @@ def test_every_piece_of_the_digits_a_mask_hides_is_found_near_a_label_and_no_oth
         assert guard.found_in("deals/d/index.html", page), piece
     for other in ("33932", "39321", "12338"):
         assert not guard.found_in("deals/d/index.html", f"<p>Account No. begins {other}</p>".encode())
+
+
+@pytest.mark.parametrize("page", [
+    '066<span title="a>b" hidden>4</span>198038',  # a quoted value holds `>`
+    '066<span title="<b>" hidden>4</span>198038',  # ... and a whole tag
+    '066<span title="a>b"\n  hidden>4</span>198038',
+])
+def test_a_number_joined_around_an_element_hidden_after_a_quoted_value_is_found(page: str) -> None:
+    guard = Guard([Secret("066-198038", "d", "fbo")])
+    assert guard.found_in("page.html", f'<meta charset="utf-8"><p>{page}</p>'.encode())
+
+
+def test_a_quote_inside_an_unquoted_value_opens_nothing() -> None:
+    """`b=c="d>` is the value `c="d` and the tag ends at its `>`: a browser shows what follows."""
+    guard = Guard([Secret("066-198038", "d", "fbo")])
+    assert guard.found_in("page.html", b'<p>066<a b=c="d>198038">x</a></p>')
+
+
+def test_a_list_numbered_in_a_tag_with_a_quoted_value_holding_a_tag_is_unclear() -> None:
+    reading = Guard([Secret("066-198038", "d", "fbo")]).read(
+        "page.html", b'<ol title="<b>" start="999"><li>8038</li></ol>')
+    assert reading.unclear is not None and "numbering" in reading.unclear
