@@ -24,6 +24,11 @@ _CJK_DIGITS = {ch: str(value) for value, chars in enumerate(
     ("〇零", "一壹壱", "二贰貳弐", "三叁參参", "四肆", "五伍", "六陆陸", "七柒", "八捌", "九玖"))
     for ch in chars}
 _RTL_CLASSES = frozenset({"R", "AL", "RLE", "RLO", "RLI"})
+# The blocks of right-to-left scripts (Unicode's DerivedBidiClass defaults: R or AL): a code
+# point Python's tables (Unicode 14) know no character for may be a letter to a browser of a
+# later Unicode, and an unknown one there takes its block's default. Either way: right to left.
+_RTL_BLOCKS = ((0x0590, 0x08FF), (0xFB1D, 0xFDFF), (0xFE70, 0xFEFF), (0x10800, 0x10FFF),
+               (0x1E800, 0x1EFFF))
 _ONE_DIGIT = frozenset(float(d) for d in range(10))
 
 
@@ -63,6 +68,15 @@ def digit_of(ch: str) -> str | None:
     return None
 
 
+def runs_right_to_left(ch: str) -> bool:
+    """Whether a browser may run `ch` right to left: its bidi class, or for a code point with
+    none (unassigned when Python's tables were made) its block (`_RTL_BLOCKS`)."""
+    bidi = unicodedata.bidirectional(ch)
+    if bidi:
+        return bidi in _RTL_CLASSES
+    return any(low <= ord(ch) <= high for low, high in _RTL_BLOCKS)
+
+
 @functools.lru_cache(maxsize=65536)
 def is_separator(ch: str) -> bool:
     """`ch` is a gap in every view: non-ASCII, no digit, no case fold to a letter, no NFKC,
@@ -70,7 +84,7 @@ def is_separator(ch: str) -> bool:
     return ch > "\x7f" and digit_of(ch) is None and ch not in FOLDS and \
         not unicodedata.category(ch).startswith("L") and \
         not "\ud800" <= ch <= "\udfff" and _stable(ch) and \
-        unicodedata.bidirectional(ch) not in _RTL_CLASSES
+        not runs_right_to_left(ch)
 
 
 @functools.lru_cache(maxsize=65536)
@@ -81,7 +95,7 @@ def _replacement(ch: str) -> tuple[str, bool, bool, bool]:
     # A letter of any script ends a number, as an ASCII letter does (`066é198038` is a word).
     letter = digit is None and unicodedata.category(ch).startswith("L")
     return (digit or ("a" if letter else "?"), digit is not None or ch in FOLDS, not _stable(ch),
-            unicodedata.bidirectional(ch) in _RTL_CLASSES)
+            runs_right_to_left(ch))
 
 
 _ASCII_BYTES = bytes(range(128))
@@ -251,7 +265,7 @@ def _escapes_write_markup(data: bytes) -> bool:
         code = int(found[1], 16) if found[1] is not None else found[2][0]
         if code in _MARKUP_CHARS or (code > 0x7F and (
                 not 0 < code <= 0x10FFFF or 0xD800 <= code <= 0xDFFF or
-                unicodedata.bidirectional(chr(code)) in _RTL_CLASSES)):
+                runs_right_to_left(chr(code)))):
             return True
     return False
 
@@ -263,7 +277,7 @@ def _rtl_markup(text: str | bytes) -> bool:
     lower = text.lower()
     return "rtl" in lower or "<bdo" in lower or "row-reverse" in lower or "column-reverse" in lower or (
         not text.isascii() and
-        any(unicodedata.bidirectional(ch) in _RTL_CLASSES for ch in set(text) if ch > "\x7f"))
+        any(runs_right_to_left(ch) for ch in set(text) if ch > "\x7f"))
 
 
 # --- escapes --------------------------------------------------------------------------------

@@ -83,3 +83,12 @@ def test_a_list_numbered_in_a_tag_with_a_quoted_value_holding_a_tag_is_unclear()
     reading = Guard([Secret("066-198038", "d", "fbo")]).read(
         "page.html", b'<ol title="<b>" start="999"><li>8038</li></ol>')
     assert reading.unclear is not None and "numbering" in reading.unclear
+
+
+@pytest.mark.parametrize("mark", ["\u05ff", "\u07fb", "\U00010ec0"])
+def test_a_code_point_of_a_right_to_left_block_unknown_to_python_reads_the_page_backwards(mark: str) -> None:
+    """A browser of a later Unicode runs these right to left, where Python's tables know no
+    character: `038 198 066` after one shows as `066 198 038`."""
+    page = f'<meta charset="utf-8"><p>{mark}038 198 066</p>'.encode()
+    assert Guard([Secret("066-198038", "d", "fbo")]).found_in("page.html", page)
+
