@@ -475,7 +475,8 @@ _TAG_START = re.compile(rb"<[A-Za-z/!?]")
 _COMMENT = re.compile(rb"<!--.*?(?:-->|\Z)", re.DOTALL)
 _NOT_SHOWN_NAMES = (b"script", b"style", b"template", b"noscript")
 _WORD_END = re.compile(rb"\b")  # after the name: `<scripts>` is another element
-_HIDING = re.compile(rb"\shidden\b|.display\s*:\s*none|.visibility\s*:\s*hidden")  # from the byte before
+# From the byte before; `hidden` is an attribute after a space, a `/` or a quoted value too.
+_HIDING = re.compile(rb"[\s/\"']hidden\b|.display\s*:\s*none|.visibility\s*:\s*hidden")
 _ELEMENT_NAME = re.compile(rb"<([a-z][a-z0-9-]*)")
 
 

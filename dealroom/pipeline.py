@@ -23,6 +23,7 @@ from dealroom.changes import deal_changes
 from dealroom.derive import Agenda, Facts, agenda, derive, summary
 from dealroom.errors import Problem, RecordError, field_name
 from dealroom.exports import deadlines_calendar, merged_calendar, obligations_csv
+from dealroom.gcpause import paused_gc
 from dealroom.history import History, read_history, unavailable
 from dealroom.loader import Loaded, load_bytes, read_record
 from dealroom.mask import MaskPolicy, PublicRoom, Rule, secrets_of
@@ -207,6 +208,7 @@ class Pipeline:
         self._ids: tuple[str, tuple[str, ...]] | None = None  # the rule and the ids last checked
         self.cache = PageCache(settings.cache_dir)
 
+    @paused_gc
     def load(self) -> list[Facts]:
         """Load, validate and derive every record; raises `RecordError` with every problem.
 
@@ -316,6 +318,7 @@ class Pipeline:
             raise RecordError.single(file, f"an attached file cannot be read: {error.strerror}",
                                      "check the files the record attaches") from None
 
+    @paused_gc
     def history(self, deals: list[Facts]) -> History:
         """The records' history from git, read once per build (what is known is kept)."""
         if not self.settings.history:
@@ -346,6 +349,7 @@ class Pipeline:
             self._kept_rule = Rule(secrets, self.settings.policy)
         return self._kept_rule
 
+    @paused_gc
     def publish(self, deals: list[Facts], with_home: bool, history: History | None = None) -> Published:
         """Mask the whole room with every secret of it, then render the pages not cached."""
         history = history or unavailable("no history was read")

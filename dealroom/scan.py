@@ -20,6 +20,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from dealroom.gcpause import paused_gc
 from dealroom.guard import Guard, Leak, Reading, Unclear, one_per_field
 from dealroom.numbers import Secret
 
@@ -169,6 +170,7 @@ def _read_index(guard: Guard, name: str, data: bytes, memory: dict[bytes, Readin
                    next((r.unclear for r in readings if r.unclear), None))
 
 
+@paused_gc
 def scan_and_remove(site_dir: Path, secrets: Iterable[Secret], memory: ScanMemory | None = None,
                     attachments: Iterable[str] = (), digest: str | None = None
                     ) -> list[Leak | Unreadable | Unclear]:

@@ -67,6 +67,8 @@ def test_every_piece_of_the_digits_a_mask_hides_is_found_near_a_label_and_no_oth
     '066<span title="a>b" hidden>4</span>198038',  # a quoted value holds `>`
     '066<span title="<b>" hidden>4</span>198038',  # ... and a whole tag
     '066<span title="a>b"\n  hidden>4</span>198038',
+    '066<span/hidden>4</span>198038',  # `hidden` after `/` or a quoted value is an attribute too
+    '066<span title="x"hidden>4</span>198038',
 ])
 def test_a_number_joined_around_an_element_hidden_after_a_quoted_value_is_found(page: str) -> None:
     guard = Guard([Secret("066-198038", "d", "fbo")])

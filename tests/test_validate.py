@@ -129,3 +129,16 @@ def test_an_account_number_of_one_repeated_digit_is_refused_as_a_placeholder(tmp
     record.write_text(record.read_text().replace("account_number: 1233932118", "account_number: 000000"))
     with pytest.raises(RecordError, match="one digit repeated, a placeholder"):
         check_records(record)
+
+
+def test_the_garbage_collector_is_on_again_after_a_room_is_refused(tmp_path: Path) -> None:
+    """Loading pauses the cyclic collector while it makes the room's objects, never longer."""
+    import gc
+    deals = tmp_path / "deals"
+    shutil.copytree(EXAMPLE_DEAL, deals / EXAMPLE_DEAL.name)
+    (deals / EXAMPLE_DEAL.name / "deal.yml").write_text(TEXT.replace("currency: USD", "currency: [USD"),
+                                                        encoding="utf-8")
+    assert gc.isenabled()
+    with pytest.raises(RecordError):
+        check_records(deals)
+    assert gc.isenabled()

@@ -17,7 +17,7 @@ ACCOUNT = Secret("066-198038", "d", "fbo")
 _PIECES = ["066", "198", "038", "198038", "4", " ", "-", "x", "<b>", "</b>", "<span hidden>",
            "</span>", '<span title="a>b" hidden>', '<span title="<b>" hidden>', "<a b=c=",
            '"d>', '">', "'>", "<!--", "-->", "<", "</", ">", '"', "'", "=", '<i title="',
-           "<p\n", " hidden", "<script>", "</script>", "<br>"]
+           "<p\n", " hidden", "<script>", "</script>", "<br>", "<span/hidden>", '<i title="x"hidden>']
 
 
 def _shown(page: Page, html: str) -> bool:
