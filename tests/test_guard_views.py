@@ -94,3 +94,9 @@ def test_a_code_point_of_a_right_to_left_block_unknown_to_python_reads_the_page_
     page = f'<meta charset="utf-8"><p>{mark}038 198 066</p>'.encode()
     assert Guard([Secret("066-198038", "d", "fbo")]).found_in("page.html", page)
 
+
+
+def test_a_list_numbered_after_a_long_quoted_value_is_unclear() -> None:
+    reading = Guard([Secret("066-198038", "d", "fbo")]).read(
+        "page.html", f'<ol title="{"x" * 5000}" start="999"><li>8038</li></ol>'.encode())
+    assert reading.unclear is not None and "numbering" in reading.unclear
