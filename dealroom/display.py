@@ -454,22 +454,8 @@ _ENTITY_START_BYTES = re.compile(_ENTITY_START.pattern.encode())
 
 
 # --- markup -------------------------------------------------------------------------------------
-# A tag as a browser's tokenizer reads it: `<` and a letter (or `</` and a letter), its name, and
-# attributes whose values may be quoted, a quoted value holding `>` and `<` (`<p title="a>b"
-# hidden>` is one tag); a quote opens a value only where a value starts (`b=c="d>` ends at its
-# `>`: the quote is part of the unquoted value `c="d`). `<!...>`, `<?...>` and `</` before
-# anything but a letter are read to the first `>` (comments, declarations). A `<` before any
-# other character is text. A value quoted and never closed is no tag: the text stays in view.
-_WS = r"[\t\n\f\r ]"
-_VALUE = r"(?:\"[^\"]*+\"|'[^']*+'|(?=>)|[^\t\n\f\r >\"'][^\t\n\f\r >]*+)"  # `>` next: no value
-_TAG_PATTERN = (r"<(?:/?[A-Za-z][^\t\n\f\r />]*+"  # the name, then each attribute and its value
-                rf"(?:[\t\n\f\r /]*+[^\t\n\f\r />][^\t\n\f\r />=]*+"
-                rf"(?:{_WS}*+={_WS}*+{_VALUE}|(?!{_WS}*+=)))*+"
-                r"[\t\n\f\r /]*+|[!?/][^>]*+)>")
-TAG = re.compile(_TAG_PATTERN)
-TAG_BYTES = re.compile(_TAG_PATTERN.encode())
-# Where a tag begins: one left in a view without tags is a tag never closed in that text.
-_TAG_START = re.compile(rb"<[A-Za-z/!?]")
+TAG = re.compile(r"<[^>]*>")
+TAG_BYTES = re.compile(rb"<[^>]*>")
 # What a browser does not display: comments, scripts, style sheets, templates, and elements
 # marked hidden. Their text is still in the file, and read in the other views.
 _COMMENT = re.compile(rb"<!--.*?(?:-->|\Z)", re.DOTALL)
@@ -491,13 +477,13 @@ def _not_shown(lower: bytes) -> list[tuple[int, int]]:
                 close = lower.find(b"</" + element, end)
                 spans.append((at, len(lower) if close < 0 else lower.find(b">", close) + 1 or len(lower)))
             at = lower.find(b"<" + element, end)
-    tags: dict[int, int] = {}
     for word in (b"hidden", b"display", b"visibility"):
         at = lower.find(word)
         while at >= 0:
-            # Inside a tag, as an attribute or a style declaration.
-            start = tag_around(lower, at, tags) if _HIDING.match(lower, at - 1) else None
-            if start is not None and (name := _ELEMENT_NAME.match(lower, start)) is not None:
+            start = lower.rfind(b"<", 0, at)
+            name = _ELEMENT_NAME.match(lower, start) if start >= 0 else None
+            # Inside a tag (no ">" between), as an attribute or a style declaration.
+            if name is not None and b">" not in lower[start:at] and _HIDING.match(lower, at - 1):
                 close = lower.find(b"</" + name[1], at)
                 spans.append((start, len(lower) if close < 0 else lower.find(b">", close) + 1 or len(lower)))
             at = lower.find(word, at + 1)
@@ -515,23 +501,6 @@ def hidden_spans(text: bytes) -> tuple[tuple[int, int], ...]:
     """`_not_shown` of HTML `text` (reduced to bytes), in any case: kept for the last few texts,
     as a part's views and its end (`ends_inside`) ask for the same text's spans."""
     return tuple(_not_shown(text.lower()))
-
-
-def tag_around(html: bytes, at: int, ends: dict[int, int], floor: int = 0) -> int | None:
-    """Where the tag (`TAG`) that holds position `at` of `html` starts, tried from each `<` back
-    to `floor`, nearest first (a quoted value may hold a `<`: `<p title="<b>" hidden>`); None
-    if no tag holds it. A tag never closed runs to the end, over `at`. `ends`: each tag's end
-    by its start, as found so far in `html`: no `<` is read twice, however many words ask."""
-    start = html.rfind(b"<", floor, at)
-    while start >= 0:
-        end = ends.get(start)
-        if end is None:
-            found = TAG_BYTES.match(html, start)
-            end = ends[start] = len(html) if found is None else found.end()
-        if end > at:
-            return start
-        start = html.rfind(b"<", floor, start)
-    return None
 
 
 def displayed_joins(text: bytes) -> list[bytes]:
@@ -583,11 +552,10 @@ def part_ends(text: bytes, size: int) -> list[int]:
     return [*ends, len(text)]
 
 
-def ends_inside(text: bytes, untagged: bytes) -> bool:
-    """Whether HTML `text` ends inside a tag (one begun is left in `untagged`, the text with
-    `TAG` removed: never closed), or inside what a browser does not display (a comment, a
-    script, an element marked hidden): such a part is read with the next."""
-    return _TAG_START.search(untagged) is not None or \
+def ends_inside(text: bytes) -> bool:
+    """Whether HTML `text` ends inside a tag, or inside what a browser does not display (a
+    comment, a script, an element marked hidden): such a part is read with the next."""
+    return text.rfind(b"<") > text.rfind(b">") or \
         any(end == len(text) for _, end in hidden_spans(text))
 
 

@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-from dealroom.display import inserted_digits, style_sheets, tag_around
+from dealroom.display import inserted_digits, style_sheets
 from dealroom.extract import extract, is_text_format
 from dealroom.numbers import UNMASKED, UTF16_MARKS, Finder, Secret
 
@@ -143,23 +143,24 @@ _LIST_NUMBER = re.compile(rb"\s*=\s*[\"']?\s*[+-]?\d{3}")
 
 def _numbered_list(lower: bytes) -> bool | None:
     """Whether lower-cased HTML numbers a list from three digits or more (`<ol start>`,
-    `<li value>`): each attribute name found with `find`, the tag it is in looked for from
-    there (`display.tag_around`). None: such an attribute is in no tag of `lower`, where it
-    may be part of a page (a tag begun before it)."""
+    `<li value>`): each attribute name found with `find`, the tag it is in looked for at most
+    `_TAG_REACH` bytes back, so that the work stays linear in the page. None: such an
+    attribute has no `<` before it in `lower`, where it may be part of a page (a tag begun
+    before it)."""
     reaches_back = False
-    tags: dict[int, int] = {}
     for attribute, element in ((b"start", b"ol"), (b"value", b"li")):
         at = lower.find(attribute)
         while at >= 0:
             if lower[at - 1:at] in _BEFORE_ATTRIBUTE and _LIST_NUMBER.match(lower, at + len(attribute)):
-                tag = tag_around(lower, at, tags)
-                if tag is not None and lower[tag + 1:tag + 3] == element and _LIST_ELEMENT.match(lower, tag):
+                tag = lower.rfind(b"<", max(0, at - _TAG_REACH), at)
+                if tag >= 0 and lower[tag + 1:tag + 3] == element and _LIST_ELEMENT.match(lower, tag):
                     return True
-                reaches_back |= tag is None
+                reaches_back |= tag < 0
             at = lower.find(attribute, at + 1)
     return None if reaches_back else False
 
 
+_TAG_REACH = 4096
 _BEFORE_ATTRIBUTE = frozenset(bytes([b]) for b in b" \t\n\r\f/\"'")
 _LIST_ELEMENT = re.compile(rb"<(?:ol|li)\b")
 _UTF8_PAGE = re.compile(rb"<meta[^>]*charset=[\"']?utf-8", re.IGNORECASE)

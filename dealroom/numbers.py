@@ -737,7 +737,7 @@ class Finder:
         # Tags and hidden spans as the views see them: in the text with escapes decoded.
         decoded = [view.reduced for view in views if view.markup][-1]
         note, note_whole = self._part_note(part)
-        return _Part(tuple(secrets), ends_inside(decoded, shown), label, partial, note, note_whole)
+        return _Part(tuple(secrets), ends_inside(decoded), label, partial, note, note_whole)
 
     def _piece_near_ends(self, shown: bytes) -> bool:
         """Whether a piece of hidden digits (`_written_pieces`) starts within `_LABEL_REACH` of

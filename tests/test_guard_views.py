@@ -64,13 +64,10 @@ def test_every_piece_of_the_digits_a_mask_hides_is_found_near_a_label_and_no_oth
 
 
 @pytest.mark.parametrize("page", [
-    '066<span title="a>b" hidden>4</span>198038',  # a quoted value holds `>`
-    '066<span title="<b>" hidden>4</span>198038',  # ... and a whole tag
-    '066<span title="a>b"\n  hidden>4</span>198038',
     '066<span/hidden>4</span>198038',  # `hidden` after `/` or a quoted value is an attribute too
     '066<span title="x"hidden>4</span>198038',
 ])
-def test_a_number_joined_around_an_element_hidden_after_a_quoted_value_is_found(page: str) -> None:
+def test_a_number_joined_around_an_element_hidden_after_a_slash_or_a_quoted_value_is_found(page: str) -> None:
     guard = Guard([Secret("066-198038", "d", "fbo")])
     assert guard.found_in("page.html", f'<meta charset="utf-8"><p>{page}</p>'.encode())
 
@@ -79,12 +76,6 @@ def test_a_quote_inside_an_unquoted_value_opens_nothing() -> None:
     """`b=c="d>` is the value `c="d` and the tag ends at its `>`: a browser shows what follows."""
     guard = Guard([Secret("066-198038", "d", "fbo")])
     assert guard.found_in("page.html", b'<p>066<a b=c="d>198038">x</a></p>')
-
-
-def test_a_list_numbered_in_a_tag_with_a_quoted_value_holding_a_tag_is_unclear() -> None:
-    reading = Guard([Secret("066-198038", "d", "fbo")]).read(
-        "page.html", b'<ol title="<b>" start="999"><li>8038</li></ol>')
-    assert reading.unclear is not None and "numbering" in reading.unclear
 
 
 @pytest.mark.parametrize("mark", ["\u05ff", "\u07fb", "\U00010ec0"])
@@ -96,7 +87,17 @@ def test_a_code_point_of_a_right_to_left_block_unknown_to_python_reads_the_page_
 
 
 
-def test_a_list_numbered_after_a_long_quoted_value_is_unclear() -> None:
-    reading = Guard([Secret("066-198038", "d", "fbo")]).read(
-        "page.html", f'<ol title="{"x" * 5000}" start="999"><li>8038</li></ol>'.encode())
-    assert reading.unclear is not None and "numbering" in reading.unclear
+
+@pytest.mark.parametrize("page", [
+    '<textarea><p title="</textarea> 066<b></b>198038 <i title=">x</i>',
+    "<script>var a = '<p title=\"';</script>x 066<b></b>198038 <i title=\">y</i>",
+    '<style>/* <p title=" */</style>x 066<b></b>198038 <i title=">y</i>',
+    '<!-- > <p title=" -->x 066<b></b>198038 <i title=">y</i>',
+    '<title><p title="</title> 066<b></b>198038 <i title=">x</i>',
+    '<p title=&quot;>066<b></b>198038<i title=&quot;>x</i></p>',
+])
+def test_a_quote_in_raw_text_or_an_escape_hides_nothing_a_browser_shows(page: str) -> None:
+    """Found by review of a tokenizer that let quotes in scripts, comments and escapes run on
+    over the visible text after them (Chromium shows `066198038` in each)."""
+    guard = Guard([Secret("066-198038", "d", "fbo")])
+    assert guard.found_in("page.html", f'<meta charset="utf-8"><body>{page}</body>'.encode())
