@@ -13,6 +13,7 @@ import functools
 import html
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 
 # The one fold table: four characters IGNORECASE matches to an ASCII letter (I, I, S and K).
@@ -456,6 +457,86 @@ _ENTITY_START_BYTES = re.compile(_ENTITY_START.pattern.encode())
 # --- markup -------------------------------------------------------------------------------------
 TAG = re.compile(r"<[^>]*>")
 TAG_BYTES = re.compile(rb"<[^>]*>")
+
+
+def without_tags(text: bytes) -> bytes:
+    """HTML `text` without its tags. Removed only up to the last `>`: after it no `<` begins a
+    tag that ends, and `TAG` tried at each such `<` reads on to the end of the text (a page of
+    80 KB of `<` took seconds)."""
+    last = text.rfind(b">") + 1
+    return TAG_BYTES.sub(b"", text[:last]) + text[last:]
+
+
+# Tags as a browser's tokenizer reads them: a quoted value runs on to its closing quote, `<`
+# and `>` in it included (`<span title="a>b" hidden>`). Read in views of their own, beside the
+# views where a tag ends at its first `>`: a quote in a script, a comment or an escape runs on
+# here over text a browser shows, and the other views read that text.
+_QUOTED_TAG = re.compile(r"<[a-zA-Z/!?](?:[^<>\"']++|\"[^\"]*+\"|'[^']*+')*+>")
+_TAG_TO_END = re.compile(rb"<[a-z][a-z0-9-]*+(?:[^>\"']++|\"[^\"]*+\"|'[^']*+')*+")
+_TAG_TO_END_OPEN = re.compile(_TAG_TO_END.pattern + rb"(?:\"[^\"]*+|'[^']*+)?")  # in a value
+_QUOTED_ANGLE = re.compile(rb"=\s*+(?:\"[^\"<>]*+[<>]|'[^'<>]*+[<>])")
+TAG_REACH = 4096  # how far back the tag holding a place is looked for
+_MOST_TAGS = 16  # ... and how many tags begun there are read
+
+
+def quoted_angles(text: bytes) -> bool:
+    """Whether a quoted value in HTML `text` holds a `<` or `>`: then its tags are read as a
+    browser's tokenizer reads them too (`decoded_between_tags`, `hidden_spans`)."""
+    return b"=" in text and _QUOTED_ANGLE.search(text) is not None
+
+
+def tags_holding(lower: bytes, at: int, open_value: bool = False) -> list[tuple[int, bytes]] | None:
+    """The tags of lower-cased HTML whose attributes run on to `at`, quoted values read to their
+    closing quote (`<ol title="a>b" start=`): where each begins, and its element's name. Looked
+    for at most `TAG_REACH` bytes back; None where more than `_MOST_TAGS` tags begin there and
+    none of the last holds `at`. `open_value`: `at` inside a quoted value counts too."""
+    pattern = _TAG_TO_END_OPEN if open_value else _TAG_TO_END
+    starts = [(m.start(), m[1]) for m in _ELEMENT_NAME.finditer(lower, max(0, at - TAG_REACH), at)]
+    held = []
+    for start, name in starts[-_MOST_TAGS:]:
+        tag = pattern.match(lower, start, at)
+        if tag is not None and tag.end() == at:
+            held.append((start, name))
+    return held if held or len(starts) <= _MOST_TAGS else None
+
+
+def _held_or_near(lower: bytes, at: int) -> list[tuple[int, bytes]]:
+    """`tags_holding`, or where there are too many to read, the last tags begun before `at`:
+    a span taken as hidden only makes one more view, never one less."""
+    held = tags_holding(lower, at)
+    if held is None:
+        held = [(m.start(), m[1]) for m in _ELEMENT_NAME.finditer(lower, max(0, at - TAG_REACH), at)]
+    return held[-_MOST_TAGS:]
+
+
+def decoded_between_tags(text: str, quoted: bool = False) -> str:
+    """HTML `text` without its tags, the text between them decoded (`decoded`). A browser
+    finds the tags first, so an escaped `<` or `>` is text, never part of a tag: in
+    `066<span title="&gt;" hidden>4</span>198038` the `4` is hidden, and
+    `&lt;a title="066<b></b>198038"&gt;` shows `066198038`. `quoted`: tags as a browser's
+    tokenizer reads them (`quoted_angles`)."""
+    if quoted:
+        pieces = _QUOTED_TAG.split(text)
+    else:
+        last = text.rfind(">") + 1
+        pieces = [*TAG.split(text[:last]), text[last:]]
+    return "".join(decoded(piece) for piece in pieces)
+
+
+def escapes_write_tags(text: bytes, decoded_text: bytes) -> bool:
+    """Whether decoding escapes (`decoded_text`) wrote a `<` or `>` into HTML `text`: then the
+    tags of the decoded text are not the page's (`decoded_between_tags`)."""
+    return b"<" in text and (decoded_text.count(b"<") != text.count(b"<") or
+                             decoded_text.count(b">") != text.count(b">"))
+
+
+def tag_readings(text: bytes, decoded_text: bytes) -> list[bool]:
+    """How HTML `text` (reduced to bytes) is read again, besides its decoded text with tags
+    ending at their first `>`: for each reading, whether tags are read as a browser's
+    tokenizer reads them (`decoded_between_tags`). Its own tags, where escapes wrote a `<` or
+    `>` (`escapes_write_tags`); as the tokenizer, where a quoted value holds one."""
+    return [quoted for quoted, needed in ((False, escapes_write_tags(text, decoded_text)),
+                                          (True, quoted_angles(text))) if needed]
 # What a browser does not display: comments, scripts, style sheets, templates, and elements
 # marked hidden. Their text is still in the file, and read in the other views.
 _COMMENT = re.compile(rb"<!--.*?(?:-->|\Z)", re.DOTALL)
@@ -466,26 +547,41 @@ _HIDING = re.compile(rb"[\s/\"']hidden\b|.display\s*:\s*none|.visibility\s*:\s*h
 _ELEMENT_NAME = re.compile(rb"<([a-z][a-z0-9-]*)")
 
 
-def _not_shown(lower: bytes) -> list[tuple[int, int]]:
-    """The spans of lower-cased HTML a browser does not display, in order, not overlapping."""
+def _not_shown(lower: bytes, quoted: bool = False) -> list[tuple[int, int]]:
+    """The spans of lower-cased HTML a browser does not display, in order, not overlapping.
+    `quoted`: `hidden` in a tag read as a browser's tokenizer reads it (`tags_holding`)."""
     spans = [(m.start(), m.end()) for m in _COMMENT.finditer(lower)] if b"<!--" in lower else []
+    # Each element's close is looked for once past where it was last found missing: a page of
+    # `<script` or `hidden` with no close after them would be read to its end at each.
+    unclosed: dict[bytes, int] = {}
+
+    def span_end(name: bytes, at: int) -> int:
+        close = -1 if unclosed.get(name, len(lower)) <= at else lower.find(b"</" + name, at)
+        if close < 0:
+            unclosed[name] = min(at, unclosed.get(name, at))
+            return len(lower)
+        return lower.find(b">", close) + 1 or len(lower)
+
     for element in _NOT_SHOWN_NAMES:  # each found with `find`: a page has a thousand tags, few of these
         at = lower.find(b"<" + element)
         while at >= 0:
             end = at + 1 + len(element)
             if _WORD_END.match(lower, end):
-                close = lower.find(b"</" + element, end)
-                spans.append((at, len(lower) if close < 0 else lower.find(b">", close) + 1 or len(lower)))
+                end = span_end(element, end)  # what follows, up to the close, is its text
+                spans.append((at, end))
             at = lower.find(b"<" + element, end)
     for word in (b"hidden", b"display", b"visibility"):
         at = lower.find(word)
         while at >= 0:
-            start = lower.rfind(b"<", 0, at)
-            name = _ELEMENT_NAME.match(lower, start) if start >= 0 else None
             # Inside a tag (no ">" between), as an attribute or a style declaration.
-            if name is not None and b">" not in lower[start:at] and _HIDING.match(lower, at - 1):
-                close = lower.find(b"</" + name[1], at)
-                spans.append((start, len(lower) if close < 0 else lower.find(b">", close) + 1 or len(lower)))
+            if _HIDING.match(lower, at - 1):
+                if quoted:
+                    spans += [(tag, span_end(name, at)) for tag, name in _held_or_near(lower, at)]
+                else:
+                    start = lower.rfind(b"<", 0, at)
+                    named = _ELEMENT_NAME.match(lower, start) if start >= 0 else None
+                    if named is not None and lower.find(b">", start, at) < 0:
+                        spans.append((start, span_end(named[1], at)))
             at = lower.find(word, at + 1)
     merged: list[tuple[int, int]] = []
     for start, end in sorted(spans):
@@ -497,24 +593,31 @@ def _not_shown(lower: bytes) -> list[tuple[int, int]]:
 
 
 @functools.lru_cache(maxsize=4)
-def hidden_spans(text: bytes) -> tuple[tuple[int, int], ...]:
+def hidden_spans(text: bytes, quoted: bool = False) -> tuple[tuple[int, int], ...]:
     """`_not_shown` of HTML `text` (reduced to bytes), in any case: kept for the last few texts,
     as a part's views and its end (`ends_inside`) ask for the same text's spans."""
-    return tuple(_not_shown(text.lower()))
+    return tuple(_not_shown(text.lower(), quoted))
 
 
-def displayed_joins(text: bytes) -> list[bytes]:
+def displayed_joins(text: bytes, shown: Callable[[int, int], bytes] | None = None,
+                    quoted: bool = False) -> list[bytes]:
     """Where a browser joins text around what it does not display: for each hidden span of
     HTML `text` (reduced to bytes), the displayed text around the place it was, tags removed,
     out to the nearest letter on each side (a number cannot reach further). A number split by
     a comment, a script or a hidden element (`066<span hidden>4</span>198038`) is whole there;
-    every other run of the displayed text is in the view without tags already."""
+    every other run of the displayed text is in the view without tags already. `shown(start,
+    end)`: what a stretch of `text` shows, if not its bytes without tags (escapes decoded).
+    `quoted`: hidden elements found in tags read as a browser's tokenizer reads them."""
     if b"<" not in text:
         return []
+    def tags_removed(start: int, end: int) -> bytes:
+        return without_tags(text[start:end])
+
+    shown = shown or tags_removed
     windows = []
-    for start, end in hidden_spans(text):
-        before = TAG_BYTES.sub(b"", text[max(0, start - _JOIN_REACH):start])
-        after = TAG_BYTES.sub(b"", text[end:end + _JOIN_REACH])
+    for start, end in hidden_spans(text, quoted):
+        before = shown(max(0, start - _JOIN_REACH), start)
+        after = shown(end, end + _JOIN_REACH)
         # A letter ends a number: the window runs from the last letter before to the first after.
         last = before.translate(_LETTER_TRACE).rfind(b"a")
         first = after.translate(_LETTER_TRACE).find(b"a")
@@ -552,11 +655,14 @@ def part_ends(text: bytes, size: int) -> list[int]:
     return [*ends, len(text)]
 
 
-def ends_inside(text: bytes) -> bool:
+def ends_inside(text: bytes, quoted: bool = False) -> bool:
     """Whether HTML `text` ends inside a tag, or inside what a browser does not display (a
-    comment, a script, an element marked hidden): such a part is read with the next."""
+    comment, a script, an element marked hidden): such a part is read with the next.
+    `quoted`: tags and hidden elements as a browser's tokenizer reads them, too."""
     return text.rfind(b"<") > text.rfind(b">") or \
-        any(end == len(text) for _, end in hidden_spans(text))
+        any(end == len(text) for _, end in hidden_spans(text)) or \
+        (quoted and (tags_holding(text.lower(), len(text), open_value=True) != [] or
+                     any(end == len(text) for _, end in hidden_spans(text, True))))
 
 
 # --- style sheets -----------------------------------------------------------------------------
@@ -579,13 +685,18 @@ def style_sheets(data: bytes, suffix: str) -> list[str]:
         return [css_unescaped(data.decode("utf-8", "replace"))]
     lower = data.lower()  # HTML names are case-insensitive in ASCII only
     sheets = []
+    # A tag ends at a `>`: past the last, `<style` begins none (and the pattern would read on
+    # to the end of the page at each).
+    last_tag_end = data.rfind(b">")
     at = lower.find(b"style")
     while at >= 0:  # each place found with `find`, the pattern tried only there
-        found = _STYLE.match(data, at - 1) if at > 0 else None
+        tag = at > 0 and data[at - 1:at] == b"<"
+        found = _STYLE.match(data, at - 1) if at > 0 and (at < last_tag_end or not tag) else None
         if found is not None:
             sheet = found[1] if found[1] is not None else found[2][1:-1]
             sheets.append(css_unescaped(html.unescape(sheet.decode("utf-8", "replace"))))
-        at = lower.find(b"style", at + 5)
+        # Inside an element or a value found, `style` is its text.
+        at = lower.find(b"style", found.end() if found is not None else at + 5)
     return sheets
 
 

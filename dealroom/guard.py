@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-from dealroom.display import inserted_digits, style_sheets
+from dealroom.display import TAG_REACH, inserted_digits, style_sheets, tags_holding
 from dealroom.extract import extract, is_text_format
 from dealroom.numbers import UNMASKED, UTF16_MARKS, Finder, Secret
 
@@ -138,31 +138,30 @@ _NUMBERED = ("a list's numbering is set to a number of three digits or more (`<o
              "`<li value>`), and the leak guard cannot tell what number a reader sees there "
              "(write the number in the page itself)")
 _CONTENT_RULE = re.compile(rb"content\s*:")  # a literal first: a fast search
-_LIST_NUMBER = re.compile(rb"\s*=\s*[\"']?\s*[+-]?\d{3}")
+# Three digits, or an escape that may be one (a browser decodes attribute values).
+_LIST_NUMBER = re.compile(rb"\s*=\s*[\"']?\s*[+-]?(?:\d{3}|&)")
 
 
 def _numbered_list(lower: bytes) -> bool | None:
     """Whether lower-cased HTML numbers a list from three digits or more (`<ol start>`,
-    `<li value>`): each attribute name found with `find`, the tag it is in looked for at most
-    `_TAG_REACH` bytes back, so that the work stays linear in the page. None: such an
-    attribute has no `<` before it in `lower`, where it may be part of a page (a tag begun
-    before it)."""
+    `<li value>`, or a value beginning with an escape): each attribute name found with `find`,
+    and an `<ol` or `<li` whose tag runs on to it looked for at most `TAG_REACH` bytes back
+    (`tags_holding`), so that the work stays linear in the page. None: no such tag within reach, and the reach
+    runs past the start of `lower`, which may be part of a page (a tag begun before it)."""
     reaches_back = False
     for attribute, element in ((b"start", b"ol"), (b"value", b"li")):
         at = lower.find(attribute)
         while at >= 0:
             if lower[at - 1:at] in _BEFORE_ATTRIBUTE and _LIST_NUMBER.match(lower, at + len(attribute)):
-                tag = lower.rfind(b"<", max(0, at - _TAG_REACH), at)
-                if tag >= 0 and lower[tag + 1:tag + 3] == element and _LIST_ELEMENT.match(lower, tag):
-                    return True
-                reaches_back |= tag < 0
+                held = tags_holding(lower, at)
+                if held is None or any(name == element for _, name in held):
+                    return True  # too many tags to read there, or a list's
+                reaches_back |= at < TAG_REACH
             at = lower.find(attribute, at + 1)
     return None if reaches_back else False
 
 
-_TAG_REACH = 4096
 _BEFORE_ATTRIBUTE = frozenset(bytes([b]) for b in b" \t\n\r\f/\"'")
-_LIST_ELEMENT = re.compile(rb"<(?:ol|li)\b")
 _UTF8_PAGE = re.compile(rb"<meta[^>]*charset=[\"']?utf-8", re.IGNORECASE)
 
 

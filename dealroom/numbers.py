@@ -21,11 +21,11 @@ from pathlib import Path
 from dealroom.display import (
     FOLDS,
     TAG,
-    TAG_BYTES,
     Seen,
     as_digits,
     as_digits_bytes,
     decoded,
+    decoded_between_tags,
     displayed_joins,
     ends_inside,
     may_run_right_to_left,
@@ -34,6 +34,8 @@ from dealroom.display import (
     reduced,
     reduced_decoded,
     separators_reduced,
+    tag_readings,
+    without_tags,
 )
 from dealroom.types import iban_check
 
@@ -593,9 +595,22 @@ class Finder:
         if "<" in plain:
             shown = TAG.sub("", plain) if strings else ""
             # One byte per character: tags removed from the reduced view are the same tags.
-            shown_reduced = reduce(shown) if strings else TAG_BYTES.sub(b"", plain_reduced)
+            shown_reduced = reduce(shown) if strings else without_tags(plain_reduced)
             views.append(_View(shown if strings else None, shown_reduced))
             views += [_View(None, join) for join in displayed_joins(plain_reduced)]
+            # The page's own tags, the text between them decoded (`066<span title="&gt;"
+            # hidden>4</span>198038`), and tags whose quoted values hold `<` or `>`
+            # (`tag_readings`). Reduced: one byte per character of `text`.
+            written = views[0].reduced
+            for quoted in tag_readings(written, plain_reduced):
+                def between(start: int, end: int, quoted: bool = quoted) -> bytes:
+                    return reduce(decoded_between_tags(text[start:end], quoted))
+                whole = decoded_between_tags(text, quoted)
+                views.append(_View(whole if strings else None, between(0, len(text))))
+                views += [_View(None, join) for join in displayed_joins(written, between, quoted)]
+                lookalikes = as_digits_bytes(views[-1].reduced)
+                if lookalikes is not None:
+                    views.append(_View(as_digits(whole) if strings else None, lookalikes))
         if seen.unstable and not unicodedata.is_normalized("NFKC", shown):
             # Full-width and other compatibility forms of letters and digits.
             shown = unicodedata.normalize("NFKC", shown)
@@ -619,13 +634,20 @@ class Finder:
         if fast != utf8:
             views.append(_View(None, fast, True))
         shown = fast
+        texts = [fast]  # the texts a reader is shown, where look-alike letters may be digits
         if b"<" in fast:
-            shown = TAG_BYTES.sub(b"", fast)
+            shown = texts[0] = without_tags(fast)
             views.append(_View(None, shown))
             views += [_View(None, join) for join in displayed_joins(fast)]
-        lookalikes = as_digits_bytes(shown)
-        if lookalikes is not None:
-            views.append(_View(None, lookalikes))
+            for quoted in tag_readings(utf8, fast):  # the page's own tags (`_views`)
+                def between(start: int, end: int, quoted: bool = quoted) -> bytes:
+                    return reduced(decoded_between_tags(utf8[start:end].decode("ascii"), quoted), seen)
+                texts.append(between(0, len(utf8)))
+                views.append(_View(None, texts[-1]))
+                views += [_View(None, join) for join in displayed_joins(utf8, between, quoted)]
+            if seen.unstable:  # an escape decoded to a character NFKC may change
+                return None
+        views += [_View(None, digits) for digits in map(as_digits_bytes, texts) if digits is not None]
         return views, seen, shown
 
     def _in_views(self, text: str, utf8: bytes | None = None, seen_other: list[bool] | None = None,
@@ -734,10 +756,13 @@ class Finder:
                 secrets.append(UNMASKED)
         # A piece whose label may stand in the next part, or in the one before.
         partial = bool(self.partials) and self._piece_near_ends(shown)
-        # Tags and hidden spans as the views see them: in the text with escapes decoded.
+        # Tags and hidden spans as the views see them: in the text with escapes decoded, and
+        # as written where an escape wrote a `<` or `>`.
         decoded = [view.reduced for view in views if view.markup][-1]
+        open_ = ends_inside(decoded) or any(ends_inside(part, quoted)
+                                            for quoted in tag_readings(part, decoded))
         note, note_whole = self._part_note(part)
-        return _Part(tuple(secrets), ends_inside(decoded), label, partial, note, note_whole)
+        return _Part(tuple(secrets), open_, label, partial, note, note_whole)
 
     def _piece_near_ends(self, shown: bytes) -> bool:
         """Whether a piece of hidden digits (`_written_pieces`) starts within `_LABEL_REACH` of

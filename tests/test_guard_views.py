@@ -101,3 +101,43 @@ def test_a_quote_in_raw_text_or_an_escape_hides_nothing_a_browser_shows(page: st
     over the visible text after them (Chromium shows `066198038` in each)."""
     guard = Guard([Secret("066-198038", "d", "fbo")])
     assert guard.found_in("page.html", f'<meta charset="utf-8"><body>{page}</body>'.encode())
+
+
+@pytest.mark.parametrize("page", [
+    '066<span title="&gt;" hidden>4</span>198038',
+    '066<span title="a&gt;b" style="display:none">4</span>198038',
+    '&lt;a title="066<b></b>198038"&gt;',
+    '066<span title="&#62;" hidden>4</span>198038 \u00e9',  # and read as text, not in bytes
+    '&lt;p title="O66<b></b>l98O38"&gt;',  # look-alike letters too
+])
+def test_an_escaped_angle_bracket_is_text_never_part_of_a_tag(page: str) -> None:
+    """A browser finds a page's tags before it decodes escapes: `&gt;` in an attribute does
+    not end the tag, and `&lt;a ...&gt;` is no tag at all (Chromium shows `066198038`)."""
+    guard = Guard([Secret("066-198038", "d", "fbo")])
+    assert guard.found_in("page.html", f'<meta charset="utf-8"><body>{page}</body>'.encode())
+
+
+@pytest.mark.parametrize(("page", "unclear"), [
+    ('<ol title="<x" start="198038"><li>a</li></ol>', True),  # a `<` in a quoted value
+    ('<ol title="a>b" start="198038"><li>a</li></ol>', True),  # a `>` in a quoted value
+    ('<ol start="&#49;98038"><li>a</li></ol>', True),  # an escaped digit
+    ('<ol <li start=198038><li>a</li></ol>', True),  # `<li` is an attribute of the `ol` there
+    ('<ol title=" start=198038"><li>a</li></ol>', False),  # inside a quoted value: no attribute
+    ('<ol><li><input value="100"></li></ol>', False),  # the input's value, not the item's
+])
+def test_a_list_numbered_from_a_long_number_is_found_whatever_its_tag_holds(page: str, unclear: bool) -> None:
+    reading = Guard([Secret("066-198038", "d", "fbo")]).read(
+        "page.html", f'<meta charset="utf-8"><body>{page} 066</body>'.encode())
+    assert (reading.unclear is not None) == unclear
+
+
+@pytest.mark.parametrize("page", [
+    '066<span title="a>b" hidden>4</span>198038',  # hidden, after a `>` in a quoted value
+    "066<b title='x>z'>198038</b>",  # the tag ends at the `>` after the quote
+    '066<span title="a<b" hidden>4</span>198038',  # a `<` in a quoted value
+    '066<span title="a>b"hidden>4</span>198038 \u00e9',  # and read as text, not in bytes
+])
+def test_a_quoted_value_holding_an_angle_bracket_is_read_as_a_browser_reads_it(page: str) -> None:
+    """Chromium shows `066198038` in each: a tag runs on to the closing quote of its values."""
+    guard = Guard([Secret("066-198038", "d", "fbo")])
+    assert guard.found_in("page.html", f'<meta charset="utf-8"><body>{page}</body>'.encode())

@@ -256,3 +256,16 @@ def test_the_folder_name_check_follows_the_configured_masked_fields(
     result = room.build()
     assert result.returncode == 1
     assert "content/deals/omicron-•••••••••/deal.yml:1:1: <record>: the deal's folder" in result.stderr
+
+
+def test_a_page_of_unclosed_markup_is_read_in_one_pass(make_room: Callable[..., Room]) -> None:
+    """Hand-written pages of tags, style elements, scripts and hidden elements that never
+    close, a megabyte each: read to their end once, not once from each `<` (minutes a page)."""
+    room = make_room()
+    for name, piece in [("lt", "<"), ("style", "<style "), ("script", "<script "), ("comment", "<!"),
+                        ("hidden", "<a hidden "), ("words", "hidden display "), ("tag", "<ol start=1 ")]:
+        body = "<p>content: counter-</p><a " + piece * (1_000_000 // len(piece))
+        (room.path / "content" / "pages" / f"{name}.html").write_text(
+            f'<meta charset="utf-8"><body>{body}', encoding="utf-8")
+    result = mkdocs("build", "--strict", cwd=room.path, timeout=240)
+    assert result.returncode == 0, result.stderr

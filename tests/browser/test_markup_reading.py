@@ -1,7 +1,7 @@
 """The leak guard reads markup as Chromium does: wherever the browser shows an account number
-(around tags, hidden elements, comments, scripts, stray quotes and `<`), the guard finds it.
-It may refuse more than the browser shows, never less. (A `>` inside a quoted value before
-`hidden` is a known limit: see the README's Security section.)"""
+(around tags, hidden elements, comments, scripts, stray quotes and `<`, quoted values holding
+`<` or `>`, escaped angle brackets), the guard finds it. It may refuse more than the browser
+shows, never less."""
 
 from __future__ import annotations
 
@@ -18,7 +18,9 @@ ACCOUNT = Secret("066-198038", "d", "fbo")
 _PIECES = ["066", "198", "038", "198038", "4", " ", "-", "x", "<b>", "</b>", "<span hidden>",
            "</span>", "<a b=c=",
            '"d>', '">', "'>", "<!--", "-->", "<", "</", ">", '"', "'", "=", '<i title="',
-           "<p\n", " hidden", "<script>", "</script>", "<br>", "<span/hidden>", '<i title="x"hidden>']
+           "<p\n", " hidden", "<script>", "</script>", "<br>", "<span/hidden>", '<i title="x"hidden>',
+           '<span title="a>b" hidden>', "<b title='<x'>", '<i title="&gt;" hidden>', "&lt;", "&gt;",
+           '<span title="a>b"', "<ol>", "<li>", "</li>", "</ol>"]
 
 
 def _shown(page: Page, html: str) -> bool:
@@ -37,6 +39,9 @@ def _shown(page: Page, html: str) -> bool:
           ">"])
 @example(["066", "<a b=c=", '"d>', "198038", '">'])
 @example(["066", '<i title="', '"d>', "198038", '">'])
+@example(["066", '<span title="a>b" hidden>', "4", "</span>", "198038"])
+@example(["066", '<i title="&gt;" hidden>', "4", "</span>", "198038"])
+@example(["&lt;", '<i title="', "066", "<b>", "</b>", "198038", '"', "&gt;"])
 def test_the_guard_finds_every_number_chromium_shows(page: Page, pieces: list[str]) -> None:
     html = '<meta charset="utf-8"><p>' + "".join(pieces) + "</p>"
     if _shown(page, html):
