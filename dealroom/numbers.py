@@ -337,7 +337,21 @@ class Redactor:
                 parts += [text[done:start], BULLET * len(digits)]  # no digit shown backwards
                 done = end
             text = "".join(parts) + text[done:] if parts else text
+            text = self._reversed_groups(text)
         return self._labelled(text)
+
+    def _reversed_groups(self, text: str) -> str:
+        """`text` with each run of digit groups masked whose groups, read in reverse order,
+        hold a number: right to left, `038 198 066` shows as `066 198 038` (the guard reads
+        every run so)."""
+        seen = reader_chars(text)
+        parts, done = [], 0
+        for run in _DIGIT_RUN.finditer(seen):
+            groups = _DIGIT_STRETCH.findall(run[0])
+            if len(groups) > 1 and any(self._forwards.spans("".join(reversed(groups)))):
+                parts += [text[done:run.start()], BULLET * sum(map(len, groups))]
+                done = run.end()
+        return "".join(parts) + text[done:] if parts else text
 
     def _labelled(self, text: str) -> str:
         """A number the records do not hold is masked too where a label says it is an account

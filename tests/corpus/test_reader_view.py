@@ -36,12 +36,12 @@ MASKED_PAGES = {
     "reversed": "Wired to \u202e830891-660\u202c as agreed.",  # right-to-left override
     "bdo": "Wired to <bdo dir=\"rtl\">830891-660</bdo> as agreed.",
     "comment": "Wired to 066<!-- > -->198038 as agreed.",  # no letter between: one number
+    "groups-right-to-left": 'Wired to <span dir="rtl">038 198 066</span> as agreed.',
 }
 # Pages only the guard can judge: raw HTML and CSS the mask does not interpret.
 REFUSED_PAGES = {
     "hidden": "Wired to 066<span hidden>4</span>198038 as agreed.",
     "script": "Wired to 066<script>var x = 4;</script>198038 as agreed.",
-    "groups-right-to-left": '<p dir="rtl">038 198 066</p>',
     "css-content": '<style>.acct::before { content: "066" }</style>'
                    'Wired to <span class="acct">198038</span>.',
     "css-escaped-content": '<style>.acct::after { content: "\\31 98038" }</style>'
