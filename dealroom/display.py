@@ -13,7 +13,7 @@ import functools
 import html
 import re
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 # The one fold table: four characters IGNORECASE matches to an ASCII letter (I, I, S and K).
@@ -471,9 +471,13 @@ def without_tags(text: bytes) -> bytes:
 # and `>` in it included (`<span title="a>b" hidden>`). Read in views of their own, beside the
 # views where a tag ends at its first `>`: a quote in a script, a comment or an escape runs on
 # here over text a browser shows, and the other views read that text.
-_QUOTED_TAG = re.compile(r"<[a-zA-Z/!?](?:[^<>\"']++|\"[^\"]*+\"|'[^']*+')*+>")
-_TAG_TO_END = re.compile(rb"<[a-z][a-z0-9-]*+(?:[^>\"']++|\"[^\"]*+\"|'[^']*+')*+")
-_TAG_TO_END_OPEN = re.compile(_TAG_TO_END.pattern + rb"(?:\"[^\"]*+|'[^']*+)?")  # in a value
+# A quote begins a value only just after `=` (and white space): elsewhere it is a character
+# of a name or of an unquoted value.
+# (A quote after `=` opens a value that must close: `(?![\"'])` where it does not.)
+_QUOTED_TAG = re.compile(r"<[a-zA-Z/!?](?:[^<>=]++|=[\t\n\f\r ]*+(?:\"[^\"]*+\"|'[^']*+'|(?![\"'])))*+>")
+_TAG_TO_END = re.compile(
+    rb"<[a-z][a-z0-9-]*+(?:[^>=]++|=[\t\n\f\r ]*+(?:\"[^\"]*+\"|'[^']*+'|(?![\"'])))*+")
+_TAG_TO_END_OPEN = re.compile(_TAG_TO_END.pattern + rb"(?:=[\t\n\f\r ]*+(?:\"[^\"]*+|'[^']*+))?")
 _QUOTED_ANGLE = re.compile(rb"=\s*+(?:\"[^\"<>]*+[<>]|'[^'<>]*+[<>])")
 TAG_REACH = 4096  # how far back the tag holding a place is looked for
 _MOST_TAGS = 16  # ... and how many tags begun there are read
@@ -526,8 +530,14 @@ def decoded_between_tags(text: str, quoted: bool = False) -> str:
 def escapes_write_tags(text: bytes, decoded_text: bytes) -> bool:
     """Whether decoding escapes (`decoded_text`) wrote a `<` or `>` into HTML `text`: then the
     tags of the decoded text are not the page's (`decoded_between_tags`)."""
-    return b"<" in text and (decoded_text.count(b"<") != text.count(b"<") or
-                             decoded_text.count(b">") != text.count(b">"))
+    return decoded_text is not text and b"<" in text and (
+        decoded_text.count(b"<") != text.count(b"<") or decoded_text.count(b">") != text.count(b">"))
+
+
+def escapes_hold_digits(text: bytes) -> bool:
+    """Whether an escape a browser does not decode in a page's text is written with digits
+    (`\\u0030`, `%30`): it shows them (`%066`), and the decoded views lose them."""
+    return b"\\u" in text or (b"%" in text and _URL_ESCAPES_BYTES.search(text) is not None)
 
 
 def tag_readings(text: bytes, decoded_text: bytes) -> list[bool]:
@@ -539,17 +549,32 @@ def tag_readings(text: bytes, decoded_text: bytes) -> list[bool]:
                                           (True, quoted_angles(text))) if needed]
 # What a browser does not display: comments, scripts, style sheets, templates, and elements
 # marked hidden. Their text is still in the file, and read in the other views.
-_COMMENT = re.compile(rb"<!--.*?(?:-->|\Z)", re.DOTALL)
-_NOT_SHOWN_NAMES = (b"script", b"style", b"template", b"noscript")
-_WORD_END = re.compile(rb"\b")  # after the name: `<scripts>` is another element
+# A comment ends at `-->` or `--!>`; `<!-->` and `<!--->` are empty ones.
+_COMMENT = re.compile(rb"<!--(?:-?>|.*?(?:--!?>|\Z))", re.DOTALL)
+# Elements whose text no browser draws (a frame's, a media element's and a canvas's are for
+# browsers without them; a dialog's, until it is opened; a title's in the body, never).
+_NOT_SHOWN_NAMES = (b"script", b"style", b"template", b"noscript", b"title", b"dialog", b"datalist",
+                    b"iframe", b"noembed", b"noframes", b"video", b"audio", b"canvas", b"meter",
+                    b"progress", b"rp", b"object", b"details", b"desc")
+# Elements a browser closes where another begins (`<li>` at the next `<li>`), besides their end tag.
+_CLOSED_BY = {b"li": (b"<li",), b"dt": (b"<dt", b"<dd"), b"dd": (b"<dt", b"<dd"), b"p": (b"<p",),
+              b"option": (b"<option",), b"tr": (b"<tr",), b"td": (b"<td", b"<th", b"<tr"),
+              b"th": (b"<td", b"<th", b"<tr")}
+_RAW_TEXT = frozenset((b"script", b"style", b"title", b"iframe", b"noembed", b"noframes", b"noscript"))
+# Their start tags, by one pattern (a literal `<` first: a fast search); after the name a word
+# ends (`<scripts>` is another element).
+_NOT_SHOWN = re.compile(rb"<(%s)\b" % b"|".join(_NOT_SHOWN_NAMES))
 # From the byte before; `hidden` is an attribute after a space, a `/` or a quoted value too.
-_HIDING = re.compile(rb"[\s/\"']hidden\b|.display\s*:\s*none|.visibility\s*:\s*hidden")
+# A style attribute written with an escape may say anything: taken as hiding.
+_HIDING = re.compile(rb"[\s/\"'](?:hidden|popover)\b|.display\s*:\s*none|.visibility\s*:\s*hidden|"
+                     rb"[\s/\"']style\s*=\s*(?:\"[^\"&]*&|'[^'&]*&|[^\s>&]*&)")
 _ELEMENT_NAME = re.compile(rb"<([a-z][a-z0-9-]*)")
 
 
 def _not_shown(lower: bytes, quoted: bool = False) -> list[tuple[int, int]]:
-    """The spans of lower-cased HTML a browser does not display, in order, not overlapping.
-    `quoted`: `hidden` in a tag read as a browser's tokenizer reads it (`tags_holding`)."""
+    """The spans of lower-cased HTML a browser does not display, in order, each as found (one
+    may hold or overlap another). `quoted`: `hidden` in a tag read as a browser's tokenizer
+    reads it (`tags_holding`)."""
     spans = [(m.start(), m.end()) for m in _COMMENT.finditer(lower)] if b"<!--" in lower else []
     # Each element's close is looked for once past where it was last found missing: a page of
     # `<script` or `hidden` with no close after them would be read to its end at each.
@@ -557,32 +582,61 @@ def _not_shown(lower: bytes, quoted: bool = False) -> list[tuple[int, int]]:
 
     def span_end(name: bytes, at: int) -> int:
         close = -1 if unclosed.get(name, len(lower)) <= at else lower.find(b"</" + name, at)
+        while close >= 0 and lower[close + 2 + len(name):close + 3 + len(name)] not in _NAME_ENDS:
+            close = lower.find(b"</" + name, close + 1)  # `</spanx>` does not close a span
         if close < 0:
             unclosed[name] = min(at, unclosed.get(name, at))
             return len(lower)
         return lower.find(b">", close) + 1 or len(lower)
 
-    for element in _NOT_SHOWN_NAMES:  # each found with `find`: a page has a thousand tags, few of these
-        at = lower.find(b"<" + element)
-        while at >= 0:
-            end = at + 1 + len(element)
-            if _WORD_END.match(lower, end):
-                end = span_end(element, end)  # what follows, up to the close, is its text
-                spans.append((at, end))
-            at = lower.find(b"<" + element, end)
-    for word in (b"hidden", b"display", b"visibility"):
+    def span_ends(name: bytes, at: int) -> list[int]:
+        """Where a hidden element may end: at its end tag; where another element closes it;
+        and where its end tag was in a comment or a script, at the next (each a view)."""
+        ends = [span_end(name, at)]
+        for start in _CLOSED_BY.get(name, ()):
+            closed = lower.find(start, at, ends[0])
+            if closed >= 0:
+                ends.append(closed)
+        for _ in range(2):
+            if ends[0] == len(lower) or (lower.find(b"<!--", at, ends[0]) < 0 and
+                                         lower.find(b"<script", at, ends[0]) < 0):
+                break
+            ends.insert(0, span_end(name, ends[0]))
+        return ends
+
+    at = 0
+    while (found := _NOT_SHOWN.search(lower, at)) is not None:
+        end = span_end(found[1], found.end())
+        spans.append((found.start(), end))
+        # A raw text element's text, up to its close, is text; another's holds elements.
+        at = end if found[1] in _RAW_TEXT else found.end()
+    for word in (b"hidden", b"display", b"visibility", b"popover", b"style"):
         at = lower.find(word)
         while at >= 0:
             # Inside a tag (no ">" between), as an attribute or a style declaration.
             if _HIDING.match(lower, at - 1):
                 if quoted:
-                    spans += [(tag, span_end(name, at)) for tag, name in _held_or_near(lower, at)]
-                else:
+                    spans += [(tag, end) for tag, name in _held_or_near(lower, at)
+                              for end in span_ends(name, at)]
+                else:  # each `<name` back to a `>`: in `<span <b hidden>`, the span is hidden
                     start = lower.rfind(b"<", 0, at)
-                    named = _ELEMENT_NAME.match(lower, start) if start >= 0 else None
-                    if named is not None and lower.find(b">", start, at) < 0:
-                        spans.append((start, span_end(named[1], at)))
+                    for _ in range(_MOST_STARTS):
+                        if start < 0 or lower.find(b">", start, at) >= 0:
+                            break
+                        named = _ELEMENT_NAME.match(lower, start)
+                        if named is not None:
+                            spans += [(start, end) for end in span_ends(named[1], at)]
+                        start = lower.rfind(b"<", 0, start)
             at = lower.find(word, at + 1)
+    return sorted(set(spans))
+
+
+_MOST_STARTS = 4  # `<` read back from `hidden` to a `>`
+_NAME_ENDS = frozenset((b"", b" ", b"\t", b"\n", b"\r", b"\f", b"/", b">"))
+
+
+def merged_spans(spans: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Sorted spans, those that overlap or touch made one."""
     merged: list[tuple[int, int]] = []
     for start, end in sorted(spans):
         if merged and start <= merged[-1][1]:
@@ -614,14 +668,28 @@ def displayed_joins(text: bytes, shown: Callable[[int, int], bytes] | None = Non
         return without_tags(text[start:end])
 
     shown = shown or tags_removed
+    spans = hidden_spans(text, quoted)
+    # Spans with no letter shown between them are removed together, as one:
+    # `066<span hidden>4</span>198<span hidden>5</span>038`; so are spans that overlap or touch.
+    chains: list[tuple[tuple[int, int], bytes, bool]] = []  # span, what shows between, chained
+    single = set(spans)
+    for start, end in merged_spans(spans):
+        if chains and start - chains[-1][0][1] < _JOIN_REACH:
+            (chain_start, chain_end), between, _ = chains[-1]
+            gap = shown(chain_end, start)
+            if b"a" not in gap.translate(_LETTER_TRACE):
+                chains[-1] = ((chain_start, end), between + gap, True)
+                continue
+        chains.append(((start, end), b"", (start, end) not in single))
     windows = []
-    for start, end in hidden_spans(text, quoted):
+    for (start, end), between in [*((span, b"") for span in spans),
+                                  *((chain, between) for chain, between, chained in chains if chained)]:
         before = shown(max(0, start - _JOIN_REACH), start)
         after = shown(end, end + _JOIN_REACH)
         # A letter ends a number: the window runs from the last letter before to the first after.
         last = before.translate(_LETTER_TRACE).rfind(b"a")
         first = after.translate(_LETTER_TRACE).find(b"a")
-        window = before[last + 1:] + after[:first if first >= 0 else len(after)]
+        window = before[last + 1:] + between + after[:first if first >= 0 else len(after)]
         if window.translate(None, _NOT_DIGIT):  # only a window with digits can hold a number
             windows.append(window)
     return windows
@@ -660,7 +728,7 @@ def ends_inside(text: bytes, quoted: bool = False) -> bool:
     comment, a script, an element marked hidden): such a part is read with the next.
     `quoted`: tags and hidden elements as a browser's tokenizer reads them, too."""
     return text.rfind(b"<") > text.rfind(b">") or \
-        any(end == len(text) for _, end in hidden_spans(text)) or \
+        any(end == len(text) for _, end in hidden_spans(text, False)) or \
         (quoted and (tags_holding(text.lower(), len(text), open_value=True) != [] or
                      any(end == len(text) for _, end in hidden_spans(text, True))))
 

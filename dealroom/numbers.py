@@ -28,6 +28,7 @@ from dealroom.display import (
     decoded_between_tags,
     displayed_joins,
     ends_inside,
+    escapes_hold_digits,
     may_run_right_to_left,
     part_ends,
     reader_chars,
@@ -438,6 +439,9 @@ class InParts:
 # often, but each costs its own views); at most this many parts' readings are kept.
 _PART_BYTES = 2048
 _MAX_PARTS = 200_000
+# A part read again with the next, and the next, up to this size: past it the page is read
+# whole, once (each reading of the parts so far would start again from the first).
+_MOST_OPEN_BYTES = 32_768
 
 
 @dataclass
@@ -612,10 +616,12 @@ class Finder:
             shown_reduced = reduce(shown) if strings else without_tags(plain_reduced)
             views.append(_View(shown if strings else None, shown_reduced))
             views += [_View(None, join) for join in displayed_joins(plain_reduced)]
+            written = views[0].reduced
+            if plain_reduced is not written and escapes_hold_digits(written):
+                views.append(_View(None, without_tags(written)))  # `%066<b></b>198038`
             # The page's own tags, the text between them decoded (`066<span title="&gt;"
             # hidden>4</span>198038`), and tags whose quoted values hold `<` or `>`
             # (`tag_readings`). Reduced: one byte per character of `text`.
-            written = views[0].reduced
             for quoted in tag_readings(written, plain_reduced):
                 def between(start: int, end: int, quoted: bool = quoted) -> bytes:
                     return reduce(decoded_between_tags(text[start:end], quoted))
@@ -653,6 +659,8 @@ class Finder:
             shown = texts[0] = without_tags(fast)
             views.append(_View(None, shown))
             views += [_View(None, join) for join in displayed_joins(fast)]
+            if fast is not utf8 and escapes_hold_digits(utf8):  # `%066<b></b>198038` as written
+                views.append(_View(None, without_tags(utf8)))
             for quoted in tag_readings(utf8, fast):  # the page's own tags (`_views`)
                 def between(start: int, end: int, quoted: bool = quoted) -> bytes:
                     return reduced(decoded_between_tags(utf8[start:end].decode("ascii"), quoted), seen)
@@ -729,10 +737,13 @@ class Finder:
         label = partial = note_whole = False
         note = None
         start = 0
+        open_from: set[int] = set()  # where a part began that was read again with the next
         # Cut as written: no cut is next to a byte outside ASCII, so each part is whole UTF-8,
         # reduced (`separators_reduced`) only when it is read, not again on every page.
         for end in part_ends(data, _PART_BYTES):
             part = data[start:end]
+            if len(part) > _MOST_OPEN_BYTES and start in open_from:
+                return None  # a tag or a hidden span that never ends: read once, whole
             key = hashlib.sha256(part).digest()
             if key in self.parts:
                 reading = self.parts[key]
@@ -744,6 +755,7 @@ class Finder:
             if reading is None:
                 return None
             if reading.open and end < len(data):
+                open_from.add(start)
                 continue  # read again with the next part
             found.extend(reading.secrets)
             label |= reading.label

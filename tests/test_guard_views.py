@@ -141,3 +141,27 @@ def test_a_quoted_value_holding_an_angle_bracket_is_read_as_a_browser_reads_it(p
     """Chromium shows `066198038` in each: a tag runs on to the closing quote of its values."""
     guard = Guard([Secret("066-198038", "d", "fbo")])
     assert guard.found_in("page.html", f'<meta charset="utf-8"><body>{page}</body>'.encode())
+
+
+@pytest.mark.parametrize("page", [
+    "066<span hidden>4</span>198<span hidden>5</span>038",  # two hidden elements
+    "066<span hidden>4</spanx>5</span>198038",  # `</spanx>` ends no span
+    "066<!--><span hidden>4</span>198038",  # an empty comment
+    "066<!-- x --!><span hidden>4</span>198038",  # a comment ended by `--!>`
+    '<script>var s="<!--";</script>066<span hidden>4</span>198038',  # `<!--` in a script
+    "066<span hidden>4<!-- </span> -->5</span>198038",  # an end tag in a comment
+    "<video>4</video>066<video>4</video>198038",  # a media element's fallback text
+    "066<iframe>4</iframe>198038",
+    "066<svg><desc>4</desc></svg>198038",
+    "066<div popover>4</div>198038",  # a popover, until it is opened
+    "<ul><li>066<li hidden>4<li>198038</ul>",  # an item closed by the next
+    "066<span <b hidden>4</span>198038",  # `<b` is an attribute of the span
+    '066<span x" title="a>b" hidden>4</span>198038',  # a quote in a name is no value's
+    '066<span title="a&gt;b" style="display&#58;none">4</span>198038',  # an escaped style
+    "%066<b></b>198038",  # an escape a browser does not decode in text
+])
+def test_what_a_browser_does_not_display_is_read_as_it_reads_it(page: str) -> None:
+    """Chromium shows `066198038` in each (found by review)."""
+    guard = Guard([Secret("066-198038", "d", "fbo")])
+    for text in (page, page + " \u00e9"):  # in bytes, and as text
+        assert guard.found_in("page.html", f'<meta charset="utf-8"><body>{text}</body>'.encode()), text

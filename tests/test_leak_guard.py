@@ -259,12 +259,16 @@ def test_the_folder_name_check_follows_the_configured_masked_fields(
 
 
 def test_a_page_of_unclosed_markup_is_read_in_one_pass(make_room: Callable[..., Room]) -> None:
-    """Hand-written pages of tags, style elements, scripts and hidden elements that never
-    close, a megabyte each: read to their end once, not once from each `<` (minutes a page)."""
+    """Hand-written pages of tags, style elements, scripts, comments and hidden elements that
+    never close, escaped or quoted angle brackets, two megabytes each: read to their end once,
+    not once from each `<`, nor each part again with all those before it (minutes a page)."""
     room = make_room()
     for name, piece in [("lt", "<"), ("style", "<style "), ("script", "<script "), ("comment", "<!"),
-                        ("hidden", "<a hidden "), ("words", "hidden display "), ("tag", "<ol start=1 ")]:
-        body = "<p>content: counter-</p><a " + piece * (1_000_000 // len(piece))
+                        ("hidden", "<a hidden "), ("words", "hidden display "), ("tag", "<ol start=1 "),
+                        ("open-comment", "<!--\n    word text here"), ("lines", "<\n    word text here"),
+                        ("escaped", "&lt;a&gt; <b>x</b> &lt;\n    word\n"),
+                        ("quoted", '<abbr title="a > b">x</abbr><td>12,000</td>\n    more <b>text</b>\n')]:
+        body = "<p>content: counter-</p><a " + piece * (2_000_000 // len(piece))
         (room.path / "content" / "pages" / f"{name}.html").write_text(
             f'<meta charset="utf-8"><body>{body}', encoding="utf-8")
     result = mkdocs("build", "--strict", cwd=room.path, timeout=240)
