@@ -9,6 +9,7 @@ Views are computed only where their trigger is present: most of a site is plain 
 
 from __future__ import annotations
 
+import bisect
 import functools
 import html
 import re
@@ -555,7 +556,9 @@ _COMMENT = re.compile(rb"<!--(?:-?>|.*?(?:--!?>|\Z))", re.DOTALL)
 # browsers without them; a dialog's, until it is opened; a title's in the body, never).
 _NOT_SHOWN_NAMES = (b"script", b"style", b"template", b"noscript", b"title", b"dialog", b"datalist",
                     b"iframe", b"noembed", b"noframes", b"video", b"audio", b"canvas", b"meter",
-                    b"progress", b"rp", b"object", b"details", b"desc")
+                    b"progress", b"rp", b"object", b"details", b"desc", b"metadata",
+                    b"filter", b"lineargradient", b"radialgradient", b"pattern", b"mask",
+                    b"clippath", b"symbol", b"defs", b"marker")
 # Elements a browser closes where another begins (`<li>` at the next `<li>`), besides their end tag.
 _CLOSED_BY = {b"li": (b"<li",), b"dt": (b"<dt", b"<dd"), b"dd": (b"<dt", b"<dd"), b"p": (b"<p",),
               b"option": (b"<option",), b"tr": (b"<tr",), b"td": (b"<td", b"<th", b"<tr"),
@@ -567,7 +570,8 @@ _NOT_SHOWN = re.compile(rb"<(%s)\b" % b"|".join(_NOT_SHOWN_NAMES))
 # From the byte before; `hidden` is an attribute after a space, a `/` or a quoted value too.
 # A style attribute written with an escape may say anything: taken as hiding.
 _HIDING = re.compile(rb"[\s/\"'](?:hidden|popover)\b|.display\s*:\s*none|.visibility\s*:\s*hidden|"
-                     rb"[\s/\"']style\s*=\s*(?:\"[^\"&]*&|'[^'&]*&|[^\s>&]*&)")
+                     rb"[\s/\"']style\s*=\s*(?:\"[^\"&]*&|'[^'&]*&|[^\s>&]*&)|"
+                     rb"[\s/\"'](?:display|visibility)\s*=\s*[\"']?\s*(?:none|hidden)", re.DOTALL)
 _ELEMENT_NAME = re.compile(rb"<([a-z][a-z0-9-]*)")
 
 
@@ -576,30 +580,41 @@ def _not_shown(lower: bytes, quoted: bool = False) -> list[tuple[int, int]]:
     may hold or overlap another). `quoted`: `hidden` in a tag read as a browser's tokenizer
     reads it (`tags_holding`)."""
     spans = [(m.start(), m.end()) for m in _COMMENT.finditer(lower)] if b"<!--" in lower else []
-    # Each element's close is looked for once past where it was last found missing: a page of
-    # `<script` or `hidden` with no close after them would be read to its end at each.
-    unclosed: dict[bytes, int] = {}
+    # Where each literal was found next, and from where it was looked for: a page of hidden
+    # elements asks for the same end tag from each, and would be read to it (or to its end)
+    # at each.
+    found_from: dict[bytes, tuple[int, int]] = {}
+
+    def next_at(literal: bytes, at: int) -> int:
+        known = found_from.get(literal)
+        if known is not None and known[0] <= at and (at <= known[1] or known[1] < 0):
+            return known[1]
+        where = lower.find(literal, at)
+        found_from[literal] = (at, where)
+        return where
+
+    raw_starts: list[int] = []  # where a comment or a raw text element begins, once asked
 
     def span_end(name: bytes, at: int) -> int:
-        close = -1 if unclosed.get(name, len(lower)) <= at else lower.find(b"</" + name, at)
+        close = next_at(b"</" + name, at)
         while close >= 0 and lower[close + 2 + len(name):close + 3 + len(name)] not in _NAME_ENDS:
-            close = lower.find(b"</" + name, close + 1)  # `</spanx>` does not close a span
-        if close < 0:
-            unclosed[name] = min(at, unclosed.get(name, at))
-            return len(lower)
-        return lower.find(b">", close) + 1 or len(lower)
+            close = next_at(b"</" + name, close + 1)  # `</spanx>` does not close a span
+        return len(lower) if close < 0 else lower.find(b">", close) + 1 or len(lower)
 
     def span_ends(name: bytes, at: int) -> list[int]:
-        """Where a hidden element may end: at its end tag; where another element closes it;
-        and where its end tag was in a comment or a script, at the next (each a view)."""
+        """Where a hidden element may end: at its end tag; at the next tag (an ancestor's end
+        tag or a block's start tag closes it), or where another of its kind closes it; and
+        where its end tag was in a comment or a raw text element, at the next (each a view)."""
         ends = [span_end(name, at)]
-        for start in _CLOSED_BY.get(name, ()):
-            closed = lower.find(start, at, ends[0])
-            if closed >= 0:
+        for start in (b"<", *_CLOSED_BY.get(name, ())):
+            closed = next_at(start, lower.find(b">", at) + 1 or at)
+            if 0 <= closed < ends[0]:
                 ends.append(closed)
-        for _ in range(2):
-            if ends[0] == len(lower) or (lower.find(b"<!--", at, ends[0]) < 0 and
-                                         lower.find(b"<script", at, ends[0]) < 0):
+        if not raw_starts:
+            raw_starts.extend([m.start() for m in _RAW_START.finditer(lower)] or [len(lower)])
+        for _ in range(_MOST_CLOSES):
+            first_raw = bisect.bisect_left(raw_starts, at)
+            if ends[0] == len(lower) or first_raw == len(raw_starts) or raw_starts[first_raw] > ends[0]:
                 break
             ends.insert(0, span_end(name, ends[0]))
         return ends
@@ -631,7 +646,9 @@ def _not_shown(lower: bytes, quoted: bool = False) -> list[tuple[int, int]]:
     return sorted(set(spans))
 
 
-_MOST_STARTS = 4  # `<` read back from `hidden` to a `>`
+_MOST_STARTS = 8  # `<` read back from `hidden` to a `>`
+_MOST_CLOSES = 4  # end tags skipped where a comment or raw text element may hold them
+_RAW_START = re.compile(rb"<!--|<(?:script|style|textarea|title|xmp|iframe|noscript|noembed|noframes)\b")
 _NAME_ENDS = frozenset((b"", b" ", b"\t", b"\n", b"\r", b"\f", b"/", b">"))
 
 

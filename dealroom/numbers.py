@@ -617,8 +617,8 @@ class Finder:
             views.append(_View(shown if strings else None, shown_reduced))
             views += [_View(None, join) for join in displayed_joins(plain_reduced)]
             written = views[0].reduced
-            if plain_reduced is not written and escapes_hold_digits(written):
-                views.append(_View(None, without_tags(written)))  # `%066<b></b>198038`
+            if plain_reduced is not written and escapes_hold_digits(written):  # `%066<b></b>198038`
+                views += [_View(None, text) for text in [without_tags(written), *displayed_joins(written)]]
             # The page's own tags, the text between them decoded (`066<span title="&gt;"
             # hidden>4</span>198038`), and tags whose quoted values hold `<` or `>`
             # (`tag_readings`). Reduced: one byte per character of `text`.
@@ -660,7 +660,7 @@ class Finder:
             views.append(_View(None, shown))
             views += [_View(None, join) for join in displayed_joins(fast)]
             if fast is not utf8 and escapes_hold_digits(utf8):  # `%066<b></b>198038` as written
-                views.append(_View(None, without_tags(utf8)))
+                views += [_View(None, text) for text in [without_tags(utf8), *displayed_joins(utf8)]]
             for quoted in tag_readings(utf8, fast):  # the page's own tags (`_views`)
                 def between(start: int, end: int, quoted: bool = quoted) -> bytes:
                     return reduced(decoded_between_tags(utf8[start:end].decode("ascii"), quoted), seen)

@@ -165,3 +165,22 @@ def test_what_a_browser_does_not_display_is_read_as_it_reads_it(page: str) -> No
     guard = Guard([Secret("066-198038", "d", "fbo")])
     for text in (page, page + " \u00e9"):  # in bytes, and as text
         assert guard.found_in("page.html", f'<meta charset="utf-8"><body>{text}</body>'.encode()), text
+
+
+@pytest.mark.parametrize("page", [
+    "<div>066<span hidden>4</div>198038",  # an ancestor's end tag closes it
+    "066<p hidden>4<div>198038</div>",  # a block's start tag closes a paragraph
+    "<table><tr><td>066</td><td hidden>4</tr></table>198038",
+    "066<span <i <b <a <q hidden>4</span>198038",  # `<i`... are attributes of the span
+    "066<span hidden>4<!-- </span> --><!-- </span> --><!-- </span> -->5</span>198038",
+    '066<span hidden>4<textarea>"</span>"</textarea>5</span>198038',  # an end tag in raw text
+    "%066<span hidden>4</span>198038",  # as written, around a hidden element
+    '066<span style="color:red;\ndisplay:none">4</span>198038',  # a line break before `display`
+    '066<svg><text display="none">4</text></svg>198038',  # a presentation attribute
+    "066<svg><defs><text>4</text></defs></svg>198038",  # SVG that is never drawn
+])
+def test_where_a_hidden_element_ends_is_read_as_a_browser_reads_it(page: str) -> None:
+    """Chromium shows `066198038` in each (found by a second review)."""
+    guard = Guard([Secret("066-198038", "d", "fbo")])
+    for text in (page, page + " \u00e9"):
+        assert guard.found_in("page.html", f'<meta charset="utf-8"><body>{text}</body>'.encode()), text
