@@ -12,6 +12,7 @@ from __future__ import annotations
 import bisect
 import functools
 import html
+import itertools
 import re
 import unicodedata
 from collections.abc import Callable, Iterable
@@ -364,12 +365,20 @@ def _has_escape(text: str) -> bool:
 def decoded(text: str, utf8: bytes | None = None) -> str:
     """`text` with JSON, HTML and URL escapes decoded, again and again until none is left
     (`%2526%2334;` is `&#34;` is `"`)."""
-    result = _decoded_once(text, utf8)
+    return decodings(text, utf8)[-1]
+
+
+def decodings(text: str, utf8: bytes | None = None) -> list[str]:
+    """`text` decoded once (`_decoded_once`), and again, each in turn, to `decoded`: a
+    browser decodes a page's escapes once (`&amp;#198038;` shows `&#198038;`), a search
+    result's JSON, then HTML."""
+    results = [_decoded_once(text, utf8)]
     for _ in range(_MOST_DECODINGS):
-        if result == text or not _has_escape(result):
+        if results[-1] == text or not _has_escape(results[-1]):
             break
-        text, result = result, _decoded_once(result)
-    return result
+        text = results[-1]
+        results.append(_decoded_once(text))
+    return results
 
 
 def _separator_escapes_only(text: bytes) -> bool:
@@ -456,8 +465,10 @@ _ENTITY_START_BYTES = re.compile(_ENTITY_START.pattern.encode())
 
 
 # --- markup -------------------------------------------------------------------------------------
-TAG = re.compile(r"<[^>]*>")
-TAG_BYTES = re.compile(rb"<[^>]*>")
+# A tag begins with `<` and a letter, `/`, `!` or `?` (an end tag, a comment, a bogus one):
+# any other `<` is text to a browser (`<066<b>198038` shows `<066198038`).
+TAG = re.compile(r"<[a-zA-Z/!?][^>]*>")
+TAG_BYTES = re.compile(rb"<[a-zA-Z/!?][^>]*>")
 
 
 def without_tags(text: bytes) -> bytes:
@@ -568,9 +579,11 @@ _RAW_TEXT = frozenset((b"script", b"style", b"title", b"iframe", b"noembed", b"n
 # ends (`<scripts>` is another element).
 _NOT_SHOWN = re.compile(rb"<(%s)\b" % b"|".join(_NOT_SHOWN_NAMES))
 # From the byte before; `hidden` is an attribute after a space, a `/` or a quoted value too.
-# A style attribute written with an escape may say anything: taken as hiding.
-_HIDING = re.compile(rb"[\s/\"'](?:hidden|popover)\b|.display\s*:\s*none|.visibility\s*:\s*hidden|"
-                     rb"[\s/\"']style\s*=\s*(?:\"[^\"&]*&|'[^'&]*&|[^\s>&]*&)|"
+# A style attribute written with an escape (HTML's `&`, CSS's `\`) may say anything, and so
+# may a CSS comment beside `display` or `visibility` (`display:/**/none`): taken as hiding.
+_HIDING = re.compile(rb"[\s/\"'](?:hidden|popover)\b|"
+                     rb".(?:display\s*:\s*none|visibility\s*:\s*hidden|(?:display|visibility)\s*(?::\s*)?/\*)|"
+                     rb"[\s/\"']style\s*=\s*(?:\"[^\"&\\]*[&\\]|'[^'&\\]*[&\\]|[^\s>&\\]*[&\\])|"
                      rb"[\s/\"'](?:display|visibility)\s*=\s*[\"']?\s*(?:none|hidden)", re.DOTALL)
 _ELEMENT_NAME = re.compile(rb"<([a-z][a-z0-9-]*)")
 
@@ -582,49 +595,79 @@ def _not_shown(lower: bytes, quoted: bool = False) -> list[tuple[int, int]]:
     spans = [(m.start(), m.end()) for m in _COMMENT.finditer(lower)] if b"<!--" in lower else []
     # Where each literal was found next, and from where it was looked for: a page of hidden
     # elements asks for the same end tag from each, and would be read to it (or to its end)
-    # at each.
-    found_from: dict[bytes, tuple[int, int]] = {}
+    # at each. The end tags after an element's first (`later_ends`) are asked for apart: they
+    # lie further on, and would move each answer past where the next element asks from.
+    found_from: dict[tuple[bytes, bool], tuple[int, int]] = {}
 
-    def next_at(literal: bytes, at: int) -> int:
-        known = found_from.get(literal)
+    def next_at(literal: bytes, at: int, later: bool = False) -> int:
+        known = found_from.get((literal, later))
         if known is not None and known[0] <= at and (at <= known[1] or known[1] < 0):
             return known[1]
         where = lower.find(literal, at)
-        found_from[literal] = (at, where)
+        found_from[literal, later] = (at, where)
         return where
+
+    def end_tag(name: bytes, at: int, later: bool = False) -> int:
+        close = next_at(b"</" + name, at, later)
+        while close >= 0 and lower[close + 2 + len(name):close + 3 + len(name)] not in _NAME_ENDS:
+            close = next_at(b"</" + name, close + 1, later)  # `</spanx>` does not close a span
+        return close
+
+    def span_end(name: bytes, at: int, later: bool = False) -> int:
+        close = end_tag(name, at, later)
+        return len(lower) if close < 0 else lower.find(b">", close) + 1 or len(lower)
 
     raw_starts: list[int] = []  # where a comment or a raw text element begins, once asked
 
-    def span_end(name: bytes, at: int) -> int:
-        close = next_at(b"</" + name, at)
-        while close >= 0 and lower[close + 2 + len(name):close + 3 + len(name)] not in _NAME_ENDS:
-            close = next_at(b"</" + name, close + 1)  # `</spanx>` does not close a span
-        return len(lower) if close < 0 else lower.find(b">", close) + 1 or len(lower)
-
-    def span_ends(name: bytes, at: int) -> list[int]:
-        """Where a hidden element may end: at its end tag; at the next tag (an ancestor's end
-        tag or a block's start tag closes it), or where another of its kind closes it; and
-        where its end tag was in a comment or a raw text element, at the next (each a view)."""
-        ends = [span_end(name, at)]
-        for start in (b"<", *_CLOSED_BY.get(name, ())):
-            closed = next_at(start, lower.find(b">", at) + 1 or at)
-            if 0 <= closed < ends[0]:
-                ends.append(closed)
+    def later_ends(name: bytes, start: int, at: int) -> list[int]:
+        """Where an element whose tag begins at `start` (its text at `at`) may end instead of
+        at its first end tag: at the next end tags of its name, where an element of its name
+        stands inside it (`<span hidden><span>x</span>4</span>`), or the first end tag stands
+        in an attribute value (`title="</span>"`), a comment or a raw text element. Read up to
+        `_MOST_TAGS` tags in: past them, the next ends are taken too."""
+        close = end_tag(name, at)
+        if close < 0:
+            return []
         if not raw_starts:
             raw_starts.extend([m.start() for m in _RAW_START.finditer(lower)] or [len(lower)])
+        first_raw = bisect.bisect_left(raw_starts, start)
+        tags = [(found.start(), found[1]) for found in
+                itertools.islice(_ELEMENT_START.finditer(lower, start, close), _MOST_TAGS + 1)]
+        if not (len(tags) > _MOST_TAGS or (first_raw < len(raw_starts) and raw_starts[first_raw] < close) or
+                any(tag_name == name for _, tag_name in tags[1:]) or
+                any((tag := _TAG_TO_END.match(lower, tag_at)) is not None and tag.end() > close
+                    for tag_at, _ in tags)):
+            return []
+        ends = []
+        end = lower.find(b">", close) + 1 or len(lower)
         for _ in range(_MOST_CLOSES):
-            first_raw = bisect.bisect_left(raw_starts, at)
-            if ends[0] == len(lower) or first_raw == len(raw_starts) or raw_starts[first_raw] > ends[0]:
+            if end == len(lower):
                 break
-            ends.insert(0, span_end(name, ends[0]))
+            end = span_end(name, end, later=True)
+            ends.append(end)
         return ends
+
+    def span_ends(name: bytes, start: int, at: int) -> list[int]:
+        """Where a hidden element may end (each a view): at its end tag or a later one of its
+        name (`later_ends`); at the next tag (an ancestor's end tag or a block's start tag
+        closes it), or where another of its kind closes it."""
+        ends = [span_end(name, at)]
+        for opener in (b"<", *_CLOSED_BY.get(name, ())):
+            closed = next_at(opener, lower.find(b">", at) + 1 or at)
+            if 0 <= closed < ends[0]:
+                ends.append(closed)
+        return [*ends, *later_ends(name, start, at)]
 
     at = 0
     while (found := _NOT_SHOWN.search(lower, at)) is not None:
         end = span_end(found[1], found.end())
         spans.append((found.start(), end))
         # A raw text element's text, up to its close, is text; another's holds elements.
-        at = end if found[1] in _RAW_TEXT else found.end()
+        if found[1] in _RAW_TEXT:
+            at = end
+        else:
+            spans += [(found.start(), later) for later in later_ends(found[1], found.start(), found.end())]
+            at = found.end()
     for word in (b"hidden", b"display", b"visibility", b"popover", b"style"):
         at = lower.find(word)
         while at >= 0:
@@ -632,7 +675,7 @@ def _not_shown(lower: bytes, quoted: bool = False) -> list[tuple[int, int]]:
             if _HIDING.match(lower, at - 1):
                 if quoted:
                     spans += [(tag, end) for tag, name in _held_or_near(lower, at)
-                              for end in span_ends(name, at)]
+                              for end in span_ends(name, tag, at)]
                 else:  # each `<name` back to a `>`: in `<span <b hidden>`, the span is hidden
                     start = lower.rfind(b"<", 0, at)
                     for _ in range(_MOST_STARTS):
@@ -640,15 +683,16 @@ def _not_shown(lower: bytes, quoted: bool = False) -> list[tuple[int, int]]:
                             break
                         named = _ELEMENT_NAME.match(lower, start)
                         if named is not None:
-                            spans += [(start, end) for end in span_ends(named[1], at)]
+                            spans += [(start, end) for end in span_ends(named[1], start, at)]
                         start = lower.rfind(b"<", 0, start)
             at = lower.find(word, at + 1)
     return sorted(set(spans))
 
 
 _MOST_STARTS = 8  # `<` read back from `hidden` to a `>`
-_MOST_CLOSES = 4  # end tags skipped where a comment or raw text element may hold them
+_MOST_CLOSES = 4  # later end tags of a hidden element's name, each where it may end
 _RAW_START = re.compile(rb"<!--|<(?:script|style|textarea|title|xmp|iframe|noscript|noembed|noframes)\b")
+_ELEMENT_START = re.compile(rb"<([a-z][a-z0-9-]*)(?=[\s/>])")
 _NAME_ENDS = frozenset((b"", b" ", b"\t", b"\n", b"\r", b"\f", b"/", b">"))
 
 

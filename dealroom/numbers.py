@@ -24,8 +24,8 @@ from dealroom.display import (
     Seen,
     as_digits,
     as_digits_bytes,
-    decoded,
     decoded_between_tags,
+    decodings,
     displayed_joins,
     ends_inside,
     escapes_hold_digits,
@@ -596,19 +596,23 @@ class Finder:
         file's bytes read as Latin-1, where a letter does not end a number."""
         fast = self._ascii_views(utf8) if utf8 is not None and utf8.isascii() else None
         if fast is not None:
-            return fast
+            return fast[:3]
         seen = Seen()
 
         def reduce(view: str) -> bytes:
             return reduced(view, seen, letters=not binary)
 
         views = [_View(text, utf8 if utf8 is not None and utf8.isascii() else reduce(text), True)]
-        plain = decoded(text, utf8)
+        *partly, plain = decodings(text, utf8)
         plain_reduced = reduce(plain) if plain != text else views[0].reduced
         if plain != text:
             views.append(_View(plain, plain_reduced, True))
         # `seen` now knows every character of `plain`, and so of every view made from it.
         strings = bool(self.lettered) or seen.unstable  # views needed as text, not only bytes
+        for once in partly:  # escapes of escapes: a page's are decoded once (`&amp;#198038;`)
+            once_reduced = reduce(once)
+            views += [_View(once, once_reduced, True),
+                      _View(TAG.sub("", once) if strings else None, without_tags(once_reduced))]
         shown, shown_reduced = plain, plain_reduced
         if "<" in plain:
             shown = TAG.sub("", plain) if strings else ""
@@ -641,9 +645,10 @@ class Finder:
             views.append(_View(as_digits(shown) if strings else None, lookalikes))
         return views, seen, shown_reduced
 
-    def _ascii_views(self, utf8: bytes) -> tuple[list[_View], Seen, bytes] | None:
+    def _ascii_views(self, utf8: bytes) -> tuple[list[_View], Seen, bytes, list[bool]] | None:
         """`_views` of an ASCII file, in bytes only, where no number of letters is looked for
-        and no escape decodes to a digit: the fast way for most of a site."""
+        and no escape decodes to a digit: the fast way for most of a site. Last, its
+        `tag_readings`."""
         seen = Seen()
         if self.lettered:
             return None
@@ -655,13 +660,15 @@ class Finder:
             views.append(_View(None, fast, True))
         shown = fast
         texts = [fast]  # the texts a reader is shown, where look-alike letters may be digits
+        readings: list[bool] = []
         if b"<" in fast:
             shown = texts[0] = without_tags(fast)
             views.append(_View(None, shown))
             views += [_View(None, join) for join in displayed_joins(fast)]
             if fast is not utf8 and escapes_hold_digits(utf8):  # `%066<b></b>198038` as written
                 views += [_View(None, text) for text in [without_tags(utf8), *displayed_joins(utf8)]]
-            for quoted in tag_readings(utf8, fast):  # the page's own tags (`_views`)
+            readings = tag_readings(utf8, fast)
+            for quoted in readings:  # the page's own tags (`_views`)
                 def between(start: int, end: int, quoted: bool = quoted) -> bytes:
                     return reduced(decoded_between_tags(utf8[start:end].decode("ascii"), quoted), seen)
                 texts.append(between(0, len(utf8)))
@@ -670,7 +677,7 @@ class Finder:
             if seen.unstable:  # an escape decoded to a character NFKC may change
                 return None
         views += [_View(None, digits) for digits in map(as_digits_bytes, texts) if digits is not None]
-        return views, seen, shown
+        return views, seen, shown, readings
 
     def _in_views(self, text: str, utf8: bytes | None = None, seen_other: list[bool] | None = None,
                   binary: bool = False) -> Iterator[Secret]:
@@ -771,7 +778,7 @@ class Finder:
         fast = self._ascii_views(part)
         if fast is None:
             return None
-        views, seen, shown = fast
+        views, seen, shown, readings = fast
         if seen.rtl or any(may_run_right_to_left(view.reduced) for view in views if view.markup):
             return None
         secrets = [secret for view in views for secret in self._in_view(view, False)]
@@ -783,10 +790,9 @@ class Finder:
         # A piece whose label may stand in the next part, or in the one before.
         partial = bool(self.partials) and self._piece_near_ends(shown)
         # Tags and hidden spans as the views see them: in the text with escapes decoded, and
-        # as written where an escape wrote a `<` or `>`.
+        # as written where an escape wrote a `<` or `>` (`tag_readings`, as `_ascii_views` found).
         decoded = [view.reduced for view in views if view.markup][-1]
-        open_ = ends_inside(decoded) or any(ends_inside(part, quoted)
-                                            for quoted in tag_readings(part, decoded))
+        open_ = ends_inside(decoded) or any(ends_inside(part, quoted) for quoted in readings)
         note, note_whole = self._part_note(part)
         return _Part(tuple(secrets), open_, label, partial, note, note_whole)
 

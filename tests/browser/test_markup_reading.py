@@ -21,7 +21,8 @@ _PIECES = ["066", "198", "038", "198038", "4", " ", "-", "x", "<b>", "</b>", "<s
            "<p\n", " hidden", "<script>", "</script>", "<br>", "<span/hidden>", '<i title="x"hidden>',
            '<span title="a>b" hidden>', "<b title='<x'>", '<i title="&gt;" hidden>', "&lt;", "&gt;",
            '<span title="a>b"', "<ol>", "<li>", "</li>", "</ol>", "<video>", "</video>", "<!-->",
-           "--!>", "%", "<li hidden>", "<span popover>", "</spanx>"]
+           "--!>", "%", "<li hidden>", "<span popover>", "</spanx>", "<span>", '<span hidden title="</span>">',
+           '<span style="display:/**/none">', "&amp;#", ";"]
 
 
 def _shown(page: Page, html: str) -> bool:
@@ -45,6 +46,10 @@ def _shown(page: Page, html: str) -> bool:
 @example(["&lt;", '<i title="', "066", "<b>", "</b>", "198038", '"', "&gt;"])
 @example(["066", "<span hidden>", "4", "</span>", "198", "<span hidden>", "4", "</span>", "038"])
 @example(["<ol>", "<li>", "066", "<li hidden>", "4", "<li>", "198038", "</ol>"])
+@example(["066", "<span hidden>", "4", "<span>", "x", "</span>", "4", "</span>", "198038"])
+@example(["066", '<span hidden title="</span>">', "4", "</span>", "198038"])
+@example(["066", '<span style="display:/**/none">', "4", "</span>", "198038"])
+@example(["066", "&amp;#", "198038", ";"])
 def test_the_guard_finds_every_number_chromium_shows(page: Page, pieces: list[str]) -> None:
     html = '<meta charset="utf-8"><p>' + "".join(pieces) + "</p>"
     if _shown(page, html):
