@@ -21,8 +21,8 @@ _PIECES = ["066", "198", "038", "198038", "4", " ", "-", "x", "<b>", "</b>", "<s
            "<p\n", " hidden", "<script>", "</script>", "<br>", "<span/hidden>", '<i title="x"hidden>',
            '<span title="a>b" hidden>', "<b title='<x'>", '<i title="&gt;" hidden>', "&lt;", "&gt;",
            '<span title="a>b"', "<ol>", "<li>", "</li>", "</ol>", "<video>", "</video>", "<!-->",
-           "--!>", "%", "<li hidden>", "<span popover>", "</spanx>", "<span>", '<span hidden title="</span>">',
-           '<span style="display:/**/none">', "&amp;#", ";"]
+           "--!>", "%", "<li hidden>", "<span popover>", "</spanx>", "<span>",
+           '<span hidden title="</span>">', '<span style="display:/**/none">', "&amp;#", ";"]
 
 
 def _shown(page: Page, html: str) -> bool:
