@@ -571,9 +571,21 @@ _NOT_SHOWN_NAMES = (b"script", b"style", b"template", b"noscript", b"title", b"d
                     b"filter", b"lineargradient", b"radialgradient", b"pattern", b"mask",
                     b"clippath", b"symbol", b"defs", b"marker")
 # Elements a browser closes where another begins (`<li>` at the next `<li>`), besides their end tag.
-_CLOSED_BY = {b"li": (b"<li",), b"dt": (b"<dt", b"<dd"), b"dd": (b"<dt", b"<dd"), b"p": (b"<p",),
-              b"option": (b"<option",), b"tr": (b"<tr",), b"td": (b"<td", b"<th", b"<tr"),
-              b"th": (b"<td", b"<th", b"<tr")}
+_CLOSED_BY = {name: tuple(re.compile(re.escape(opener)) for opener in openers) for name, openers in {
+    b"li": (b"<li",), b"dt": (b"<dt", b"<dd"), b"dd": (b"<dt", b"<dd"), b"p": (b"<p",),
+    b"option": (b"<option",), b"tr": (b"<tr",), b"td": (b"<td", b"<th", b"<tr"),
+    b"th": (b"<td", b"<th", b"<tr")}.items()}
+_TAG_START = re.compile(rb"<[a-z/!?]")  # in lower-cased HTML: any other `<` is text
+_SUMMARY = re.compile(rb"<summary(?=[\s/>])")
+# Elements before which a browser ignores an end tag of an element they stand in (`</span>`
+# in `<span><div></span>`: HTML's "special" elements that have content, and the scope
+# boundaries of MathML and SVG).
+_SCOPE = frozenset(
+    b"address applet article aside blockquote body button caption center colgroup dd details "
+    b"dir div dl dt fieldset figcaption figure footer form frameset h1 h2 h3 h4 h5 h6 head header "
+    b"hgroup html iframe li listing main marquee menu nav noembed noframes noscript object ol p "
+    b"plaintext pre script search section select style summary table tbody td template textarea "
+    b"tfoot th thead title tr ul xmp mi mo mn ms mtext annotation-xml foreignobject desc".split())
 _RAW_TEXT = frozenset((b"script", b"style", b"title", b"iframe", b"noembed", b"noframes", b"noscript"))
 # Their start tags, by one pattern (a literal `<` first: a fast search); after the name a word
 # ends (`<scripts>` is another element).
@@ -582,9 +594,9 @@ _NOT_SHOWN = re.compile(rb"<(%s)\b" % b"|".join(_NOT_SHOWN_NAMES))
 # A style attribute written with an escape (HTML's `&`, CSS's `\`) may say anything, and so
 # may a CSS comment beside `display` or `visibility` (`display:/**/none`): taken as hiding.
 _HIDING = re.compile(rb"[\s/\"'](?:hidden|popover)\b|"
-                     rb".(?:display\s*:\s*none|visibility\s*:\s*hidden|(?:display|visibility)\s*(?::\s*)?/\*)|"
+                     rb".(?:display\s*:\s*none|visibility\s*:\s*(?:hidden|collapse)|(?:display|visibility)\s*(?::\s*)?/\*)|"
                      rb"[\s/\"']style\s*=\s*(?:\"[^\"&\\]*[&\\]|'[^'&\\]*[&\\]|[^\s>&\\]*[&\\])|"
-                     rb"[\s/\"'](?:display|visibility)\s*=\s*[\"']?\s*(?:none|hidden)", re.DOTALL)
+                     rb"[\s/\"'](?:display|visibility)\s*=\s*[\"']?\s*(?:none|hidden|collapse)", re.DOTALL)
 _ELEMENT_NAME = re.compile(rb"<([a-z][a-z0-9-]*)")
 
 
@@ -593,41 +605,43 @@ def _not_shown(lower: bytes, quoted: bool = False) -> list[tuple[int, int]]:
     may hold or overlap another). `quoted`: `hidden` in a tag read as a browser's tokenizer
     reads it (`tags_holding`)."""
     spans = [(m.start(), m.end()) for m in _COMMENT.finditer(lower)] if b"<!--" in lower else []
-    # Where each literal was found next, and from where it was looked for: a page of hidden
+    # Where each pattern was found next, and from where it was looked for: a page of hidden
     # elements asks for the same end tag from each, and would be read to it (or to its end)
     # at each. The end tags after an element's first (`later_ends`) are asked for apart: they
     # lie further on, and would move each answer past where the next element asks from.
-    found_from: dict[tuple[bytes, bool], tuple[int, int]] = {}
+    found_from: dict[tuple[re.Pattern[bytes], bool], tuple[int, int]] = {}
 
-    def next_at(literal: bytes, at: int, later: bool = False) -> int:
-        known = found_from.get((literal, later))
+    def next_at(pattern: re.Pattern[bytes], at: int, later: bool = False) -> int:
+        known = found_from.get((pattern, later))
         if known is not None and known[0] <= at and (at <= known[1] or known[1] < 0):
             return known[1]
-        where = lower.find(literal, at)
-        found_from[literal, later] = (at, where)
+        found = pattern.search(lower, at)
+        where = -1 if found is None else found.start()
+        found_from[pattern, later] = (at, where)
         return where
 
-    def end_tag(name: bytes, at: int, later: bool = False) -> int:
-        close = next_at(b"</" + name, at, later)
-        while close >= 0 and lower[close + 2 + len(name):close + 3 + len(name)] not in _NAME_ENDS:
-            close = next_at(b"</" + name, close + 1, later)  # `</spanx>` does not close a span
-        return close
-
     def span_end(name: bytes, at: int, later: bool = False) -> int:
-        close = end_tag(name, at, later)
+        close = next_at(_end_tag(name), at, later)
         return len(lower) if close < 0 else lower.find(b">", close) + 1 or len(lower)
 
     raw_starts: list[int] = []  # where a comment or a raw text element begins, once asked
+    later_known: dict[tuple[bytes, int], list[int]] = {}  # `later_ends`, by element
 
     def later_ends(name: bytes, start: int, at: int) -> list[int]:
         """Where an element whose tag begins at `start` (its text at `at`) may end instead of
         at its first end tag: at the next end tags of its name, where an element of its name
-        stands inside it (`<span hidden><span>x</span>4</span>`), or the first end tag stands
-        in an attribute value (`title="</span>"`), a comment or a raw text element. Read up to
-        `_MOST_TAGS` tags in: past them, the next ends are taken too."""
-        close = end_tag(name, at)
+        stands inside it (`<span hidden><span>x</span>4</span>`), or one before which a
+        browser ignores the end tag stands open in it (`<span hidden><div></span>`), or the first end tag
+        stands in an attribute value (`title="</span>"`), a comment or a raw text element.
+        Read up to `_MOST_TAGS` tags in: past them, the next ends are taken too."""
+        known = later_known.get((name, start))
+        if known is not None:
+            return known
+        ends: list[int] = []
+        later_known[name, start] = ends
+        close = next_at(_end_tag(name), at)
         if close < 0:
-            return []
+            return ends
         if not raw_starts:
             raw_starts.extend([m.start() for m in _RAW_START.finditer(lower)] or [len(lower)])
         first_raw = bisect.bisect_left(raw_starts, start)
@@ -635,10 +649,12 @@ def _not_shown(lower: bytes, quoted: bool = False) -> list[tuple[int, int]]:
                 itertools.islice(_ELEMENT_START.finditer(lower, start, close), _MOST_TAGS + 1)]
         if not (len(tags) > _MOST_TAGS or (first_raw < len(raw_starts) and raw_starts[first_raw] < close) or
                 any(tag_name == name for _, tag_name in tags[1:]) or
+                any(sum(inner == tag_name for _, inner in tags[1:]) >
+                    len(_end_tag(tag_name).findall(lower, start, close))
+                    for tag_name in {inner for _, inner in tags[1:]} & _SCOPE) or
                 any((tag := _TAG_TO_END.match(lower, tag_at)) is not None and tag.end() > close
                     for tag_at, _ in tags)):
-            return []
-        ends = []
+            return ends
         end = lower.find(b">", close) + 1 or len(lower)
         for _ in range(_MOST_CLOSES):
             if end == len(lower):
@@ -652,7 +668,7 @@ def _not_shown(lower: bytes, quoted: bool = False) -> list[tuple[int, int]]:
         name (`later_ends`); at the next tag (an ancestor's end tag or a block's start tag
         closes it), or where another of its kind closes it."""
         ends = [span_end(name, at)]
-        for opener in (b"<", *_CLOSED_BY.get(name, ())):
+        for opener in (_TAG_START, *_CLOSED_BY.get(name, ())):
             closed = next_at(opener, lower.find(b">", at) + 1 or at)
             if 0 <= closed < ends[0]:
                 ends.append(closed)
@@ -661,7 +677,11 @@ def _not_shown(lower: bytes, quoted: bool = False) -> list[tuple[int, int]]:
     at = 0
     while (found := _NOT_SHOWN.search(lower, at)) is not None:
         end = span_end(found[1], found.end())
-        spans.append((found.start(), end))
+        summary = _SUMMARY.search(lower, found.end(), end) if found[1] == b"details" else None
+        if summary is not None:  # a closed `details` shows its summary: hidden around it
+            spans += [(found.start(), summary.start()), (span_end(b"summary", summary.end()), end)]
+        else:
+            spans.append((found.start(), end))
         # A raw text element's text, up to its close, is text; another's holds elements.
         if found[1] in _RAW_TEXT:
             at = end
@@ -693,7 +713,12 @@ _MOST_STARTS = 8  # `<` read back from `hidden` to a `>`
 _MOST_CLOSES = 4  # later end tags of a hidden element's name, each where it may end
 _RAW_START = re.compile(rb"<!--|<(?:script|style|textarea|title|xmp|iframe|noscript|noembed|noframes)\b")
 _ELEMENT_START = re.compile(rb"<([a-z][a-z0-9-]*)(?=[\s/>])")
-_NAME_ENDS = frozenset((b"", b" ", b"\t", b"\n", b"\r", b"\f", b"/", b">"))
+
+
+@functools.lru_cache(maxsize=256)
+def _end_tag(name: bytes) -> re.Pattern[bytes]:
+    """An end tag of `name` in lower-cased HTML: its name ends (`</spanx>` closes no span)."""
+    return re.compile(rb"</" + re.escape(name) + rb"(?=[\t\n\f\r />]|\Z)")
 
 
 def merged_spans(spans: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:

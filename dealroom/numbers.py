@@ -612,7 +612,8 @@ class Finder:
         for once in partly:  # escapes of escapes: a page's are decoded once (`&amp;#198038;`)
             once_reduced = reduce(once)
             views += [_View(once, once_reduced, True),
-                      _View(TAG.sub("", once) if strings else None, without_tags(once_reduced))]
+                      _View(TAG.sub("", once) if strings else None, without_tags(once_reduced)),
+                      *(_View(None, join) for join in displayed_joins(once_reduced))]
         shown, shown_reduced = plain, plain_reduced
         if "<" in plain:
             shown = TAG.sub("", plain) if strings else ""

@@ -22,7 +22,8 @@ _PIECES = ["066", "198", "038", "198038", "4", " ", "-", "x", "<b>", "</b>", "<s
            '<span title="a>b" hidden>', "<b title='<x'>", '<i title="&gt;" hidden>', "&lt;", "&gt;",
            '<span title="a>b"', "<ol>", "<li>", "</li>", "</ol>", "<video>", "</video>", "<!-->",
            "--!>", "%", "<li hidden>", "<span popover>", "</spanx>", "<span>",
-           '<span hidden title="</span>">', '<span style="display:/**/none">', "&amp;#", ";"]
+           '<span hidden title="</span>">', '<span style="display:/**/none">', "&amp;#", ";", "<div>",
+           "</div>", "<details>", "</details>", "<summary>", "</summary>", "<0"]
 
 
 def _shown(page: Page, html: str) -> bool:
@@ -50,6 +51,8 @@ def _shown(page: Page, html: str) -> bool:
 @example(["066", '<span hidden title="</span>">', "4", "</span>", "198038"])
 @example(["066", '<span style="display:/**/none">', "4", "</span>", "198038"])
 @example(["066", "&amp;#", "198038", ";"])
+@example(["066", "<span hidden>", "<div>", "</span>", "</div>", "4", "</span>", "198038"])
+@example(["066", "<details>", "<summary>", "198", "</summary>", "4", "</details>", "038"])
 def test_the_guard_finds_every_number_chromium_shows(page: Page, pieces: list[str]) -> None:
     html = '<meta charset="utf-8"><p>' + "".join(pieces) + "</p>"
     if _shown(page, html):
