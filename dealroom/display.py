@@ -575,7 +575,6 @@ _CLOSED_BY = {name: tuple(re.compile(re.escape(opener)) for opener in openers) f
     b"li": (b"<li",), b"dt": (b"<dt", b"<dd"), b"dd": (b"<dt", b"<dd"), b"p": (b"<p",),
     b"option": (b"<option",), b"tr": (b"<tr",), b"td": (b"<td", b"<th", b"<tr"),
     b"th": (b"<td", b"<th", b"<tr")}.items()}
-_TAG_START = re.compile(rb"<[a-z/!?]")  # in lower-cased HTML: any other `<` is text
 _SUMMARY = re.compile(rb"<summary(?=[\s/>])")
 # Elements before which a browser ignores an end tag of an element they stand in (`</span>`
 # in `<span><div></span>`: HTML's "special" elements that have content, and the scope
@@ -586,6 +585,9 @@ _SCOPE = frozenset(
     b"hgroup html iframe li listing main marquee menu nav noembed noframes noscript object ol p "
     b"plaintext pre script search section select style summary table tbody td template textarea "
     b"tfoot th thead title tr ul xmp mi mo mn ms mtext annotation-xml foreignobject desc".split())
+# Tags that may close an element begun before them, in lower-cased HTML: an end tag, or the
+# start of an element `_SCOPE` lists (a block closes a paragraph, an item the item before).
+_CLOSING_TAG = re.compile(rb"</[a-z]|<(?:%s)(?=[\t\n\f\r />])" % b"|".join(sorted(_SCOPE)))
 _RAW_TEXT = frozenset((b"script", b"style", b"title", b"iframe", b"noembed", b"noframes", b"noscript"))
 # Their start tags, by one pattern (a literal `<` first: a fast search); after the name a word
 # ends (`<scripts>` is another element).
@@ -607,33 +609,60 @@ def _not_shown(lower: bytes, quoted: bool = False) -> list[tuple[int, int]]:
     spans = [(m.start(), m.end()) for m in _COMMENT.finditer(lower)] if b"<!--" in lower else []
     # Where each pattern was found next, and from where it was looked for: a page of hidden
     # elements asks for the same end tag from each, and would be read to it (or to its end)
-    # at each. The end tags after an element's first (`later_ends`) are asked for apart: they
-    # lie further on, and would move each answer past where the next element asks from.
-    found_from: dict[tuple[re.Pattern[bytes], bool], tuple[int, int]] = {}
+    # at each. Lookups from a match on (the next end tags, the next tags) are kept by place:
+    # they lie further on, and each element asks for the same ones.
+    found_from: dict[re.Pattern[bytes], tuple[int, int]] = {}
+    found_after: dict[tuple[re.Pattern[bytes], int], int] = {}
+    found_all: dict[re.Pattern[bytes], list[int]] = {}  # every match, where a stretch is long
 
-    def next_at(pattern: re.Pattern[bytes], at: int, later: bool = False) -> int:
-        known = found_from.get((pattern, later))
+    def next_at(pattern: re.Pattern[bytes], at: int) -> int:
+        known = found_from.get(pattern)
         if known is not None and known[0] <= at and (at <= known[1] or known[1] < 0):
             return known[1]
         found = pattern.search(lower, at)
         where = -1 if found is None else found.start()
-        found_from[pattern, later] = (at, where)
+        found_from[pattern] = (at, where)
         return where
 
-    def span_end(name: bytes, at: int, later: bool = False) -> int:
-        close = next_at(_end_tag(name), at, later)
+    def next_after(pattern: re.Pattern[bytes], match: int) -> int:
+        where = found_after.get((pattern, match))
+        if where is None:
+            found = pattern.search(lower, match + 1)
+            where = found_after[pattern, match] = -1 if found is None else found.start()
+        return where
+
+    def count(pattern: re.Pattern[bytes], start: int, end: int) -> int:
+        if end - start <= TAG_REACH:
+            return len(pattern.findall(lower, start, end))
+        if pattern not in found_all:
+            found_all[pattern] = [m.start() for m in pattern.finditer(lower)]
+        every = found_all[pattern]
+        return bisect.bisect_left(every, end) - bisect.bisect_left(every, start)
+
+    def span_end(name: bytes, at: int) -> int:
+        close = next_at(_end_tag(name), at)
         return len(lower) if close < 0 else lower.find(b">", close) + 1 or len(lower)
 
-    raw_starts: list[int] = []  # where a comment or a raw text element begins, once asked
+    elements: list[tuple[int, bytes]] = []  # every element's start tag, where a stretch is long
     later_known: dict[tuple[bytes, int], list[int]] = {}  # `later_ends`, by element
+
+    def tags_in(start: int, end: int) -> list[tuple[int, bytes]]:
+        """The first `_MOST_TAGS` + 1 start tags from `start` to `end`: where, and their names."""
+        if end - start <= TAG_REACH:
+            return [(m.start(), m[1]) for m in
+                    itertools.islice(_ELEMENT_START.finditer(lower, start, end), _MOST_TAGS + 1)]
+        if not elements:
+            elements.extend((m.start(), m[1]) for m in _ELEMENT_START.finditer(lower))
+        first = bisect.bisect_left(elements, (start, b""))
+        return elements[first:min(bisect.bisect_left(elements, (end, b""), first), first + _MOST_TAGS + 1)]
 
     def later_ends(name: bytes, start: int, at: int) -> list[int]:
         """Where an element whose tag begins at `start` (its text at `at`) may end instead of
         at its first end tag: at the next end tags of its name, where an element of its name
         stands inside it (`<span hidden><span>x</span>4</span>`), or one before which a
-        browser ignores the end tag stands open in it (`<span hidden><div></span>`), or the first end tag
-        stands in an attribute value (`title="</span>"`), a comment or a raw text element.
-        Read up to `_MOST_TAGS` tags in: past them, the next ends are taken too."""
+        browser ignores the end tag stands open in it (`<span hidden><div></span>`), or the
+        first end tag stands in an attribute value (`title="</span>"`), a comment or a raw
+        text element. Read up to `_MOST_TAGS` tags in: past them, the next ends are taken."""
         known = later_known.get((name, start))
         if known is not None:
             return known
@@ -642,52 +671,65 @@ def _not_shown(lower: bytes, quoted: bool = False) -> list[tuple[int, int]]:
         close = next_at(_end_tag(name), at)
         if close < 0:
             return ends
-        if not raw_starts:
-            raw_starts.extend([m.start() for m in _RAW_START.finditer(lower)] or [len(lower)])
-        first_raw = bisect.bisect_left(raw_starts, start)
-        tags = [(found.start(), found[1]) for found in
-                itertools.islice(_ELEMENT_START.finditer(lower, start, close), _MOST_TAGS + 1)]
-        if not (len(tags) > _MOST_TAGS or (first_raw < len(raw_starts) and raw_starts[first_raw] < close) or
-                any(tag_name == name for _, tag_name in tags[1:]) or
-                any(sum(inner == tag_name for _, inner in tags[1:]) >
-                    len(_end_tag(tag_name).findall(lower, start, close))
-                    for tag_name in {inner for _, inner in tags[1:]} & _SCOPE) or
+        tags = tags_in(start, close)
+        inner = [tag_name for _, tag_name in tags[1:]]
+        if not (len(tags) > _MOST_TAGS or 0 <= next_at(_RAW_START, start) < close or name in inner or
+                any(inner.count(tag_name) > count(_end_tag(tag_name), start, close)
+                    for tag_name in _SCOPE.intersection(inner)) or
                 any((tag := _TAG_TO_END.match(lower, tag_at)) is not None and tag.end() > close
                     for tag_at, _ in tags)):
             return ends
-        end = lower.find(b">", close) + 1 or len(lower)
         for _ in range(_MOST_CLOSES):
-            if end == len(lower):
+            close = next_after(_end_tag(name), close)
+            ends.append(len(lower) if close < 0 else lower.find(b">", close) + 1 or len(lower))
+            if close < 0:
                 break
-            end = span_end(name, end, later=True)
-            ends.append(end)
         return ends
+
+    def next_tags(name: bytes, end: int, at: int) -> list[int]:
+        """The next `_NEXT_TAGS` tags after `at` and before `end` that may close an element
+        of `name` (`_CLOSING_TAG`): an ancestor's end tag, past an inline element's, or a
+        block that closes a paragraph or an item it stands in; for a paragraph or an item, up
+        to the first block (which closes it)."""
+        found = [next_at(_CLOSING_TAG, at)]
+        while 0 <= found[-1] < end and len(found) < _NEXT_TAGS and (
+                name not in _CLOSED_BY or lower[found[-1] + 1] == ord("/")):
+            found.append(next_after(_CLOSING_TAG, found[-1]))
+        return [tag for tag in found if 0 <= tag < end]
 
     def span_ends(name: bytes, start: int, at: int) -> list[int]:
         """Where a hidden element may end (each a view): at its end tag or a later one of its
-        name (`later_ends`); at the next tag (an ancestor's end tag or a block's start tag
-        closes it), or where another of its kind closes it."""
+        name (`later_ends`); at one of the next tags, or where another of its kind closes it."""
         ends = [span_end(name, at)]
-        for opener in (_TAG_START, *_CLOSED_BY.get(name, ())):
-            closed = next_at(opener, lower.find(b">", at) + 1 or at)
+        text_at = lower.find(b">", at) + 1 or at
+        ends += next_tags(name, ends[0], text_at)
+        for opener in _CLOSED_BY.get(name, ()):
+            closed = next_at(opener, text_at)
             if 0 <= closed < ends[0]:
                 ends.append(closed)
         return [*ends, *later_ends(name, start, at)]
 
+    def details_spans(start: int, at: int, end: int) -> list[tuple[int, int]]:
+        """A closed `details` shows its summary: hidden around it."""
+        summary = next_at(_SUMMARY, at)
+        if not 0 <= summary < end:
+            return [(start, end)]
+        return [(start, summary), (min(span_end(b"summary", summary), end), end)]
+
     at = 0
     while (found := _NOT_SHOWN.search(lower, at)) is not None:
         end = span_end(found[1], found.end())
-        summary = _SUMMARY.search(lower, found.end(), end) if found[1] == b"details" else None
-        if summary is not None:  # a closed `details` shows its summary: hidden around it
-            spans += [(found.start(), summary.start()), (span_end(b"summary", summary.end()), end)]
-        else:
-            spans.append((found.start(), end))
         # A raw text element's text, up to its close, is text; another's holds elements.
         if found[1] in _RAW_TEXT:
+            spans.append((found.start(), end))
             at = end
-        else:
-            spans += [(found.start(), later) for later in later_ends(found[1], found.start(), found.end())]
-            at = found.end()
+            continue
+        ends = [end, *next_tags(found[1], end, lower.find(b">", found.end()) + 1 or found.end()),
+                *later_ends(found[1], found.start(), found.end())]
+        for end in ends:
+            spans += details_spans(found.start(), found.end(), end) if found[1] == b"details" else \
+                [(found.start(), end)]
+        at = found.end()
     for word in (b"hidden", b"display", b"visibility", b"popover", b"style"):
         at = lower.find(word)
         while at >= 0:
@@ -711,6 +753,7 @@ def _not_shown(lower: bytes, quoted: bool = False) -> list[tuple[int, int]]:
 
 _MOST_STARTS = 8  # `<` read back from `hidden` to a `>`
 _MOST_CLOSES = 4  # later end tags of a hidden element's name, each where it may end
+_NEXT_TAGS = 4  # tags after a hidden element's start, each where it may end
 _RAW_START = re.compile(rb"<!--|<(?:script|style|textarea|title|xmp|iframe|noscript|noembed|noframes)\b")
 _ELEMENT_START = re.compile(rb"<([a-z][a-z0-9-]*)(?=[\s/>])")
 

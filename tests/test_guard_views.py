@@ -203,6 +203,15 @@ def test_where_a_hidden_element_ends_is_read_as_a_browser_reads_it(page: str) ->
     "&amp;amp; 066&amp;#198<span hidden>4</span>038;",  # decoded once, around a hidden span
     '066<span style="visibility:collapse">4</span>198038',
     "066<details><summary>198</summary>4</details>038",  # a closed details shows its summary
+    # Found by a second review: an ancestor's end tag or a block closes an element past an
+    # inline element, and an element not displayed too.
+    "<div>066<span hidden>4<i>5</i></div>198038",
+    "<li>066<span hidden>4<i>5</i><li>198038",
+    "066<p hidden>4<b>5</b><div>198038</div>",
+    "<div>066<video>4</div>198038",
+    "<li>066<audio>4<li>198038",
+    "<div>066<details><summary></summary>4</div>198038",
+    "06<details><summary>6</summary><details></details>4</details>198038",  # a later end, split too
 ])
 def test_what_the_guard_read_as_shown_before_is_read_as_a_browser_reads_it(page: str) -> None:
     """Chromium shows `066198038` in each: the README's limits of the last session, and one the

@@ -23,7 +23,7 @@ _PIECES = ["066", "198", "038", "198038", "4", " ", "-", "x", "<b>", "</b>", "<s
            '<span title="a>b"', "<ol>", "<li>", "</li>", "</ol>", "<video>", "</video>", "<!-->",
            "--!>", "%", "<li hidden>", "<span popover>", "</spanx>", "<span>",
            '<span hidden title="</span>">', '<span style="display:/**/none">', "&amp;#", ";", "<div>",
-           "</div>", "<details>", "</details>", "<summary>", "</summary>", "<0"]
+           "</div>", "<details>", "</details>", "<summary>", "</summary>", "<0", "<i>", "</i>", "<audio>"]
 
 
 def _shown(page: Page, html: str) -> bool:
@@ -53,6 +53,7 @@ def _shown(page: Page, html: str) -> bool:
 @example(["066", "&amp;#", "198038", ";"])
 @example(["066", "<span hidden>", "<div>", "</span>", "</div>", "4", "</span>", "198038"])
 @example(["066", "<details>", "<summary>", "198", "</summary>", "4", "</details>", "038"])
+@example(["<div>", "066", "<span hidden>", "4", "<i>", "5", "</i>", "</div>", "198038"])
 def test_the_guard_finds_every_number_chromium_shows(page: Page, pieces: list[str]) -> None:
     html = '<meta charset="utf-8"><p>' + "".join(pieces) + "</p>"
     if _shown(page, html):
