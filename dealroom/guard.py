@@ -10,6 +10,7 @@ number. Walking the built site, and removing what leaks, is `dealroom.scan`.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -81,6 +82,17 @@ class Guard(Finder):
         reviewed it: then pass False)."""
         plain = _plain_text(name, data)
         page = name.endswith((".html", ".htm"))
+        # A text file read clean in an earlier build, as it is (a theme's scripts, a search
+        # index's pieces); a page is kept by its parts (`Finder.find_in_parts`).
+        digest = _file_digest(name, data, attachment) if plain and not page and self.verdicts else None
+        if digest is not None and self.verdicts is not None and self.verdicts.get(digest) is not None:
+            return Reading([])
+        reading = self._read(name, data, attachment, plain, page)
+        if digest is not None and self.verdicts is not None and reading.clean:
+            self.verdicts.add(digest)
+        return reading
+
+    def _read(self, name: str, data: bytes, attachment: bool, plain: bool, page: bool) -> Reading:
         utf8 = page and _UTF8_PAGE.search(data, 0, 2048) is not None
         in_parts = self.find_in_parts(data, utf8) if plain and page else None
         # A container's raw bytes are noise: five digits count only in the text it shows.
@@ -115,6 +127,12 @@ class Guard(Finder):
     def found_in(self, name: str, data: bytes) -> list[Secret]:
         """The secrets in a file's name and what it shows, one per field."""
         return self.read(name, data).secrets
+
+
+def _file_digest(name: str, data: bytes, attachment: bool) -> bytes:
+    digest = hashlib.sha256(b"%s\0%d\0" % (name.encode("utf-8", "surrogateescape"), attachment))
+    digest.update(data)
+    return digest.digest()
 
 
 def _inserted_digits(name: str, data: bytes) -> str | None:

@@ -17,6 +17,7 @@ import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from dealroom.display import (
     FOLDS,
@@ -39,6 +40,9 @@ from dealroom.display import (
     without_tags,
 )
 from dealroom.types import iban_check
+
+if TYPE_CHECKING:
+    from dealroom.verdicts import Verdicts
 
 BULLET = "\u2022"
 # Characters that count as a letter or digit of a number: ASCII letters and digits, and the folds.
@@ -426,6 +430,10 @@ class _Part:
     note_whole: bool  # ... or whether that is to be looked for in the whole page
 
 
+# A clean part's reading, kept between builds as flags (`dealroom.verdicts`).
+_OPEN, _LABELLED_PART, _PARTIAL, _NOTE_WHOLE = 1, 2, 4, 8
+
+
 @dataclass(frozen=True)
 class InParts:
     """A page read in parts (`Finder.find_in_parts`)."""
@@ -495,6 +503,7 @@ class Finder:
         self.seen: dict[bytes, tuple[tuple[Secret, ...], tuple[int, ...]]] = {}
         self.clean: set[bytes] = set()  # runs that hold no secret and no lettered number's digits
         self.parts: dict[bytes, _Part | None] = {}  # a page's part, by its digest -> its reading
+        self.verdicts: Verdicts | None = None  # clean readings kept between builds, if any
         # The most bytes a piece of hidden digits takes as written: a separator between digits.
         self._longest_piece = 2 * max(map(len, self.partials), default=0)
 
@@ -758,8 +767,7 @@ class Finder:
             else:
                 if len(self.parts) >= _MAX_PARTS:
                     self.parts.clear()
-                reduced_part = part if part.isascii() else separators_reduced(part)
-                reading = self.parts[key] = None if reduced_part is None else self._read_part(reduced_part)
+                reading = self.parts[key] = self._part_reading(key, part)
             if reading is None:
                 return None
             if reading.open and end < len(data):
@@ -772,6 +780,19 @@ class Finder:
             note_whole |= reading.note_whole
             start = end
         return None if label and partial else InParts(found, note, note_whole)
+
+    def _part_reading(self, key: bytes, part: bytes) -> _Part | None:
+        """A part's reading: a clean one kept from an earlier build (`verdicts`), or read now."""
+        flags = self.verdicts.get(key) if self.verdicts is not None else None
+        if flags is not None:
+            return _Part((), open=bool(flags & _OPEN), label=bool(flags & _LABELLED_PART),
+                         partial=bool(flags & _PARTIAL), note=None, note_whole=bool(flags & _NOTE_WHOLE))
+        reduced_part = part if part.isascii() else separators_reduced(part)
+        reading = None if reduced_part is None else self._read_part(reduced_part)
+        if self.verdicts is not None and reading is not None and not reading.secrets and reading.note is None:
+            self.verdicts.add(key, _OPEN * reading.open | _LABELLED_PART * reading.label |
+                              _PARTIAL * reading.partial | _NOTE_WHOLE * reading.note_whole)
+        return reading
 
     def _read_part(self, part: bytes) -> _Part | None:
         """What a part of an ASCII page shows, read as `_in_views` reads a page; None if the

@@ -454,7 +454,7 @@ class DealroomPlugin(BasePlugin[DealroomConfig]):
             problems = scan_and_remove(Path(config.site_dir), rule.guarded,
                                        self.scan_memory if self.serving else None,
                                        self.unreviewed or self.published.public.unreviewed_attachments(),
-                                       rule.guard_digest)
+                                       rule.guard_digest, self._verdicts_file())
         except UnscannableSite as error:
             raise PluginError(f"dealroom: {error}") from None
         if self.serving:
@@ -473,6 +473,12 @@ class DealroomPlugin(BasePlugin[DealroomConfig]):
                 logging.getLogger("dealroom.serve").error(message)
                 return
             raise PluginError(message)
+
+    def _verdicts_file(self) -> Path | None:
+        """Where the guard keeps its clean readings between builds: in the cache folder."""
+        assert self.pipeline is not None
+        cache = self.pipeline.settings.cache_dir
+        return cache / "guard" / "verdicts.bin" if cache is not None else None
 
     on_post_build = CombinedEvent(_repair_search, _guard)
 

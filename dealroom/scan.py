@@ -23,6 +23,7 @@ from pathlib import Path
 from dealroom.gcpause import paused_gc
 from dealroom.guard import Guard, Leak, Reading, Unclear, one_per_field
 from dealroom.numbers import Secret
+from dealroom.verdicts import Verdicts
 
 Stat = tuple[int, int, int]  # size, modification and change times (ns)
 Folder = tuple[int, int, int]  # inode, modification and change times (ns)
@@ -172,15 +173,16 @@ def _read_index(guard: Guard, name: str, data: bytes, memory: dict[bytes, Readin
 
 @paused_gc
 def scan_and_remove(site_dir: Path, secrets: Iterable[Secret], memory: ScanMemory | None = None,
-                    attachments: Iterable[str] = (), digest: str | None = None
-                    ) -> list[Leak | Unreadable | Unclear]:
+                    attachments: Iterable[str] = (), digest: str | None = None,
+                    verdicts: Path | None = None) -> list[Leak | Unreadable | Unclear]:
     """Scan every file of `site_dir`; delete each leaking or unreadable file so no server can
     publish it.
 
     `attachments`: site paths of attached files no person has reviewed; each must be read whole.
     Raises `UnscannableSite` for a folder the guard cannot list or a link to a folder. With
     `memory` (kept by the caller between builds), files unchanged since are not read again.
-    `digest`: of `secrets`, if the caller has it (`mask.Rule.guard_digest`).
+    `digest`: of `secrets`, if the caller has it (`mask.Rule.guard_digest`). `verdicts`: the
+    file where clean readings are kept between builds (`dealroom.verdicts`).
     """
     secrets = list(secrets)
     attachments = frozenset(attachments)
@@ -189,6 +191,7 @@ def scan_and_remove(site_dir: Path, secrets: Iterable[Secret], memory: ScanMemor
         guard = memory.guard
     else:
         guard = Guard(secrets)
+        guard.verdicts = Verdicts(verdicts, secrets) if verdicts is not None else None
         if memory is not None:
             memory.secrets_digest, memory.guard, memory.files, memory.pieces = digest, guard, {}, {}
     try:
@@ -236,6 +239,8 @@ def scan_and_remove(site_dir: Path, secrets: Iterable[Secret], memory: ScanMemor
             unreadable.append(Unreadable(site_dir / name, reading.unreadable))
         if reading.unclear is not None:
             unclear.append(Unclear(site_dir / name, reading.unclear))
+    if guard.verdicts is not None:
+        guard.verdicts.save()
     for path in {leak.file for leak in leaks} | {u.file for u in unreadable} | {u.file for u in unclear}:
         path.unlink(missing_ok=True)
         if memory is not None:
