@@ -9,7 +9,6 @@ pages, masked as the site shows them; never a record or a raw number.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import shutil
@@ -29,7 +28,9 @@ class PageCache:
         # Site paths whose text differs from what this process last gave for them, until
         # `Pipeline.publish` takes them: what a rebuild while serving writes again.
         self.rewritten: set[str] = set()
-        self._given: dict[str, bytes] = {}  # site path -> digest of the text last given
+        # Site path -> the text last given: the same object the deal's kept pages hold, so
+        # nothing more is kept, and an unchanged text is told by identity, with no digest.
+        self._given: dict[str, str] = {}
         if folder is not None:
             shutil.rmtree(folder / "pages", ignore_errors=True)  # a file a page: an older version's
             try:
@@ -87,9 +88,8 @@ class PageCache:
 
     def _given_now(self, pages: Pages) -> None:
         for site_path, text in pages.items():
-            given = hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).digest()
-            if self._given.get(site_path) != given:
-                self._given[site_path] = given
+            if self._given.get(site_path) != text:
+                self._given[site_path] = text
                 self.rewritten.add(site_path)
 
     def save(self, slugs: set[str]) -> None:

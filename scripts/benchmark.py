@@ -412,7 +412,7 @@ def _wait_for(url: str, text: str, timeout: float) -> None:
 def table(rows: list[dict[str, Any]]) -> str:
     head = ("| Deals | Pages | Wall time a / b | Ratio a/b | CPU time a (+ helpers) / b | CPU ratio | "
             "Plugin hooks (share of a) | Peak memory a (+ largest helper) / b | Site size | "
-            "Time per page (a) | Warm rebuild (a, cache kept) | `dealroom validate` |")
+            "Time per page (a) | Warm rebuild (a, cache kept; its plugin hooks) | `dealroom validate` |")
     lines = [head, "|" + "---:|" * (head.count("|") - 1)]
     for row in rows:
         a, b = row["plugin"], row["baseline"]
@@ -423,7 +423,8 @@ def table(rows: list[dict[str, Any]]) -> str:
                      f"{hooks:.2f} s ({100 * hooks / a.wall:.1f} %) | "
                      f"{a.maxrss_mb:.0f} (+ {a.helper_maxrss_mb:.0f}) / {b.maxrss_mb:.0f} MB | "
                      f"{a.site_mb:.1f} MB | "
-                     f"{1000 * a.wall / a.pages:.1f} ms | {row['warm'].wall:.2f} s | "
+                     f"{1000 * a.wall / a.pages:.1f} ms | {row['warm'].wall:.2f} s "
+                     f"({sum(row['warm'].hooks.values()):.2f} s) | "
                      f"{row['validate']:.2f} s |")
     return "\n".join(lines)
 

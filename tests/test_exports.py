@@ -106,3 +106,20 @@ def test_the_room_calendar_is_the_same_text_as_one_made_from_every_deal_at_once(
     each = [deadlines_calendar([a], names, "one deal") for a in agendas]
     assert merged_calendar(each, "Room") == deadlines_calendar(agendas, names, "Room")
     assert merged_calendar(each, "Room").count("BEGIN:VEVENT") >= 4
+
+
+def test_a_calendar_is_the_text_icalendar_writes_for_it_long_lines_folded(tmp_path: Path) -> None:
+    from conftest import benchmark_script
+    from dealroom.derive import agenda
+    from dealroom.exports import deadlines, deadlines_calendar
+    from dealroom.pipeline import Pipeline, Settings
+
+    benchmark_script().make_room(tmp_path, 3)
+    deals = Pipeline(Settings(tmp_path / "content" / "deals", MaskPolicy()), Renderer()).load()
+    agendas = [agenda(facts, AS_OF) for facts in deals]
+    # Names long enough to fold, in several scripts: a fold never splits a character's bytes.
+    names = {facts.slug: f"{facts.deal.name} — Zürich Société Générale 東京 {'é' * index * 20}"
+             for index, facts in enumerate(deals)}
+    written = deadlines_calendar(agendas, names, "Room — 東京")
+    assert written == deadlines(agendas, names, "Room — 東京").to_ical().decode("utf-8")
+    assert "\r\n " in written and max(len(line.encode()) for line in written.split("\r\n")) <= 75
