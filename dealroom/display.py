@@ -273,12 +273,15 @@ def _escapes_write_markup(data: bytes) -> bool:
     return False
 
 
+_RTL_WORDS = (b"rtl", b"<bdo", b"row-reverse", b"column-reverse")
+
+
 def _rtl_markup(text: str | bytes) -> bool:
     if isinstance(text, bytes):
         data = text.lower()
-        return b"rtl" in data or b"<bdo" in data or b"row-reverse" in data or b"column-reverse" in data
+        return any(word in data for word in _RTL_WORDS)
     lower = text.lower()
-    return "rtl" in lower or "<bdo" in lower or "row-reverse" in lower or "column-reverse" in lower or (
+    return any(word.decode() in lower for word in _RTL_WORDS) or (
         not text.isascii() and
         any(runs_right_to_left(ch) for ch in set(text) if ch > "\x7f"))
 
@@ -600,6 +603,21 @@ _HIDING = re.compile(rb"[\s/\"'](?:hidden|popover)\b|"
                      rb"[\s/\"']style\s*=\s*(?:\"[^\"&\\]*[&\\]|'[^'&\\]*[&\\]|[^\s>&\\]*[&\\])|"
                      rb"[\s/\"'](?:display|visibility)\s*=\s*[\"']?\s*(?:none|hidden|collapse)", re.DOTALL)
 _ELEMENT_NAME = re.compile(rb"<([a-z][a-z0-9-]*)")
+_HIDING_WORDS = (b"hidden", b"display", b"visibility", b"popover", b"style")  # where `_HIDING` may match
+
+
+def plain_markup(text: bytes) -> bool:
+    """Whether HTML `text` (ASCII) holds nothing a reader sees otherwise than as its bytes
+    without tags: no escape of any kind, no comment, nothing a browser does not display, no
+    word that hides an element (`_not_shown`), no right-to-left markup (`_rtl_markup`), no quoted
+    value holding an angle bracket (`tag_readings`). Most of a site's pages are such text: its
+    views are the text as written and without tags, nothing else to look for."""
+    if b"&" in text or b"\\" in text or b"%" in text:
+        return False
+    lower = text.lower()
+    return not any(word in lower for word in _HIDING_WORDS) and \
+        not any(word in lower for word in _RTL_WORDS) and b"<!--" not in lower and \
+        _NOT_SHOWN.search(lower) is None and _QUOTED_ANGLE.search(text) is None
 
 
 def _not_shown(lower: bytes, quoted: bool = False) -> list[tuple[int, int]]:
@@ -730,7 +748,7 @@ def _not_shown(lower: bytes, quoted: bool = False) -> list[tuple[int, int]]:
             spans += details_spans(found.start(), found.end(), end) if found[1] == b"details" else \
                 [(found.start(), end)]
         at = found.end()
-    for word in (b"hidden", b"display", b"visibility", b"popover", b"style"):
+    for word in _HIDING_WORDS:
         at = lower.find(word)
         while at >= 0:
             # Inside a tag (no ">" between), as an attribute or a style declaration.

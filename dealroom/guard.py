@@ -19,6 +19,7 @@ from pathlib import Path, PurePosixPath
 from dealroom.display import TAG_REACH, inserted_digits, style_sheets, tags_holding
 from dealroom.extract import extract, is_text_format
 from dealroom.numbers import UNMASKED, UTF16_MARKS, Finder, Secret
+from dealroom.verdicts import FILE
 
 
 @dataclass(frozen=True)
@@ -85,11 +86,11 @@ class Guard(Finder):
         # A text file read clean in an earlier build, as it is (a theme's scripts, a search
         # index's pieces); a page is kept by its parts (`Finder.find_in_parts`).
         digest = _file_digest(name, data, attachment) if plain and not page and self.verdicts else None
-        if digest is not None and self.verdicts is not None and self.verdicts.get(digest) is not None:
+        if digest is not None and self.verdicts is not None and self.verdicts.get(FILE, digest) is not None:
             return Reading([])
         reading = self._read(name, data, attachment, plain, page)
         if digest is not None and self.verdicts is not None and reading.clean:
-            self.verdicts.add(digest)
+            self.verdicts.add(FILE, digest)
         return reading
 
     def _read(self, name: str, data: bytes, attachment: bool, plain: bool, page: bool) -> Reading:

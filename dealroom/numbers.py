@@ -17,7 +17,6 @@ import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from dealroom.display import (
     FOLDS,
@@ -32,6 +31,7 @@ from dealroom.display import (
     escapes_hold_digits,
     may_run_right_to_left,
     part_ends,
+    plain_markup,
     reader_chars,
     reduced,
     reduced_decoded,
@@ -40,9 +40,7 @@ from dealroom.display import (
     without_tags,
 )
 from dealroom.types import iban_check
-
-if TYPE_CHECKING:
-    from dealroom.verdicts import Verdicts
+from dealroom.verdicts import PART, Verdicts
 
 BULLET = "\u2022"
 # Characters that count as a letter or digit of a number: ASCII letters and digits, and the folds.
@@ -655,13 +653,26 @@ class Finder:
             views.append(_View(as_digits(shown) if strings else None, lookalikes))
         return views, seen, shown_reduced
 
-    def _ascii_views(self, utf8: bytes) -> tuple[list[_View], Seen, bytes, list[bool]] | None:
+    def _ascii_views(self, utf8: bytes, plain: bool | None = None
+                     ) -> tuple[list[_View], Seen, bytes, list[bool]] | None:
         """`_views` of an ASCII file, in bytes only, where no number of letters is looked for
         and no escape decodes to a digit: the fast way for most of a site. Last, its
-        `tag_readings`."""
+        `tag_readings`. `plain`: `plain_markup(utf8)`, if known."""
         seen = Seen()
         if self.lettered:
             return None
+        if plain_markup(utf8) if plain is None else plain:
+            # What the views below come to where nothing is escaped or hidden: the text as
+            # written, without its tags, and with look-alike letters read as digits.
+            views = [_View(None, utf8, True)]
+            shown = utf8
+            if b"<" in utf8:
+                shown = without_tags(utf8)
+                views.append(_View(None, shown))
+            lookalikes = as_digits_bytes(shown)
+            if lookalikes is not None:
+                views.append(_View(None, lookalikes))
+            return views, seen, shown, []
         fast = reduced_decoded(utf8, seen)
         if fast is None or seen.unstable:
             return None
@@ -783,25 +794,27 @@ class Finder:
 
     def _part_reading(self, key: bytes, part: bytes) -> _Part | None:
         """A part's reading: a clean one kept from an earlier build (`verdicts`), or read now."""
-        flags = self.verdicts.get(key) if self.verdicts is not None else None
+        flags = self.verdicts.get(PART, key) if self.verdicts is not None else None
         if flags is not None:
             return _Part((), open=bool(flags & _OPEN), label=bool(flags & _LABELLED_PART),
                          partial=bool(flags & _PARTIAL), note=None, note_whole=bool(flags & _NOTE_WHOLE))
         reduced_part = part if part.isascii() else separators_reduced(part)
         reading = None if reduced_part is None else self._read_part(reduced_part)
         if self.verdicts is not None and reading is not None and not reading.secrets and reading.note is None:
-            self.verdicts.add(key, _OPEN * reading.open | _LABELLED_PART * reading.label |
+            self.verdicts.add(PART, key, _OPEN * reading.open | _LABELLED_PART * reading.label |
                               _PARTIAL * reading.partial | _NOTE_WHOLE * reading.note_whole)
         return reading
 
     def _read_part(self, part: bytes) -> _Part | None:
         """What a part of an ASCII page shows, read as `_in_views` reads a page; None if the
         page is to be read whole (`find_in_parts`)."""
-        fast = self._ascii_views(part)
+        plain = plain_markup(part)
+        fast = self._ascii_views(part, plain)
         if fast is None:
             return None
         views, seen, shown, readings = fast
-        if seen.rtl or any(may_run_right_to_left(view.reduced) for view in views if view.markup):
+        if not plain and (seen.rtl or any(may_run_right_to_left(view.reduced) for view in views
+                                          if view.markup)):
             return None
         secrets = [secret for view in views for secret in self._in_view(view, False)]
         label = may_hold_label(shown)
@@ -814,7 +827,9 @@ class Finder:
         # Tags and hidden spans as the views see them: in the text with escapes decoded, and
         # as written where an escape wrote a `<` or `>` (`tag_readings`, as `_ascii_views` found).
         decoded = [view.reduced for view in views if view.markup][-1]
-        open_ = ends_inside(decoded) or any(ends_inside(part, quoted) for quoted in readings)
+        # Plain markup holds no hidden span that could run on past its end: only a tag can.
+        open_ = part.rfind(b"<") > part.rfind(b">") if plain else \
+            ends_inside(decoded) or any(ends_inside(part, quoted) for quoted in readings)
         note, note_whole = self._part_note(part)
         return _Part(tuple(secrets), open_, label, partial, note, note_whole)
 

@@ -16,16 +16,24 @@ from __future__ import annotations
 import functools
 import hashlib
 import os
+import stat
 import sys
+import tempfile
 import unicodedata
 from collections.abc import Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from dealroom.numbers import Secret
+if TYPE_CHECKING:
+    from dealroom.numbers import Secret
 
-_DIGEST = 16  # bytes of a verdict's keyed digest
-_RECORD = _DIGEST + 1  # ... and one byte of flags
+_DIGEST = 16  # bytes of a verdict's keyed digest, and of the tag that seals its flags
+_RECORD = 2 * _DIGEST + 1  # digest, flags, tag
 _MOST_KEPT = 1_000_000  # verdicts a file keeps at most: those of the last build first
+_MOST_BYTES = _MOST_KEPT * _RECORD  # a larger file is not read
+# What was read, as part of each digest's key: a part of a page and a whole file (its name and
+# bytes) are never taken for one another, whatever their bytes.
+PART, FILE = b"part", b"file"
 
 
 @functools.cache
@@ -38,8 +46,11 @@ def _code_digest() -> bytes:
 
 
 class Verdicts:
-    """Clean verdicts by the digest of what was read (a part's SHA-256, a file's). `file`:
-    where they are kept between builds (None: this process only)."""
+    """Clean verdicts by the digest of what was read (a part's SHA-256, a file's), each of a
+    kind (`PART`, `FILE`). `file`: where they are kept between builds (None: this process only).
+
+    A record is the keyed digest, the flags, and a keyed tag of both: flags changed in the file
+    (a part said not to end inside a tag) make the record vouch for nothing."""
 
     def __init__(self, file: Path | None, secrets: Iterable[Secret]) -> None:
         self.file = file
@@ -48,31 +59,33 @@ class Verdicts:
         self._kept: dict[bytes, int] = {}  # keyed digest -> flags, as the file held them
         self._used: dict[bytes, int] = {}  # ... and those given or found in this process
         self._saved = True  # the file holds every verdict given since
-        if file is not None:
-            try:
-                data = file.read_bytes()
-            except OSError:
-                data = b""
-            if len(data) % _RECORD == 0:  # else a file cut short: nothing of it is used
-                self._kept = {data[at:at + _DIGEST]: data[at + _DIGEST]
-                              for at in range(0, len(data), _RECORD)}
+        data = _read(file) if file is not None else b""
+        if len(data) % _RECORD == 0:  # else a file cut short: nothing of it is used
+            for at in range(0, len(data), _RECORD):
+                keyed, flags = data[at:at + _DIGEST], data[at + _DIGEST]
+                if data[at + _DIGEST + 1:at + _RECORD] == self._tag(keyed, flags):
+                    self._kept[keyed] = flags
 
-    def _keyed(self, digest: bytes) -> bytes:
-        return hashlib.blake2b(digest, key=self._key, digest_size=_DIGEST).digest()
+    def _keyed(self, kind: bytes, digest: bytes) -> bytes:
+        return hashlib.blake2b(digest, key=self._key, person=kind, digest_size=_DIGEST).digest()
 
-    def get(self, digest: bytes) -> int | None:
+    def _tag(self, keyed: bytes, flags: int) -> bytes:
+        return hashlib.blake2b(keyed + bytes((flags,)), key=self._key, person=b"flags",
+                               digest_size=_DIGEST).digest()
+
+    def get(self, kind: bytes, digest: bytes) -> int | None:
         """The flags of a clean verdict on the bytes of `digest`; None if none is kept."""
         if not self._kept:
             return None
-        keyed = self._keyed(digest)
+        keyed = self._keyed(kind, digest)
         flags = self._kept.get(keyed)
         if flags is not None:
             self._used[keyed] = flags
         return flags
 
-    def add(self, digest: bytes, flags: int = 0) -> None:
+    def add(self, kind: bytes, digest: bytes, flags: int = 0) -> None:
         """A clean verdict on the bytes of `digest`, with up to eight flags of what was noted."""
-        self._used[self._keyed(digest)] = flags
+        self._used[self._keyed(kind, digest)] = flags
         self._saved = False
 
     def save(self) -> None:
@@ -87,12 +100,39 @@ class Verdicts:
                 break
             kept.setdefault(keyed, flags)
         self._kept = kept
-        data = b"".join(keyed + bytes((flags,)) for keyed, flags in kept.items())
+        data = b"".join(keyed + bytes((flags,)) + self._tag(keyed, flags) for keyed, flags in kept.items())
+        if _write(self.file, data):
+            self._saved = True
+
+
+def _read(file: Path) -> bytes:
+    """The file's bytes if it is a regular file of a sane size, not a link; else none."""
+    try:
+        handle = os.open(file, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+    except OSError:
+        return b""
+    with os.fdopen(handle, "rb") as opened:
+        status = os.fstat(opened.fileno())
+        if not stat.S_ISREG(status.st_mode) or status.st_size > _MOST_BYTES:
+            return b""
         try:
-            self.file.parent.mkdir(parents=True, exist_ok=True)
-            temporary = self.file.with_name(self.file.name + ".tmp")
-            temporary.write_bytes(data)
-            os.replace(temporary, self.file)
+            return opened.read(_MOST_BYTES + 1)
         except OSError:
-            return  # a read-only cache: the next build reads everything, as without one
-        self._saved = True
+            return b""
+
+
+def _write(file: Path, data: bytes) -> bool:
+    """`data` written to `file` whole or not at all, through a new file of its own name."""
+    try:
+        file.parent.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(dir=file.parent, prefix=f"{file.name}.", suffix=".tmp")
+    except OSError:
+        return False  # a read-only cache: the next build reads everything, as without one
+    try:
+        with os.fdopen(handle, "wb") as opened:
+            opened.write(data)
+        os.replace(temporary, file)
+    except OSError:
+        Path(temporary).unlink(missing_ok=True)
+        return False
+    return True

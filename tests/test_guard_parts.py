@@ -10,7 +10,7 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from dealroom import numbers
-from dealroom.display import separators_reduced
+from dealroom.display import plain_markup, separators_reduced
 from dealroom.guard import Guard
 from dealroom.numbers import Secret, hidden_runs
 
@@ -61,6 +61,33 @@ def test_a_page_read_in_parts_finds_what_reading_it_whole_finds(pieces: list[str
         patch.setattr(Guard, "find_in_parts", lambda self, data, utf8: None)
         whole = Guard(SECRETS).read("page.html", page)
     assert in_parts == whole
+
+
+# Pieces of text and markup with nothing escaped or hidden, and one of each thing that is.
+_PLAIN_PIECES = ["066", "198", "038", "66198", "0", "8", "O", "l", " ", "-", "\n  Xenon ", "<b>", "</b>",
+                 "<p>", "</p>", "<i ", ">", '<a href="x">', "Account No. ", "Konto", "<ol start=", '"999">',
+                 "<li value=", '"123">', "<", "content: '066'", "::before", "counter-reset: c 999"]
+_NOT_PLAIN = ["&amp;", "&#48;", "%30", "\\72", "<!--", "<script>", "<title>", "<details>", " hidden",
+              " style=", "display", "visibility", "popover", "dir=rtl", "<bdo>", "row-reverse", "RTL",
+              '<p title="a>b">', "<Script>"]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(_PLAIN_PIECES), max_size=24), st.sampled_from(["", *_NOT_PLAIN]))
+@example(["O", "66198", "038"], "")  # look-alike letters read as digits
+@example(["066", "<b>", "198", "</b>", "038", "<i ", ">"], "")  # tags removed; ends inside a tag
+@example(["Account No. ", "66198", "8", "<ol start=", '"999">'], "")  # a label; a numbered list
+def test_a_part_with_nothing_escaped_or_hidden_is_read_as_every_view_reads_it(
+        pieces: list[str], other: str) -> None:
+    """Plain markup (`display.plain_markup`) is read as its text and its text without tags:
+    what reading it in every view finds; and one escape or hiding word makes it not plain."""
+    part = "".join(pieces).encode()
+    with_other = (other + "".join(pieces)).encode()
+    assert not plain_markup(with_other) if other else plain_markup(part)
+    reading = Guard(SECRETS)._read_part(part)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(numbers, "plain_markup", lambda text: False)
+        assert Guard(SECRETS)._read_part(part) == reading
 
 
 @pytest.mark.parametrize("page", [

@@ -81,7 +81,7 @@ def test_a_page_read_clean_under_other_secrets_is_read_again(tmp_path: Path) -> 
     assert _problems(site, [ACCOUNT, added], verdicts) == {"about/index.html", "app.js"}
 
 
-@pytest.mark.parametrize("kept", [b"\x00" * 17 * 50, b"garbage", b""])
+@pytest.mark.parametrize("kept", [b"\x00" * 33 * 50, b"garbage", b""])
 def test_a_damaged_or_foreign_verdicts_file_vouches_for_nothing(tmp_path: Path, kept: bytes) -> None:
     site, verdicts = _site(tmp_path / "site", {"terms/index.html": LEAKING}), tmp_path / "verdicts.bin"
     verdicts.write_bytes(kept)
@@ -99,12 +99,15 @@ def test_the_verdicts_file_holds_no_number(tmp_path: Path) -> None:
 FILL = "<i></i>" * 400  # markup that shows nothing and where no part ends
 
 
-@pytest.mark.parametrize("page", [
+PAGES_WITH_FLAGS = [
     # A part that ends inside a tag is read with the next: the span is hidden, 066198038 shows.
     f"{NAV}\n  Wire {FILL}066<span\n  Xenon hidden>4</span>198038\n",
     # An account label in one part, hidden digits near it in the next: the page is read whole.
     f"{NAV}\n  Wire to Account No. {FILL}\n  Xenon 06619.\n",
-], ids=["part-ends-in-a-tag", "label-and-hidden-digits-in-two-parts"])
+]
+
+
+@pytest.mark.parametrize("page", PAGES_WITH_FLAGS, ids=["part-ends-in-a-tag", "label-and-hidden-digits"])
 def test_a_kept_verdict_reads_a_page_as_a_guard_without_a_cache_reads_it(tmp_path: Path, page: str) -> None:
     """What the guard notes of a clean part besides numbers (it ends inside a tag, it holds an
     account label) is kept with its verdict: the next build finds what a fresh guard finds."""
@@ -116,6 +119,45 @@ def test_a_kept_verdict_reads_a_page_as_a_guard_without_a_cache_reads_it(tmp_pat
         guard = Guard(secrets)
         guard.verdicts = Verdicts(verdicts, secrets)
         assert guard.read("deals/acme/terms/index.html", page.encode()) == fresh
+        guard.verdicts.save()
+
+
+@pytest.mark.parametrize("page", PAGES_WITH_FLAGS, ids=["part-ends-in-a-tag", "label-and-hidden-digits"])
+def test_flags_changed_in_the_verdicts_file_vouch_for_nothing(tmp_path: Path, page: str) -> None:
+    """Whoever can write the cache folder cannot say that a part does not end inside a tag, or
+    holds no label, without the account numbers: each record's flags are sealed with them."""
+    secrets, name = [ACCOUNT, *hidden_runs([ACCOUNT], 4)], "deals/acme/terms/index.html"
+    verdicts = tmp_path / "verdicts.bin"
+    guard = Guard(secrets)
+    guard.verdicts = Verdicts(verdicts, secrets)
+    fresh = guard.read(name, page.encode())
+    guard.verdicts.save()
+    records = bytearray(verdicts.read_bytes())
+    flags = [at for at in range(16, len(records), 33) if records[at]]
+    assert flags
+    for at in flags:
+        records[at] = 0
+    verdicts.write_bytes(bytes(records))
+    guard = Guard(secrets)
+    guard.verdicts = Verdicts(verdicts, secrets)
+    assert guard.read(name, page.encode()) == fresh
+
+
+def test_a_part_of_a_page_is_never_taken_for_a_file_read_whole(tmp_path: Path) -> None:
+    """A page whose bytes are a file's name, flags and bytes as the guard digests a file: the
+    verdict on the file does not vouch for the page, nor the page's for the file."""
+    account = Secret("123-456789", "acme", "instructions[w].account_number")
+    verdicts = tmp_path / "verdicts.bin"
+    reads = [("deals/acme/notes.txt", b"23-456789", True),
+             ("about/index.html", b"deals/acme/notes.txt\x001\x0023-456789", False),
+             ("x.html", b"x.css\x000\x00p::before{content:counter(x)} p{counter-reset:x 66198037}", False),
+             ("x.css", b"p::before{content:counter(x)} p{counter-reset:x 66198037}", False)]
+    fresh = [Guard([account]).read(name, data, attachment) for name, data, attachment in reads]
+    assert not fresh[1].clean and not fresh[3].clean
+    for _ in range(2):
+        guard = Guard([account])
+        guard.verdicts = Verdicts(verdicts, [account])
+        assert [guard.read(name, data, attachment) for name, data, attachment in reads] == fresh
         guard.verdicts.save()
 
 
