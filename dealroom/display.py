@@ -572,7 +572,7 @@ _NOT_SHOWN_NAMES = (b"script", b"style", b"template", b"noscript", b"title", b"d
                     b"iframe", b"noembed", b"noframes", b"video", b"audio", b"canvas", b"meter",
                     b"progress", b"rp", b"object", b"details", b"desc", b"metadata",
                     b"filter", b"lineargradient", b"radialgradient", b"pattern", b"mask",
-                    b"clippath", b"symbol", b"defs", b"marker")
+                    b"clippath", b"symbol", b"defs", b"marker", b"math", b"rt")
 # Elements a browser closes where another begins (`<li>` at the next `<li>`), besides their end tag.
 _CLOSED_BY = {name: tuple(re.compile(re.escape(opener)) for opener in openers) for name, openers in {
     b"li": (b"<li",), b"dt": (b"<dt", b"<dd"), b"dd": (b"<dt", b"<dd"), b"p": (b"<p",),

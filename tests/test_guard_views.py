@@ -153,6 +153,9 @@ def test_a_quoted_value_holding_an_angle_bracket_is_read_as_a_browser_reads_it(p
     "<video>4</video>066<video>4</video>198038",  # a media element's fallback text
     "066<iframe>4</iframe>198038",
     "066<svg><desc>4</desc></svg>198038",
+    "<p>066<math>x</math>198038</p>",  # MathML's own text is not drawn
+    "<p>066<math><a>x</a></math>198038</p>",  # nor an element MathML does not know
+    "<ruby>066<rt>x</rt>198038</ruby>",  # a ruby annotation stands above the line
     "066<div popover>4</div>198038",  # a popover, until it is opened
     "<ul><li>066<li hidden>4<li>198038</ul>",  # an item closed by the next
     "066<span <b hidden>4</span>198038",  # `<b` is an attribute of the span
