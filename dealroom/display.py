@@ -604,6 +604,9 @@ _HIDING = re.compile(rb"[\s/\"'](?:hidden|popover)\b|"
                      rb"[\s/\"'](?:display|visibility)\s*=\s*[\"']?\s*(?:none|hidden|collapse)", re.DOTALL)
 _ELEMENT_NAME = re.compile(rb"<([a-z][a-z0-9-]*)")
 _HIDING_WORDS = (b"hidden", b"display", b"visibility", b"popover", b"style")  # where `_HIDING` may match
+# An SVG that holds text outside a tag (`<svg>x</svg>`): SVG draws only its text elements' text,
+# and an SVG of no size draws nothing. Read as not displayed; the theme's icons hold none.
+_SVG_WITH_TEXT = re.compile(rb"<svg(?=[\s/>])[^>]*+>(?:\s*+<(?!/svg[\s/>])[^>]*+>)*+\s*+[^\s<]")
 
 
 def plain_markup(text: bytes) -> bool:
@@ -617,7 +620,8 @@ def plain_markup(text: bytes) -> bool:
     lower = text.lower()
     return not any(word in lower for word in _HIDING_WORDS) and \
         not any(word in lower for word in _RTL_WORDS) and b"<!--" not in lower and \
-        _NOT_SHOWN.search(lower) is None and _QUOTED_ANGLE.search(text) is None
+        _NOT_SHOWN.search(lower) is None and _SVG_WITH_TEXT.search(lower) is None and \
+        _QUOTED_ANGLE.search(text) is None
 
 
 def _not_shown(lower: bytes, quoted: bool = False) -> list[tuple[int, int]]:
@@ -734,20 +738,27 @@ def _not_shown(lower: bytes, quoted: bool = False) -> list[tuple[int, int]]:
             return [(start, end)]
         return [(start, summary), (min(span_end(b"summary", summary), end), end)]
 
+    def element_ends(name: bytes, start: int, name_end: int) -> list[int]:
+        """Where an element not displayed, its tag begun at `start`, may end: at its end tag,
+        one of the next tags, or a later end tag of its name (`span_ends`)."""
+        end = span_end(name, name_end)
+        return [end, *next_tags(name, end, lower.find(b">", name_end) + 1 or name_end),
+                *later_ends(name, start, name_end)]
+
     at = 0
     while (found := _NOT_SHOWN.search(lower, at)) is not None:
-        end = span_end(found[1], found.end())
         # A raw text element's text, up to its close, is text; another's holds elements.
         if found[1] in _RAW_TEXT:
+            end = span_end(found[1], found.end())
             spans.append((found.start(), end))
             at = end
             continue
-        ends = [end, *next_tags(found[1], end, lower.find(b">", found.end()) + 1 or found.end()),
-                *later_ends(found[1], found.start(), found.end())]
-        for end in ends:
+        for end in element_ends(found[1], found.start(), found.end()):
             spans += details_spans(found.start(), found.end(), end) if found[1] == b"details" else \
                 [(found.start(), end)]
         at = found.end()
+    for found in _SVG_WITH_TEXT.finditer(lower):
+        spans += [(found.start(), end) for end in element_ends(b"svg", found.start(), found.start() + 4)]
     for word in _HIDING_WORDS:
         at = lower.find(word)
         while at >= 0:

@@ -85,12 +85,13 @@ class Guard(Finder):
         page = name.endswith((".html", ".htm"))
         # A text file read clean in an earlier build, as it is (a theme's scripts, a search
         # index's pieces); a page is kept by its parts (`Finder.find_in_parts`).
-        digest = _file_digest(name, data, attachment) if plain and not page and self.verdicts else None
-        if digest is not None and self.verdicts is not None and self.verdicts.get(FILE, digest) is not None:
+        verdicts = self.verdicts if plain and not page else None
+        digest = _file_digest(name, data, attachment) if verdicts is not None else b""
+        if verdicts is not None and verdicts.get(FILE, digest) is not None:
             return Reading([])
         reading = self._read(name, data, attachment, plain, page)
-        if digest is not None and self.verdicts is not None and reading.clean:
-            self.verdicts.add(FILE, digest)
+        if verdicts is not None and reading.clean:
+            verdicts.add(FILE, digest)
         return reading
 
     def _read(self, name: str, data: bytes, attachment: bool, plain: bool, page: bool) -> Reading:

@@ -66,10 +66,11 @@ def test_a_page_read_in_parts_finds_what_reading_it_whole_finds(pieces: list[str
 # Pieces of text and markup with nothing escaped or hidden, and one of each thing that is.
 _PLAIN_PIECES = ["066", "198", "038", "66198", "0", "8", "O", "l", " ", "-", "\n  Xenon ", "<b>", "</b>",
                  "<p>", "</p>", "<i ", ">", '<a href="x">', "Account No. ", "Konto", "<ol start=", '"999">',
-                 "<li value=", '"123">', "<", "content: '066'", "::before", "counter-reset: c 999"]
+                 "<li value=", '"123">', "<", "content: '066'", "::before", "counter-reset: c 999",
+                 '<svg viewBox="0 0 24 24"><path d="M20 11v2"/></svg>']  # an icon: no text
 _NOT_PLAIN = ["&amp;", "&#48;", "%30", "\\72", "<!--", "<script>", "<title>", "<details>", " hidden",
               " style=", "display", "visibility", "popover", "dir=rtl", "<bdo>", "row-reverse", "RTL",
-              '<p title="a>b">', "<Script>"]
+              '<p title="a>b">', "<Script>", "<svg>x</svg>"]
 
 
 @settings(max_examples=400, deadline=None)

@@ -156,6 +156,8 @@ def test_a_quoted_value_holding_an_angle_bracket_is_read_as_a_browser_reads_it(p
     "<p>066<math>x</math>198038</p>",  # MathML's own text is not drawn
     "<p>066<math><a>x</a></math>198038</p>",  # nor an element MathML does not know
     "<ruby>066<rt>x</rt>198038</ruby>",  # a ruby annotation stands above the line
+    "<p>066<svg width=0 height=0>x</svg>198038</p>",  # an SVG of no size draws nothing
+    "066<svg><g>4</g></svg>198038",  # nor text outside its text elements
     "066<div popover>4</div>198038",  # a popover, until it is opened
     "<ul><li>066<li hidden>4<li>198038</ul>",  # an item closed by the next
     "066<span <b hidden>4</span>198038",  # `<b` is an attribute of the span
