@@ -295,13 +295,15 @@ def export_room(config_file: Path, out: Path) -> dict[str, bytes]:
     published = pipeline.publish(deals, with_home=not (config.docs_dir / "index.md").is_file(),
                                  history=pipeline.history(deals))
     docs = _docs(config, published)
-    _guard(docs, published)
     settings = exported_settings(config, _nav(config, published, docs))
-    files = {f"docs/{path}": data for path, data in docs.items()}
-    if config.custom_dir is not None:
-        files.update({f"{OVERRIDES}/{path}": data for path, data in _tree(config.custom_dir).items()})
-    files["mkdocs.yml"] = yaml.safe_dump(settings, sort_keys=False, allow_unicode=True).encode()
-    files["zensical.toml"] = zensical_toml(settings).encode()
+    # The settings and the theme's overrides are published as the pages are (a banner, a
+    # description, a template): guarded with them, by the names they have in `out`.
+    others = {f"{OVERRIDES}/{path}": data for path, data in _tree(config.custom_dir).items()} \
+        if config.custom_dir is not None else {}
+    others["mkdocs.yml"] = yaml.safe_dump(settings, sort_keys=False, allow_unicode=True).encode()
+    others["zensical.toml"] = zensical_toml(settings).encode()
+    _guard({**docs, **others}, published)
+    files = {**{f"docs/{path}": data for path, data in docs.items()}, **others}
     for path in sorted(files):
         (out / path).parent.mkdir(parents=True, exist_ok=True)
         (out / path).write_bytes(files[path])

@@ -467,6 +467,9 @@ class Finder:
         self.by_digits: dict[str, Secret] = {}
         self.partials: dict[str, tuple[Secret, ...]] = {}
         lettered: dict[str, Secret] = {}
+        secrets = list(secrets)
+        self._names: Redactor | None = None  # masks names in messages (`shown`), made when needed
+        self._secrets = [s for s in secrets if not s.partial]
         for secret in with_domestic_parts(secrets):
             if secret.partial:  # one deal's digits: several deals may share them
                 pieces: dict[str, tuple[Secret, ...]] = {  # each beginning is a piece
@@ -851,9 +854,12 @@ class Finder:
         return None, False
 
     def shown(self, path: Path) -> Path:
-        """`path` for a message: digits of a number in a file or folder name become bullets."""
+        """`path` for a message: a number in a file or folder name becomes bullets, read as the
+        mask reads text (`O66-l98-O38`, `⓪⑥⑥…`), and so does every run of digits that holds one."""
+        if self._names is None:
+            self._names = Redactor(self._secrets, 0)
         text = _DIGIT_RUN.sub(lambda m: BULLET * len(m[0]) if any(self._in_run(m[0])) else m[0],
-                              str(path))
+                              self._names(str(path)))
         for pattern, _ in self.lettered:
             text = pattern.sub(lambda m: BULLET * len(m[0]), text)
         return Path(text)

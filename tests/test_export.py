@@ -118,3 +118,18 @@ def test_validate_export_and_scan_refuse_a_folder_without_its_marker(
                  ["scan", str(tmp_path), "--deals", "content/deals"]):
         result = dealroom(*args, cwd=room.path)
         assert result.returncode == 1 and "is not marked as deal records" in result.stderr, args
+
+
+def test_export_refuses_a_number_in_the_settings_or_the_theme_overrides(
+        make_room: Callable[..., Room], tmp_path: Path) -> None:
+    room = make_room()
+    config = room.path / "mkdocs.yml"
+    config.write_text(config.read_text(encoding="utf-8").replace(
+        "site_description: Financing deals", "site_description: Wires go to 066-198038. Financing deals"),
+        encoding="utf-8")
+    (room.path / "site_overrides" / "x.html").write_text("<!-- 066198038 -->\n", encoding="utf-8")
+    result = dealroom("export", str(tmp_path / "out"), cwd=room.path)
+    assert result.returncode == 1 and not (tmp_path / "out").exists()
+    assert "mkdocs.yml: raw account number" in result.stderr
+    assert "site_overrides/x.html: raw account number" in result.stderr
+    assert no_raw_number(result.stderr)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -224,3 +226,11 @@ def test_what_the_guard_read_as_shown_before_is_read_as_a_browser_reads_it(page:
     guard = Guard([Secret("066-198038", "d", "fbo")])
     for text in (page, page + " \u00e9"):
         assert guard.found_in("page.html", f'<meta charset="utf-8"><body>{text}</body>'.encode()), text
+
+
+@pytest.mark.parametrize("name", ["O66-l98-O38", "\u24ea\u2465\u2465\u2460\u2468\u2467\u24ea\u2462\u2467",
+                                  "066\u2009198\u2009038"])
+def test_a_number_in_a_file_name_is_masked_in_messages_as_the_mask_reads_it(name: str) -> None:
+    shown = str(Guard([Secret("066-198038", "d", "fbo")]).shown(Path(f"site/{name}/index.html")))
+    assert shown.startswith("site/\u2022") and shown.endswith("/index.html")
+    assert not any(ch.isdigit() or ch in "Ol" for ch in shown.split("/")[1]), shown
