@@ -13,8 +13,10 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 from dealroom.types import (
     AccountNumber,
     Amount,
+    Count,
     Currency,
     ExhibitId,
+    Flag,
     IsoDate,
     MaybeAbaNumber,
     MaybeAccountNumber,
@@ -228,14 +230,14 @@ class After(Record):
     event: Slug
     """What the count starts from: `agreement` (its date), or the id of a closing, an
     obligation or an event of this record."""
-    days: int = Field(ge=0, le=3660)
+    days: Count = Field(ge=0, le=3660)
     """How many days after the start (0 to 3660)."""
     day_kind: DayKind = "calendar"
     """`calendar` days, `business` days or `trading` days."""
     calendar: Name | None = None
     """The holiday calendar for business or trading days (NYSE, XTSE, XLON, ECB...); absent
     means the deal's `holiday_calendar`."""
-    before: bool = False
+    before: Flag = False
     """`true` counts back: "at least one Business Day before the Closing Date"."""
 
 
@@ -411,7 +413,7 @@ class SharesInstrument(InstrumentBase):
     """The dividend rate of preferred shares."""
     conversion: Conversion | None = None
     """How the shares convert into another security."""
-    for_no_cash: bool = False
+    for_no_cash: Flag = False
     """Shares issued as a fee or commitment, not sold for cash."""
     issued_for: Name | None = None
     """What shares issued for no cash are issued for: "commitment fee", "exchange of notes"."""
@@ -434,9 +436,9 @@ class WarrantInstrument(InstrumentBase):
     """When the exercise price is a formula: as the agreement words it."""
     expires_on: MaybeDate | None = None
     """The date it expires."""
-    term_months: int | None = Field(default=None, ge=1, le=600)
+    term_months: Count | None = Field(default=None, ge=1, le=600)
     """Its term in months, when the agreement gives a term rather than a date."""
-    cashless_exercise: bool | None = None
+    cashless_exercise: Flag | None = None
     """Whether it may be exercised without cash (net exercise)."""
     form_exhibit: ExhibitId | None = None
     """The id of the exhibit holding its form."""

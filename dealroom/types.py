@@ -30,9 +30,11 @@ _INVISIBLE = {"Cc", "Cf", "Co", "Cs", "Zl", "Zp"}
 # Printable ASCII cannot hide a character: only the others are looked up (most text has none).
 _NOT_VISIBLE_ASCII, _NOT_VISIBLE_ASCII_TEXT = re.compile(r"[^ -~]"), re.compile(r"[^ -~\n\t]")
 # Compiled once: `re.fullmatch(pattern, ...)` looks its pattern up in re's cache at every value.
-_PLAIN_DECIMAL, _DIGITS = re.compile(r"\d+(\.\d+)?|\.\d+"), re.compile(r"\d+")
-_THOUSANDS, _DECIMAL_THOUSANDS = re.compile(r"\d{1,3}(,\d{3})+"), re.compile(r"\d{1,3}(,\d{3})+(\.\d+)?")
-_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+# ASCII digits only: `\d` alone takes `1٠50` (an Arabic-Indic zero, drawn as a dot) for 1050.
+_PLAIN_DECIMAL, _DIGITS = re.compile(r"\d+(\.\d+)?|\.\d+", re.ASCII), re.compile(r"\d+", re.ASCII)
+_THOUSANDS = re.compile(r"\d{1,3}(,\d{3})+", re.ASCII)
+_DECIMAL_THOUSANDS = re.compile(r"\d{1,3}(,\d{3})+(\.\d+)?", re.ASCII)
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII)
 _ACCOUNT = re.compile(r"[0-9A-Za-z][0-9A-Za-z \-./]*")
 
 
@@ -108,6 +110,26 @@ def _quantity(value: Any) -> int:
                 "(fix: write digits only, e.g. 800000)")
 
 
+def _count(value: Any) -> int:
+    """A count of days or months: digits only (YAML 1.1 would read `1_0` as 10, `0x10` as 16)."""
+    if isinstance(value, str) and _DIGITS.fullmatch(value.strip()) and len(value.strip()) <= MAX_DIGITS:
+        return int(value)
+    raise _fail("dealroom_number", f"{value!r} is not a whole number (fix: write digits only, e.g. 30)")
+
+
+# YAML 1.2's booleans. YAML 1.1 also read `yes`, `no`, `on`, `off`, `y` and `n` as booleans:
+# a record that writes them means something a reader cannot be sure of.
+_BOOLEANS = {"true": True, "True": True, "TRUE": True, "false": False, "False": False, "FALSE": False}
+
+
+def _flag(value: Any) -> bool:
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.strip() in _BOOLEANS:
+        return _BOOLEANS[value.strip()]
+    raise _fail("dealroom_boolean", f"{value!r} is not true or false (fix: write true or false)")
+
+
 def _iso_date(value: Any) -> date:
     if isinstance(value, str) and _DATE.fullmatch(value.strip()):
         try:
@@ -126,7 +148,7 @@ def _iso_date(value: Any) -> date:
 
 @cache
 def _compiled(pattern: str) -> re.Pattern[str]:
-    return re.compile(pattern)
+    return re.compile(pattern, re.ASCII)
 
 
 def _digits(value: Any, what: str, pattern: str, example: str, echo: bool = True) -> str:
@@ -203,6 +225,8 @@ Text = Annotated[str, BeforeValidator(lambda v: _text(v, TEXT_MAX, True)),
 Amount = Annotated[Decimal, BeforeValidator(_amount), _string_schema(r"^(\d+(\.\d+)?|\.\d+)$", numeric=True)]
 Quantity = Annotated[int, BeforeValidator(_quantity), _string_schema(r"^\d+$", numeric=True)]
 IsoDate = Annotated[date, BeforeValidator(_iso_date), _string_schema(format="date")]
+Count = Annotated[int, BeforeValidator(_count), _string_schema(r"^\d+$", numeric=True)]
+Flag = Annotated[bool, BeforeValidator(_flag), WithJsonSchema({"type": "boolean"})]
 AccountNumber = Annotated[str, BeforeValidator(_account_number),
                           _string_schema(r"^[0-9A-Za-z][0-9A-Za-z \-./]*$", numeric=True)]
 AbaNumber = Annotated[str, BeforeValidator(_aba_number), _string_schema(r"^\d([ -]?\d){8}$", numeric=True)]
@@ -276,7 +300,7 @@ def _iban(value: Any) -> str:
     # As for account numbers, messages never echo the value.
     text = value.strip() if isinstance(value, str) else ""
     compact = text.replace(" ", "").upper()
-    if not re.fullmatch(r"[A-Z]{2}\d{2}[A-Z0-9]{11,30}", compact):
+    if not re.fullmatch(r"[A-Z]{2}\d{2}[A-Z0-9]{11,30}", compact, re.ASCII):
         raise _fail("dealroom_identifier", "this is not an IBAN: two letters of the country, two "
                     "check digits and 11 to 30 letters or digits (fix: copy it as written, e.g. "
                     "GB82 WEST 1234 5698 7654 32)")

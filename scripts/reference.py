@@ -42,6 +42,8 @@ WORDS: dict[str, tuple[str, str]] = {
     "Text": ("text (several lines allowed)", "texts (several lines allowed)"),
     "Amount": ("amount", "amounts"),
     "Quantity": ("whole number", "whole numbers"),
+    "Count": ("whole number", "whole numbers"),
+    "Flag": ("`true` or `false`", "`true` or `false`"),
     "IsoDate": ("date", "dates"),
     "Date": ("date", "dates"),  # MaybeDate's
     "AccountNumber": ("account number (masked)", "account numbers (masked)"),

@@ -142,3 +142,37 @@ def test_the_garbage_collector_is_on_again_after_a_room_is_refused(tmp_path: Pat
     with pytest.raises(RecordError):
         check_records(deals)
     assert gc.isenabled()
+
+
+CADIZ = EXAMPLE_DEAL.parent / "cadiz-lc-capital-2020"
+CADIZ_TEXT = (CADIZ / "deal.yml").read_text(encoding="utf-8")
+
+
+def cadiz_problems(text: str) -> list[str]:
+    with pytest.raises(RecordError) as error:
+        validate(load_text(CADIZ / "deal.yml", text), CADIZ.parent)
+    return [str(p).split("deal.yml:", 1)[1] for p in error.value.problems]
+
+
+@pytest.mark.parametrize("written", ["no", "off", "n", "y", "yes", "on", "0", "1"])
+def test_a_yes_or_no_is_true_or_false_as_written_never_a_yaml_1_1_guess(written: str) -> None:
+    text = CADIZ_TEXT.replace("due_after: {event: closing, days: 0}",
+                              f"due_after: {{event: closing, days: 0, before: {written}}}", 1)
+    [message] = cadiz_problems(text)
+    assert f"before: {written!r} is not true or false (fix: write true or false)" in message
+
+
+@pytest.mark.parametrize("written", ["1_0", "+5", "5.0", "0x10", "1e1", "\uff15"])
+def test_a_count_of_days_is_digits_only(written: str) -> None:
+    text = CADIZ_TEXT.replace("due_after: {event: closing, days: 0}",
+                              f"due_after: {{event: closing, days: {written}}}", 1)
+    [message] = cadiz_problems(text)
+    assert f"days: {written!r} is not a whole number (fix: write digits only" in message
+
+
+@pytest.mark.parametrize("field, written", [("price_per_share", "0.3\u0665"), ("quantity", "８０００００"),
+                                            ("quantity", "80\u0660000")])
+def test_digits_of_other_scripts_are_not_read_as_an_amount(field: str, written: str) -> None:
+    old = "price_per_share: 0.35" if field == "price_per_share" else "quantity: 800000"
+    messages = problems(TEXT.replace(old, f"{field}: {written}", 1))
+    assert any(f"{written!r} is not" in message for message in messages), messages
