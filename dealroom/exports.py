@@ -22,6 +22,16 @@ from dealroom.derive import Agenda
 CSV_HEADER = ("obligation", "who", "what", "to whom", "due date", "due time", "status")
 
 
+# What makes a spreadsheet read a cell as a formula (`=HYPERLINK(...)`, `@SUM(...)`, `+1+2`, and
+# `-` too): such a cell starts with an apostrophe, which spreadsheets take as "text" (OWASP's
+# CSV injection advice). Deal text is untrusted: a party's name must not run as a formula.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
+
+
+def _cell(text: str) -> str:
+    return f"'{text}" if text.lstrip(" ").startswith(_FORMULA_START) else text
+
+
 def obligations_csv(agenda: Agenda) -> str:
     """RFC 4180: a header row, then one line per dated obligation (a series: per date in the
     agenda's range), per scheduled closing, then those with no date, whose "due date" column
@@ -29,14 +39,14 @@ def obligations_csv(agenda: Agenda) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(CSV_HEADER)
-    for due in agenda.items:
-        if due.kind == "obligation" or due.key != "closing":  # the single deadline: calendar only
-            writer.writerow((due.id, due.who, due.title, due.whom, due.on.isoformat(), due.time,
-                             due.status or ("scheduled" if due.kind == "closing" else "")))
-    for undated in agenda.undated:
-        writer.writerow((undated.id, undated.who, undated.title, undated.whom, undated.rule,
-                         undated.time, undated.status or ("scheduled" if undated.kind == "closing"
-                                                          else "")))
+    rows = [(due.id, due.who, due.title, due.whom, due.on.isoformat(), due.time,
+             due.status or ("scheduled" if due.kind == "closing" else ""))
+            for due in agenda.items
+            if due.kind == "obligation" or due.key != "closing"]  # the single deadline: calendar only
+    rows += [(undated.id, undated.who, undated.title, undated.whom, undated.rule, undated.time,
+              undated.status or ("scheduled" if undated.kind == "closing" else ""))
+             for undated in agenda.undated]
+    writer.writerows([_cell("" if value is None else str(value)) for value in row] for row in rows)
     return out.getvalue()
 
 

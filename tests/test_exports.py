@@ -123,3 +123,19 @@ def test_a_calendar_is_the_text_icalendar_writes_for_it_long_lines_folded(tmp_pa
     written = deadlines_calendar(agendas, names, "Room — 東京")
     assert written == deadlines(agendas, names, "Room — 東京").to_ical().decode("utf-8")
     assert "\r\n " in written and max(len(line.encode()) for line in written.split("\r\n")) <= 75
+
+
+def test_a_cell_a_spreadsheet_would_run_as_a_formula_is_written_as_text(tmp_path: Path) -> None:
+    deals = tmp_path / "deals"
+    (deals / "formula").mkdir(parents=True)
+    record = (ROOT / "content" / "deals" / EXAMPLE_SLUG / "deal.yml").read_text(encoding="utf-8")
+    record = record.replace("Wire the Purchase Price ($280,000) to the Company's account.",
+                            '=HYPERLINK("http://evil.example","Open")')
+    shutil.copy(ROOT / "content" / "deals" / EXAMPLE_SLUG / "agreement.txt", deals / "formula")
+    (deals / "formula" / "deal.yml").write_text(record, encoding="utf-8")
+    csv_text = build_in_memory(deals, renderer=Renderer(today=AS_OF))["deals/formula/obligations.csv"]
+    assert isinstance(csv_text, str)
+    rows = list(csv.DictReader(io.StringIO(csv_text, newline="")))
+    assert [row["what"] for row in rows if "HYPERLINK" in row["what"]] == \
+        ['\'=HYPERLINK("http://evil.example","Open")']
+    assert not any(cell.lstrip().startswith(("=", "+", "-", "@")) for row in rows for cell in row.values())
