@@ -10,6 +10,7 @@ are refused.
 from __future__ import annotations
 
 import errno
+import re
 import stat
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -294,6 +295,9 @@ def _decode(file: Path, raw: bytes) -> str:
     return text.removeprefix("\ufeff")
 
 
+_LONG_ESCAPE = re.compile(r"\\U([0-9a-fA-F]{8})")
+
+
 def load_text(file: Path, text: str) -> Loaded:
     """Parse YAML `text` (read from `file`) into a `Loaded` record, or raise `RecordError`."""
     try:
@@ -320,6 +324,13 @@ def load_text(file: Path, text: str) -> Loaded:
                                  "in a YAML file", "delete it", line=line, column=column) from None
     except yaml.YAMLError as exc:
         raise RecordError.single(file, f"YAML error: {exc}", "remove the invalid characters") from None
+    except ValueError:  # PyYAML's own scanner, on an escape past U+10FFFF (`"\U00110000"`)
+        found = next((m for m in _LONG_ESCAPE.finditer(text) if int(m[1], 16) > 0x10FFFF), None)
+        at = found.start() if found else 0
+        raise RecordError.single(file, "an escape writes a character past U+10FFFF, which does "
+                                 "not exist", "write the character itself, or delete the escape",
+                                 line=text.count("\n", 0, at) + 1,
+                                 column=at - (text.rfind("\n", 0, at) + 1) + 1) from None
     except RecursionError:  # lists in lists a thousand deep: no record needs more than a few
         raise RecordError.single(file, "the record nests lists or mappings too deeply to read",
                                  "write the fields as the README's YAML reference shows") from None

@@ -83,3 +83,10 @@ def test_empty_record_is_refused() -> None:
 def test_lists_nested_thousands_deep_are_an_error_not_a_crash() -> None:
     with pytest.raises(RecordError, match="nests lists or mappings too deeply"):
         load_text(Path("deal.yml"), "name: " + "[" * 5000 + "]" * 5000 + "\n")
+
+
+def test_an_escape_past_the_last_unicode_character_is_an_error_at_its_place_not_a_crash() -> None:
+    with pytest.raises(RecordError) as error:
+        load_text(Path("deal.yml"), 'name: x\nnotes: "ab\\U00110000"\n')
+    [problem] = error.value.problems
+    assert (problem.line, problem.column) == (2, 11) and "past U+10FFFF" in problem.message
