@@ -33,7 +33,7 @@ from dealroom.model import (
     Recurrence,
     ScheduledClosing,
 )
-from dealroom.types import Blank
+from dealroom.types import MAX_YEAR, MIN_YEAR, Blank
 
 # Where a count of days may start besides closings, obligations and events.
 AGREEMENT_EVENT = "agreement"
@@ -103,6 +103,17 @@ def next_business_day(day: date, calendar_name: str) -> date:
     return day
 
 
+class PastTheYears(ValueError):
+    """A date counted from another falls outside the years a deal's dates may take."""
+
+
+def _within_years(day: date) -> date:
+    # A chain of counts could run on to year 9999, where a calendar's day after has no date.
+    if not MIN_YEAR <= day.year <= MAX_YEAR:
+        raise PastTheYears(day)
+    return day
+
+
 def count_days(start: date, days: int, day_kind: str, calendar_name: str,
                before: bool = False) -> date:
     """`days` calendar days after `start`, or the `days`-th business (trading) day after it;
@@ -112,7 +123,7 @@ def count_days(start: date, days: int, day_kind: str, calendar_name: str,
     previous one, counting back: a deadline must not move past what it precedes)."""
     step = timedelta(days=-1 if before else 1)
     if day_kind == "calendar":
-        return start + step * days
+        return _within_years(start + step * days)  # `start` is within them: no overflow
     day = start
     if days == 0 and is_business_day(day, calendar_name):
         return day
@@ -120,7 +131,7 @@ def count_days(start: date, days: int, day_kind: str, calendar_name: str,
         day += step
         while not is_business_day(day, calendar_name):
             day += step
-    return day
+    return _within_years(day)
 
 
 def add_months(day: date, months: int) -> date:
@@ -270,6 +281,7 @@ class _Computer:
         self.maturity = _maturity(deal)
         self.used: list[str] = []  # calendars counted on, in order of first use
         self.done: dict[_Node, DueDate] = {}
+        self.past: list[DueRule] = []  # rules whose count leaves the years (`past_the_years`)
 
     def run(self) -> Schedule:
         for node in self.rules.rules:
@@ -305,7 +317,7 @@ class _Computer:
                 return DueDate(None, time, None, "after")
             name = self.deal.holiday_calendar
             # Worded as the seed deal's pages have always shown it.
-            return DueDate(next_business_day(before.on, name), time,
+            return DueDate(self.dated(rule, lambda: _within_years(next_business_day(before.on, name))), time,
                            f"next business day after {long_date(before.on)} ({name} calendar)",
                            "after", name)
         if rule.due_after is not None:
@@ -333,9 +345,17 @@ class _Computer:
             self.counted_on(cal)
             notes.append(f"{cal} calendar")
         words = f"{count} ({'; '.join(notes)})" if notes else count
-        on = count_days(start, after.days, after.day_kind, cal or "", after.before) \
-            if start is not None else None
+        on = self.dated(rule, lambda: count_days(start, after.days, after.day_kind, cal or "",
+                                                 after.before)) if start is not None else None
         return DueDate(on, time, words, "after", cal)
+
+    def dated(self, rule: DueRule, count: Callable[[], date]) -> date | None:
+        """The date `count` reaches, or None, noted in `past`, where it leaves the years."""
+        try:
+            return count()
+        except PastTheYears:
+            self.past.append(rule)
+            return None
 
     def start(self, ref: str) -> tuple[date | None, str]:
         """The date a count starts from (None: it has none yet) and its name in words."""
@@ -404,6 +424,21 @@ def rule_problems(deal: Deal) -> list[RuleProblem]:
                              f"{every.until}, before its first date {every.first}",
                              "check both dates"))
     return problems
+
+
+def past_the_years(deal: Deal) -> list[RuleProblem]:
+    """Each rule whose counted date falls outside the years a deal's dates may take (a chain
+    of counts, each within its limit, may run on for centuries); circles already refused."""
+    computer = _Computer(deal)
+    computer.run()
+    rules: list[tuple[str, int, DueRule]] = [("closings", i, c) for i, c in enumerate(deal.closings)]
+    rules += [("obligations", i, o) for i, o in enumerate(deal.obligations)]
+    past = {id(rule) for rule in computer.past}
+    return [((section, index, "due_after" if rule.due_after is not None else
+              "due_next_business_day_after"),
+             f"the date this counts to is outside the years {MIN_YEAR} to {MAX_YEAR}",
+             "check the count and what it counts from")
+            for section, index, rule in rules if id(rule) in past]
 
 
 def circles(deal: Deal) -> list[RuleProblem]:

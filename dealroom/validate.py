@@ -392,6 +392,9 @@ class _Checker:
         # Every rule counted from another (closings and obligations alike) must reach a date.
         for path, message, fix in schedule.circles(self.deal):
             self.add(path, message, fix)
+        if not self.problems:  # otherwise valid: its dates are counted as `derive` counts them
+            for path, message, fix in schedule.past_the_years(self.deal):
+                self.add(path, message, fix)
 
     def check_file(self, path: Path_, reference: str) -> None:
         """A referenced file must be a regular file inside the content folder, not a link."""

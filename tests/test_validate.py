@@ -176,3 +176,17 @@ def test_digits_of_other_scripts_are_not_read_as_an_amount(field: str, written: 
     old = "price_per_share: 0.35" if field == "price_per_share" else "quantity: 800000"
     messages = problems(TEXT.replace(old, f"{field}: {written}", 1))
     assert any(f"{written!r} is not" in message for message in messages), messages
+
+
+@pytest.mark.parametrize("days, before", [(3660, "false"), (3660, "true")])
+def test_a_chain_of_counts_that_runs_past_the_years_of_a_deal_is_refused_where_it_leaves_them(
+        days: int, before: str) -> None:
+    """Each count is within its limit; together they would run to year 9999 (or before 1900),
+    where a calendar's day after has no date."""
+    chain = "".join(f"  - {{id: o{i}, obligor: cadiz, beneficiary: holder, action: Do {i}, due_after: "
+                    f"{{event: {'agreement' if i == 0 else f'o{i - 1}'}, days: {days}, before: {before}}}}}\n"
+                    for i in range(900))
+    [message] = cadiz_problems(CADIZ_TEXT.replace("obligations:\n", "obligations:\n" + chain, 1))
+    assert ": obligations[" in message and message.endswith(
+        "].due_after: the date this counts to is outside the years 1900 to 2199 (fix: check the count "
+        "and what it counts from)")
