@@ -315,10 +315,10 @@ class _Computer:
             before = self.done.get(("obligation", rule.due_next_business_day_after))
             if before is None or before.on is None:
                 return DueDate(None, time, None, "after")
-            name = self.deal.holiday_calendar
+            name, after = self.deal.holiday_calendar, before.on
             # Worded as the seed deal's pages have always shown it.
-            return DueDate(self.dated(rule, lambda: _within_years(next_business_day(before.on, name))), time,
-                           f"next business day after {long_date(before.on)} ({name} calendar)",
+            return DueDate(self.dated(rule, lambda: _within_years(next_business_day(after, name))), time,
+                           f"next business day after {long_date(after)} ({name} calendar)",
                            "after", name)
         if rule.due_after is not None:
             return self.after(rule, time)
