@@ -20,7 +20,7 @@ import yaml
 
 from dealroom.errors import RecordError, field_name
 from dealroom.guard import Guard
-from dealroom.marker import check_marker
+from dealroom.marker import check_marker, link_to_records
 from dealroom.mask import MaskPolicy
 from dealroom.model import ACCOUNT_NUMBER_FIELDS, MASKABLE_FIELDS
 from dealroom.pipeline import Pipeline, Published, Settings
@@ -120,6 +120,10 @@ def read_config(file: Path) -> RoomConfig:
     if deals_dir.is_relative_to(docs_dir):
         raise _problem(file, ("plugins", "dealroom", "deals_dir"), "the records are inside docs_dir",
                        "move the records out of docs_dir")
+    link = link_to_records(docs_dir, deals_dir) if docs_dir.is_dir() else None
+    if link is not None:
+        raise RecordError.single(link, "a link into the deal records: the raw records would be "
+                                 "published through it", "remove the link")
     return RoomConfig(file, settings, deals_dir, docs_dir, MaskPolicy(tuple(fields), digits),
                       _text_option(file, options, "nav_title", "Deals"),
                       _text_option(file, options, "banner", "Confidential"),

@@ -6,6 +6,7 @@ to MkDocs; the marker file tells a records folder from any other folder.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from dealroom.errors import Problem
@@ -29,4 +30,22 @@ def check_marker(deals_dir: Path) -> str | None:
                            "this folder is not marked as deal records: nothing would be published",
                            f"check that `deals_dir` names the records folder; if it does, "
                            f"add a {MARKER_NAME} file to it and commit it with the records"))
+    return None
+
+
+def link_to_records(docs_dir: Path, deals_dir: Path) -> Path | None:
+    """A symbolic link in `docs_dir` that leads into the records folder (or to a folder holding
+    it): MkDocs follows links, and would publish the raw records through it. None if none does."""
+    records = deals_dir.resolve()
+    for root, folders, names in os.walk(docs_dir):  # links to folders are not walked into
+        for name in [*folders, *names]:
+            path = Path(root, name)
+            if not path.is_symlink():
+                continue
+            try:
+                target = path.resolve()
+            except (OSError, RuntimeError):  # a loop of links: MkDocs reports it
+                continue
+            if target.is_relative_to(records) or records.is_relative_to(target):
+                return path
     return None

@@ -37,7 +37,7 @@ from dealroom.config import DealroomConfig
 from dealroom.derive import Facts
 from dealroom.errors import Problem, RecordError
 from dealroom.history import History
-from dealroom.marker import check_marker
+from dealroom.marker import check_marker, link_to_records
 from dealroom.mask import MaskPolicy, Rule
 from dealroom.pipeline import Pipeline, Published, Settings
 from dealroom.render import Renderer, deals_nav
@@ -228,11 +228,21 @@ class DealroomPlugin(BasePlugin[DealroomConfig]):
         problem = check_marker(deals_dir)
         if problem is not None:  # a wrong or missing folder would publish an empty room
             raise PluginError(f"dealroom: {problem}")
-        if not 0 <= self.config.mask.visible_digits <= 4:
-            raise PluginError("dealroom: mask.visible_digits must be between 0 and 4")
+        link = link_to_records(Path(config.docs_dir), deals_dir)
+        if link is not None:
+            raise PluginError(f"dealroom: {link} is a link into the deal records; MkDocs would "
+                              "publish the raw records through it. Remove the link.")
+        cache_dir = base_dir / self.config.cache_dir if self.config.cache else None
+        if cache_dir is not None:
+            try:  # here, before MkDocs cleans site/: a build that cannot keep its pages stops now
+                cache_dir.mkdir(parents=True, exist_ok=True)
+            except OSError as error:
+                raise PluginError(f"dealroom: cache_dir {cache_dir} cannot be made a folder "
+                                  f"({error.strerror}); point it at a folder, or set "
+                                  "`cache: false`") from None
         settings = Settings(deals_dir, MaskPolicy(tuple(self.config.mask.fields),
                                                   self.config.mask.visible_digits),
-                            base_dir / self.config.cache_dir if self.config.cache else None,
+                            cache_dir,
                             self.config.history, self.config.alarm_window_days)
         renderer = Renderer(config.site_name, config.use_directory_urls, banner=self.config.banner)
         if self.pipeline is None or self.pipeline.settings != settings or \

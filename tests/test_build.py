@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import pytest
+
 from conftest import EXAMPLE_DEAL, EXAMPLE_SLUG, Room, no_raw_number, site_text
 
 RECORD_TEXT = (EXAMPLE_DEAL / "deal.yml").read_text(encoding="utf-8")
@@ -123,6 +125,29 @@ def test_records_inside_docs_dir_are_refused(make_room: Callable[..., Room]) -> 
     (room.path / "content" / "pages" / "deals").mkdir()
     result = room.build()
     assert result.returncode == 1 and "is inside docs_dir" in result.stderr
+
+
+def test_a_link_in_docs_dir_into_the_records_is_refused_before_anything_is_built(
+        make_room: Callable[..., Room]) -> None:
+    room = make_room()
+    (room.path / "content" / "pages" / "raw").symlink_to(room.deals / EXAMPLE_SLUG)
+    result = room.build()
+    assert result.returncode == 1 and "is a link into the deal records" in result.stderr
+    assert "Traceback" not in result.stderr and not room.site.exists()
+
+
+@pytest.mark.parametrize("options, said", [
+    ("      mask:\n        visible_digits: true\n", "Expected a whole number from 0 to 4, got True"),
+    ("      alarm_window_days: -5\n", "Expected a whole number from 0 to 3660, got -5"),
+    ("      cache_dir: mkdocs.yml\n", "cannot be made a folder"),
+    ('      cache_dir: "a\\0b"\n', "A path cannot hold a NUL character"),
+])
+def test_a_wrong_plugin_option_is_a_message_not_a_traceback(
+        make_room: Callable[..., Room], options: str, said: str) -> None:
+    room = make_room("      deals_dir: content/deals\n" + options)
+    result = room.build()
+    assert result.returncode == 1 and said in result.stderr, result.stderr
+    assert "Traceback" not in result.stderr and not room.site.exists()
 
 
 def test_errors_of_several_records_are_reported_together(make_room: Callable[..., Room]) -> None:
