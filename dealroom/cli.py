@@ -20,7 +20,7 @@ from dealroom.history import read_history, verification_status
 from dealroom.mask import MaskPolicy, PublicRoom
 from dealroom.model import Deal
 from dealroom.numbers import Redactor, Secret
-from dealroom.pipeline import Pipeline, Settings, check
+from dealroom.pipeline import Pipeline, Settings, check, room_numbers
 from dealroom.recorddiff import VISIBLE_DIGITS, read_snapshot, textconv
 from dealroom.render import Renderer
 from dealroom.revisions import diff_revisions
@@ -38,7 +38,8 @@ STARTERS = {
 
 def _unverified(deals_dir: Path, deals: list[Facts]) -> list[Problem]:
     """Payment instructions with no call-back since their last change (from git)."""
-    history = read_history(deals_dir, deals_dir, known=PublicRoom(deals, MaskPolicy()).secrets)
+    folder = deals_dir.resolve()  # `read_history` reads `deals_dir` from `where`
+    history = read_history(folder, folder, known=PublicRoom(deals, MaskPolicy()).secrets)
     if not history.available:
         raise RoomError(f"{deals_dir}: history not available: {history.reason}; "
                         "--require-verified needs the records' whole git history")
@@ -124,14 +125,20 @@ def _write(lines: list[str]) -> None:
     sys.stdout.buffer.flush()
 
 
-def _textconv(file: Path) -> int:
-    """One record as `field.path: value` lines, numbers masked: `git diff`'s view of it."""
+def _textconv(file: Path, deals: Path) -> int:
+    """One record as `field.path: value` lines, numbers masked: `git diff`'s view of it. Its
+    text may quote another record's number, or one of the past: the room's are masked too."""
     try:
         snapshot = read_snapshot(file.read_bytes(), file.name)
     except OSError as exc:
         print(f"dealroom diff: cannot read {file}: {exc.strerror}", file=sys.stderr)
         return 1
     secrets = [Secret(number, file.name, field) for number, field in snapshot.numbers]
+    if deals.is_dir():
+        secrets += room_numbers(deals)
+        folder = deals.resolve()
+        history = read_history(folder, folder, known=secrets)
+        secrets += history.secrets()
     _write(textconv(snapshot, Redactor(secrets, VISIBLE_DIGITS)))
     return 0
 
@@ -259,7 +266,7 @@ def main(argv: list[str] | None = None) -> int:
         return _new(args.kind, args.slug, args.deals)
     if args.command == "diff":
         if args.textconv is not None and not args.revisions:
-            return _textconv(args.textconv)
+            return _textconv(args.textconv, args.deals)
         if args.textconv is not None or not 1 <= len(args.revisions) <= 2:
             changed.error("give REV1 [REV2], or --textconv FILE alone")
         return _diff(args.revisions, args.deals)

@@ -229,7 +229,7 @@ class Pipeline:
             # of one deal holding another's account): every number of the room is hidden.
             secrets = [s for k in known.values() for s in k.secrets]
             secrets += [s for file in failed for s in _numbers_of(file)]
-            secrets += self._history.secrets() if self._history else []  # numbers of the past
+            secrets += self._past_numbers(secrets)
             self.refused_numbers = secrets
             raise _Hide(secrets).error(RecordError(problems))
         previous, self._known = self._known, known
@@ -248,10 +248,22 @@ class Pipeline:
         try:
             self._known = {slug: self._load_deal(slug, file)}
         except RecordError as error:
-            raise _Hide(_numbers_of(file)).error(error) from None
+            # Its messages may quote another record's number, or one of the past: all hidden.
+            secrets = room_numbers(self.settings.deals_dir) + _numbers_of(file)
+            raise _Hide(secrets + self._past_numbers(secrets)).error(error) from None
         deals = [self._known[slug].facts]
         self.refuse_numbers_in_names(deals)
         return deals
+
+    def _past_numbers(self, known: list[Secret]) -> list[Secret]:
+        """The numbers earlier versions of the records held (git), which a message may quote
+        too: as the last build read them, else read now (a refused build ends here)."""
+        if self._history is not None:
+            return self._history.secrets()
+        if not self.settings.history:
+            return []
+        folder = self.settings.deals_dir.resolve()  # `read_history` takes it from `where`
+        return read_history(folder, folder, known=known).secrets()
 
     def refuse_numbers_in_names(self, deals: list[Facts], past: list[Secret] | None = None) -> None:
         """A deal's folder name, its ids and its attached files' names are published as they are
@@ -472,6 +484,16 @@ def _numbers_of(file: Path, raw: bytes | None = None) -> list[Secret]:
     # An account line another field's text swallowed is quoted whole by that field's problem.
     numbers = [*read_snapshot(raw, file.name).numbers, *account_lines(raw)]
     return [Secret(number, file.name, field) for number, field in numbers]
+
+
+def room_numbers(deals_dir: Path) -> list[Secret]:
+    """Every number the records of `deals_dir` hold, read as `dealroom diff` reads any version
+    (valid or not): what a message about one record must hide too, as it may quote another's."""
+    try:
+        records, _ = find_records(deals_dir)
+    except RecordError:
+        return []
+    return [secret for _, file in records for secret in _numbers_of(file)]
 
 
 def _exports_of(slug: str, agenda: Agenda, names: dict[str, str]) -> dict[str, str]:

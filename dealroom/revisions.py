@@ -20,6 +20,7 @@ from dealroom.git import (
 )
 from dealroom.history import read_history, record_slug
 from dealroom.numbers import Redactor, Secret
+from dealroom.pipeline import room_numbers
 from dealroom.recorddiff import VISIBLE_DIGITS, Change, Snapshot, compare, read_snapshot, render, shown
 
 
@@ -76,11 +77,30 @@ def diff_revisions(where: Path, deals_dir: Path, old: str, new: str | None) -> l
     secrets = [Secret(number, path, field) for entry, before, after in pairs
                for side, path in ((before, entry.old_paths[0]), (after, entry.path)) if side
                for number, field in side.numbers]
+    # A change may quote a number of a record that did not change: every record's numbers on
+    # both sides and in the working tree are masked too (in a shallow clone, or for a branch
+    # HEAD's history does not hold, the history below does not know them).
+    secrets += _numbers_on(top, folder, sides) + room_numbers(where / deals_dir)
     history = read_history(where, deals_dir) if not repo.shallow else None
     if history is not None and history.available:
         secrets += history.secrets()
     redact = Redactor(secrets, VISIBLE_DIGITS)
     return [_record_diff(entry, before, after, redact) for entry, before, after in pairs]
+
+
+def _numbers_on(top: Path, folder: str, commits: list[str]) -> list[Secret]:
+    """The numbers of every record under `folder` in each of `commits`."""
+    found: dict[str, str] = {}  # blob -> its path
+    for commit in commits:
+        for item in git(top, "--literal-pathspecs", "ls-tree", "-r", "-z", commit, "--",
+                        folder or ".").split(b"\0"):
+            meta, _, path = item.decode("utf-8", "surrogateescape").partition("\t")
+            parts = meta.split()
+            if len(parts) == 3 and parts[1] == "blob" and record_slug(path, folder):
+                found.setdefault(parts[2], path)
+    blobs = read_blobs(top, list(found))
+    return [Secret(number, path, field) for blob, path in found.items() if blob in blobs
+            for number, field in read_snapshot(blobs[blob], blob).numbers]
 
 
 def _sides(top: Path, entry: Entry, blobs: dict[str, bytes], folder: str,

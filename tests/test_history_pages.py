@@ -139,8 +139,10 @@ def test_validate_require_verified_fails_on_an_instruction_changed_since_its_cal
     room = committed_room(make_room)
     room.edit("fbo_account_number: 066-198038", NEW_ACCOUNT)
     commit(room, "Update wire details")
-    result = subprocess.run([sys.executable, "-m", "dealroom.cli", "validate", "--require-verified",
-                             str(room.deals)], capture_output=True, text=True, check=False)
-    assert result.returncode == 1
-    assert "instructions[company-wire]: not verified by a call-back since its last change" in result.stderr
-    assert no_raw_number(result.stdout + result.stderr) and "Traceback" not in result.stderr
+    for where in (str(room.deals), "content/deals"):  # a path from the room's folder reads the same
+        result = subprocess.run([sys.executable, "-m", "dealroom.cli", "validate", "--require-verified",
+                                 where], cwd=room.path, capture_output=True, text=True, check=False)
+        assert result.returncode == 1
+        assert "instructions[company-wire]: not verified by a call-back since its last change" \
+            in result.stderr
+        assert no_raw_number(result.stdout + result.stderr) and "Traceback" not in result.stderr
