@@ -160,6 +160,8 @@ def reader_chars(text: str) -> str:
     matches, so that a span found in it is the same span of `text`."""
     if "&" in text:  # `066&nbsp;198` in Markdown: an entity is the character it shows
         text = _ENTITY.sub(_entity_shown, text)
+    if "%" in text:  # `wires/066%20198038.md` in a link: MkDocs decodes it in its messages
+        text = _URL_ESCAPES.sub(_url_escapes_shown, text)
     if not text.isascii():
         table = {ord(ch): digit_of(ch) for ch in set(text) if ch > "\x7f" and digit_of(ch) is not None}
         if table:
@@ -168,6 +170,13 @@ def reader_chars(text: str) -> str:
 
 
 _ENTITY = re.compile(r"&(?:#[0-9]{1,8}|#[xX][0-9a-fA-F]{1,8}|[A-Za-z][A-Za-z0-9]{1,31});")
+
+
+def _url_escapes_shown(escapes: re.Match[str]) -> str:
+    """A run of URL escapes as the digits its UTF-8 shows and spaces, or spaces: the same length."""
+    shown = bytes.fromhex(escapes[0].replace("%", "")).decode("utf-8", "replace")
+    digits = "".join(digit_of(ch) or " " for ch in shown)
+    return digits + " " * (len(escapes[0]) - len(digits))
 
 
 def _entity_shown(entity: re.Match[str]) -> str:

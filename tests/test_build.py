@@ -79,6 +79,16 @@ def test_a_raw_number_in_a_hand_written_file_fails_the_build_without_printing_it
     assert not (room.site / "wire.txt").exists()
 
 
+def test_a_link_spelling_a_number_with_url_escapes_is_masked_before_mkdocs_quotes_it(
+        make_room: Callable[..., Room]) -> None:
+    room = make_room()
+    (room.path / "content" / "pages" / "wire.md").write_text(
+        "See the [FBO wire](wires/066%20198038.md) and [here](#066%2D198038).\n")
+    result = room.build("--verbose")
+    assert "wires/" in result.stderr and "066" not in result.stderr.replace("site/", ""), result.stderr
+    assert "198038" not in result.stderr
+
+
 def test_a_raw_number_in_a_hand_written_page_is_masked(make_room: Callable[..., Room]) -> None:
     room = make_room()
     (room.path / "content" / "pages" / "memo.md").write_text("# Memo\n\nWire to 1233932118.\n")

@@ -5,10 +5,13 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
+import pytest
+
 from conftest import EXAMPLE_DEAL
 from dealroom.derive import Facts, derive
 from dealroom.loader import load_file
 from dealroom.mask import MaskPolicy, PublicRoom, mask_number
+from dealroom.numbers import Redactor, Secret
 from dealroom.validate import validate
 
 DEAL = validate(load_file(EXAMPLE_DEAL / "deal.yml"), EXAMPLE_DEAL.parent)
@@ -76,3 +79,10 @@ def test_a_number_whose_groups_a_right_to_left_letter_reverses_is_masked_in_free
     for note in ["\u05d0038 198 066", "\u05d0 038-198-066, paid"]:
         masked = Redactor(secrets, 4)(note)
         assert masked.startswith("\u05d0") and not list(Guard(secrets).find(masked)), masked
+
+
+@pytest.mark.parametrize("written", ["wires/066%20198038.md", "#066%2D198038", "%30%36%36198038",
+                                     "066%E2%80%94198038"])
+def test_a_number_written_with_url_escapes_is_masked_as_a_link_shows_it(written: str) -> None:
+    masked = Redactor([Secret("066-198038", "d", "fbo")], 4)(f"See [the wire]({written}).")
+    assert "8038" in masked and "198038" not in masked and "%36%36" not in masked, masked
