@@ -820,6 +820,49 @@ def hidden_spans(text: bytes, quoted: bool = False) -> tuple[tuple[int, int], ..
     return tuple(_not_shown(text.lower(), quoted))
 
 
+# Attributes a browser draws as text in the page: a form field's value and placeholder, an
+# image's alternative text (while the image does not load), an option's label (not ARIA's:
+# `aria-label` is read aloud, never drawn). Looked for in the tags of the elements that draw
+# them, found in lower-cased HTML, each tag read to its end (quoted values read whole).
+_DRAWING_TAG = re.compile(rb"<(?:input|img|option|optgroup|textarea)(?=[\s/>])")
+_SHOWN_ATTRIBUTE = re.compile(
+    rb"""[\s/"'](?:value|alt|placeholder|label)\s*+=\s*+(?:"([^"]*+)"|'([^']*+)'|([^\s"'=<>`]++))""")
+
+
+def shown_attributes(text: bytes) -> bytes | None:
+    """HTML `text` (reduced to bytes) as a browser draws it with the attribute values it shows
+    as text (`<input value="066"><input value="198038">` shows 066198038): without its tags and
+    what it does not display, each tag that holds such an attribute replaced by its values;
+    None if no tag holds one."""
+    lower = text.lower()
+    tags: dict[int, tuple[int, list[bytes]]] = {}  # where each such tag begins -> its end, values
+    for element in _DRAWING_TAG.finditer(lower):
+        tag = _TAG_TO_END.match(lower, element.start())
+        end = tag.end() if tag is not None else len(text)
+        values = [text[slice(*found.span(next(i for i in (1, 2, 3) if found[i] is not None)))]
+                  for found in _SHOWN_ATTRIBUTE.finditer(lower, element.end() - 1, end)]
+        if values:
+            tags[element.start()] = (min(end + 1, len(text)), values)
+    if not tags:
+        return None
+    # The displayed text: what is not displayed left out, the text around it joined.
+    hidden = merged_spans(hidden_spans(text))
+    shown = [(start, end) for start, end in zip([0, *(e for _, e in hidden)],
+                                                [*(s for s, _ in hidden), len(text)], strict=True)]
+    starts = sorted(tags)
+    pieces: list[bytes] = []
+    for low, high in shown:
+        done = low
+        for start in starts[bisect.bisect_left(starts, low):bisect.bisect_left(starts, high)]:
+            if start < done:
+                continue  # inside the tag before
+            end, values = tags[start]
+            pieces += [without_tags(text[done:start]), b" ".join(values)]
+            done = min(end, high)
+        pieces.append(without_tags(text[done:high]))
+    return b"".join(pieces)
+
+
 def displayed_joins(text: bytes, shown: Callable[[int, int], bytes] | None = None,
                     quoted: bool = False) -> list[bytes]:
     """Where a browser joins text around what it does not display: for each hidden span of

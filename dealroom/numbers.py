@@ -36,6 +36,7 @@ from dealroom.display import (
     reduced,
     reduced_decoded,
     separators_reduced,
+    shown_attributes,
     tag_readings,
     without_tags,
 )
@@ -460,6 +461,19 @@ class _View:
     markup: bool = False  # as written or decoded: where markup may say right to left
 
 
+def _attribute_views(text: bytes, strings: bool = False) -> list[_View]:
+    """The view of HTML `text` (reduced to bytes) with the attribute values a browser draws as
+    text (`shown_attributes`), and with look-alike letters read as digits; none if it has none."""
+    attributes = shown_attributes(text)
+    if attributes is None:
+        return []
+    views = [_View(attributes.decode("ascii") if strings else None, attributes)]
+    lookalikes = as_digits_bytes(attributes)
+    if lookalikes is not None:
+        views.append(_View(lookalikes.decode("ascii") if strings else None, lookalikes))
+    return views
+
+
 class Finder:
     """Where the secrets are written in text or a file's bytes, in every view of them."""
 
@@ -654,6 +668,7 @@ class Finder:
         lookalikes = as_digits_bytes(shown_reduced)
         if lookalikes is not None:
             views.append(_View(as_digits(shown) if strings else None, lookalikes))
+        views += _attribute_views(plain_reduced, strings)
         return views, seen, shown_reduced
 
     def _ascii_views(self, utf8: bytes, plain: bool | None = None
@@ -675,6 +690,7 @@ class Finder:
             lookalikes = as_digits_bytes(shown)
             if lookalikes is not None:
                 views.append(_View(None, lookalikes))
+            views += _attribute_views(utf8)
             return views, seen, shown, []
         fast = reduced_decoded(utf8, seen)
         if fast is None or seen.unstable:
@@ -701,6 +717,7 @@ class Finder:
             if seen.unstable:  # an escape decoded to a character NFKC may change
                 return None
         views += [_View(None, digits) for digits in map(as_digits_bytes, texts) if digits is not None]
+        views += _attribute_views(fast)
         return views, seen, shown, readings
 
     def _in_views(self, text: str, utf8: bytes | None = None, seen_other: list[bool] | None = None,

@@ -28,7 +28,8 @@ _PIECES = ["\n  Xenon ", "\n\tbe", "\n  no. ", "\n  Number ", "\nXe", "\n", "  "
            "<bdo>", "\\u2022", "Konto", '<ol start="999">', "<li value=", '"123">', "start=", "999",
            '<p style="', "counter-reset: c 999", "::before { content: '066' }", '"', "</p>",
            " " * 300, "<em>filler</em>" * 20,  # long parts: their ends are read apart
-           '<span title="<b>', " hidden>", "<p b=c=", '="', "'", "<", "<i "]  # quotes in tags
+           '<span title="<b>', " hidden>", "<p b=c=", '="', "'", "<", "<i ",  # quotes in tags
+           '<input value="066">', "<img alt=", '"198038">', " placeholder="]  # values a browser draws
 
 
 @pytest.fixture

@@ -234,3 +234,28 @@ def test_a_number_in_a_file_name_is_masked_in_messages_as_the_mask_reads_it(name
     shown = str(Guard([Secret("066-198038", "d", "fbo")]).shown(Path(f"site/{name}/index.html")))
     assert shown.startswith("site/\u2022") and shown.endswith("/index.html")
     assert not any(ch.isdigit() or ch in "Ol" for ch in shown.split("/")[1]), shown
+
+
+@pytest.mark.parametrize("page", [
+    '<input readonly value="066" size="3"><input readonly value="198038" size="6">',
+    '<img alt="066"><img alt="198038">',
+    '<IMG ALT=066><span hidden>x</span><img alt=198038>',
+    '<select><option label="066"></option></select>198038',
+    '<textarea placeholder=066></textarea>198038',
+    '<input title="a>b" value="066"><input value="198038">',
+    '<img alt="O66"><img alt="l98O38">',
+    '\u2014<input value="&#48;66"><input value="198038">',
+])
+def test_the_values_a_browser_draws_from_attributes_are_read_as_text(page: str) -> None:
+    page_bytes = f'<meta charset="utf-8">{page}'.encode()
+    assert Guard([Secret("066-198038", "d", "fbo")]).found_in("page.html", page_bytes), page
+
+
+@pytest.mark.parametrize("page", [
+    '<a aria-label="066"></a><a aria-label="198038"></a>',  # read aloud, never drawn
+    '<input value="066">x<input value="198038">',  # a letter between
+    "<p>the value=066 x</p>198038",  # text, not an attribute
+])
+def test_attribute_values_no_browser_draws_beside_each_other_are_not_joined(page: str) -> None:
+    assert not Guard([Secret("066-198038", "d", "fbo")]).found_in(
+        "page.html", f'<meta charset="utf-8">{page}'.encode()), page
