@@ -292,6 +292,7 @@ class _Reading:
         joined = "".join(root.itertext())
         if self.take(len(joined), inside):
             self.texts.append(joined)
+            self.texts.extend(_word_shown(root))
 
     def _mail(self, data: bytes, inside: str, depth: int, attachment: bool) -> None:
         """A mail's headers decoded and each part decoded (base64, quoted-printable), read by type."""
@@ -562,6 +563,30 @@ class _Reading:
         for directory in directories:
             for value in directory.values():
                 self.texts.extend(_exif_shown(value))
+
+
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+# Run properties that hide a run (hidden text), and those that may make it unseen: a character
+# style (which may be hidden), a colour (white on white), a size or a position.
+_HIDING_RUN = frozenset(f"{_W}{name}" for name in ("vanish", "specVanish", "webHidden"))
+_UNSEEN_RUN = _HIDING_RUN | {f"{_W}{name}" for name in ("rStyle", "color", "sz", "szCs", "highlight",
+                                                        "shd", "position", "spacing", "w")}
+
+
+def _word_shown(root: ElementTree.Element) -> list[str]:
+    """A Word document's text as its reader may see it: without its hidden runs, and without
+    the runs its formatting may hide (`066`, a hidden `x`, `198038` shows 066198038); none of
+    a document that is not Word's, nor where no run is such."""
+    if not root.tag.startswith(_W):
+        return []
+    runs = [(frozenset(child.tag for child in properties) if (properties := run.find(f"{_W}rPr"))
+             is not None else frozenset(), "".join(t.text or "" for t in run.iter(f"{_W}t")))
+            for run in root.iter(f"{_W}r")]
+    views = []
+    for hiding in (_HIDING_RUN, _UNSEEN_RUN):
+        if any(properties & hiding for properties, _ in runs):
+            views.append("".join(text for properties, text in runs if not properties & hiding))
+    return views
 
 
 def _exif_shown(value: object) -> list[str]:

@@ -635,3 +635,16 @@ def test_text_formats_are_known_by_name() -> None:
     names = ("a.txt", "b.MD", "c.csv", "d.json", "e.html", "f.ics", "g.eml", "h.svg")
     assert all(is_text_format(name) for name in names)
     assert not any(is_text_format(name) for name in ("a.pdf", "b.png", "c.zip", "d.woff2"))
+
+
+@pytest.mark.parametrize("hiding", ["<w:vanish/>", '<w:rStyle w:val="Secret"/>', '<w:color w:val="FFFFFF"/>'])
+def test_a_number_split_by_a_hidden_word_run_is_read_as_a_reader_sees_it(hiding: str) -> None:
+    document = (b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+                b'<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">'
+                b'<w:body><w:p><w:r><w:t xml:space="preserve">Wire to FBO 066</w:t></w:r>'
+                b'<w:r><w:rPr>' + hiding.encode() + b'</w:rPr><w:t>x</w:t></w:r>'
+                b'<w:r><w:t xml:space="preserve">198038 at Chase.</w:t></w:r></w:p></w:body></w:document>')
+    found = extract("terms.docx", zipped({"[Content_Types].xml": b"<Types/>", "word/document.xml": document}),
+                    attachment=True)
+    assert found.complete, found.problem
+    assert shows(found, "Wire to FBO 066198038")
