@@ -86,6 +86,9 @@ def _page(number: int, page: PageObject) -> Iterator[str | Embedded | Unread]:
     yield text
     if not text.strip() and _draws_images(page):
         yield Unread(f"PDF page {number} shows images and no text: text in pixels cannot be read")
+    elif not text.strip() and _draws_shapes(page):
+        yield Unread(f"PDF page {number} draws shapes and no text: text drawn as outlines cannot "
+                     "be read")
     if _unmapped_fonts(_resolved(page.get("/Resources")), 0) and _draws_with_unmapped_font(page):
         yield Unread(f"PDF page {number} draws text in a font with no map to Unicode")
     for annotation in _resolved(page.get("/Annots")) or []:
@@ -106,6 +109,33 @@ def _draws_images(page: PageObject) -> bool:
     if contents is not None and _INLINE_IMAGE.search(contents.get_data()):
         return True
     return _has_images(_resolved(page.get("/Resources")), 0)
+
+
+# A path's segments and rectangles (`l`, `c`, `v`, `y`, `re`), as operators of a content stream:
+# a page "converted to outlines" draws its text so, and shows it with no text to extract.
+_SHAPE = re.compile(rb"(?<![^\s\])>])(?:re|[lcvy])(?=[\s\[(<]|$)")
+
+
+def _draws_shapes(page: PageObject) -> bool:
+    contents = page.get_contents()
+    if contents is not None and _SHAPE.search(contents.get_data()):
+        return True
+    return _forms_draw_shapes(_resolved(page.get("/Resources")), 0)
+
+
+def _forms_draw_shapes(resources: PdfObject | None, depth: int) -> bool:
+    if depth > _MAX_NESTED_FORMS:
+        return True  # as `_has_images`
+    objects = _resolved(resources.get("/XObject")) if isinstance(resources, DictionaryObject) else None
+    if not isinstance(objects, DictionaryObject):
+        return False
+    for reference in objects.values():
+        drawn = _resolved(reference)
+        if isinstance(drawn, StreamObject) and drawn.get("/Subtype") == "/Form" and (
+                _SHAPE.search(drawn.get_data())
+                or _forms_draw_shapes(_resolved(drawn.get("/Resources")), depth + 1)):
+            return True
+    return False
 
 
 def _has_images(resources: PdfObject | None, depth: int) -> bool:

@@ -648,3 +648,19 @@ def test_a_number_split_by_a_hidden_word_run_is_read_as_a_reader_sees_it(hiding:
                     attachment=True)
     assert found.complete, found.problem
     assert shows(found, "Wire to FBO 066198038")
+
+
+def test_a_page_that_draws_shapes_and_no_text_cannot_be_read() -> None:
+    """A page "converted to outlines" draws its digits as shapes: nothing to extract."""
+    found = extract("outlined.pdf", pdf(page_objects(
+        b"q 72 700 m 80 720 l 88 700 l 76 710 m 84 710 l S 100 700 4 20 re f "
+        b"120 700 m 130 730 140 730 150 700 c f Q")))
+    assert not found.complete
+    assert found.problem == "PDF page 1 draws shapes and no text: text drawn as outlines cannot be read"
+
+
+def test_a_page_with_text_and_ruled_lines_is_read() -> None:
+    content = b"72 690 m 300 690 l S BT /F1 12 Tf 72 700 Td (Terms) Tj ET"
+    found = extract("ruled.pdf", pdf(page_objects(content)))
+    assert found.complete, found.problem
+    assert shows(found, "Terms")
