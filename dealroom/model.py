@@ -468,7 +468,8 @@ class NoteInstrument(InstrumentBase):
     redemption: Redemption | None = None
     """Redemption and prepayment terms."""
     collateral: Text | None = None
-    """What secures it, as worded; absent means unsecured."""
+    """What secures it, as worded; absent: not stated (write "none" where the agreement says
+    it is unsecured)."""
     guarantors: list[Slug] = []
     """The party ids of the guarantors."""
     trustee: Slug | None = None
@@ -501,7 +502,8 @@ class FacilityInstrument(InstrumentBase):
     redemption: Redemption | None = None
     """Prepayment terms."""
     collateral: Text | None = None
-    """What secures it, as worded; absent means unsecured."""
+    """What secures it, as worded; absent: not stated (write "none" where the agreement says
+    it is unsecured)."""
     guarantors: list[Slug] = []
     """The party ids of the guarantors."""
 

@@ -138,11 +138,12 @@ def find_records(deals_dir: Path) -> tuple[list[tuple[str, Path]], list[Problem]
             if is_dir:
                 # Whatever is there under a record's name is read: a loop of links, a link to
                 # nothing or a folder is reported by `read_record`, not skipped as no record.
-                for record_name in RECORD_NAMES:
-                    path = os.path.join(child.path, record_name)
-                    if os.path.lexists(path):
-                        found.append((child.name, Path(path)))
-            elif suffix in (".yml", ".yaml"):
+                named = [os.path.join(child.path, record_name) for record_name in RECORD_NAMES
+                         if os.path.lexists(os.path.join(child.path, record_name))]
+                found += [(child.name, Path(path)) for path in named]
+                if not named:
+                    problems += _no_record(deals_dir / child.name)
+            elif suffix.lower() in (".yml", ".yaml"):
                 found.append((stem, deals_dir / child.name))
             elif child.is_symlink() and not os.path.exists(child.path) and not suffix:
                 # A deal's folder that is a loop of links, or a link to nothing: its deal would
@@ -156,6 +157,10 @@ def find_records(deals_dir: Path) -> tuple[list[tuple[str, Path]], list[Problem]
     records: list[tuple[str, Path]] = []
     seen: dict[str, Path] = {}
     for slug, record in found:
+        if slug in RESERVED_IDS:
+            problems.append(Problem(record, 1, 1, "", f"deal id {slug!r} is the address of the "
+                                    f"room's {RESERVED_IDS[slug]} page", "rename the deal"))
+            continue
         if slug in seen:
             problems.append(Problem(record, 1, 1, "", f"deal id {slug!r} is also used by "
                                     f"{seen[slug]}", "rename one of the two"))
@@ -163,6 +168,26 @@ def find_records(deals_dir: Path) -> tuple[list[tuple[str, Path]], list[Problem]
         seen[slug] = record
         records.append((slug, record))
     return records, problems
+
+
+# Deal ids whose pages would take the address of a page of the room (`deals/changes.md`).
+RESERVED_IDS = {"changes": "Recent changes"}
+
+
+def _no_record(folder: Path) -> list[Problem]:
+    """A folder of the deals folder with YAML in it but no record under a record's name: its
+    deal would be missing from the room without a word (`deal.YML`, `record.yml`)."""
+    try:
+        with os.scandir(folder) as listing:
+            yaml_files = sorted(entry.name for entry in listing
+                                if PurePosixPath(entry.name).suffix.lower() in (".yml", ".yaml"))
+    except OSError:
+        return []
+    if not yaml_files:
+        return []  # a folder of other files (shared exhibits): not a deal's
+    return [Problem(folder / yaml_files[0], 1, 1, "", f"this deal folder has no {RECORD_NAMES[0]}, "
+                    "so its deal is not in the room", f"name the record {RECORD_NAMES[0]} "
+                    "(lower case)")]
 
 
 def _attached(facts: Facts) -> tuple[tuple[str, int, int], ...]:

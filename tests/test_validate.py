@@ -190,3 +190,39 @@ def test_a_chain_of_counts_that_runs_past_the_years_of_a_deal_is_refused_where_i
     assert ": obligations[" in message and message.endswith(
         "].due_after: the date this counts to is outside the years 1900 to 2199 (fix: check the count "
         "and what it counts from)")
+
+
+def room_problems(deals: Path) -> list[str]:
+    with pytest.raises(RecordError) as error:
+        check_records(deals)
+    return [str(p) for p in error.value.problems]
+
+
+@pytest.fixture
+def deals(tmp_path: Path) -> Path:
+    folder = tmp_path / "deals"
+    shutil.copytree(EXAMPLE_DEAL, folder / "neo")
+    shutil.copy(EXAMPLE_DEAL.parent / ".dealroom", folder)
+    return folder
+
+
+@pytest.mark.parametrize("name", ["deal.YML", "Deal.yml", "record.yml"])
+def test_a_deal_folder_whose_record_has_another_name_is_reported_not_left_out(deals: Path, name: str) -> None:
+    (deals / "newdeal").mkdir()
+    shutil.copy(EXAMPLE_DEAL / "deal.yml", deals / "newdeal" / name)
+    [problem] = room_problems(deals)
+    assert f"newdeal/{name}:1:1: <record>: this deal folder has no deal.yml, so its deal is not in the " \
+        "room (fix: name the record deal.yml (lower case))" in problem
+
+
+def test_a_record_file_with_an_upper_case_suffix_is_read(deals: Path) -> None:
+    shutil.copy(EXAMPLE_DEAL / "deal.yml", deals / "single.YAML")
+    shutil.copy(EXAMPLE_DEAL / "agreement.txt", deals)
+    assert sorted(facts.slug for facts in check_records(deals)) == ["neo", "single"]
+
+
+def test_a_deal_whose_id_is_the_address_of_a_room_page_is_refused(deals: Path) -> None:
+    shutil.copytree(EXAMPLE_DEAL, deals / "changes")
+    [problem] = room_problems(deals)
+    assert "changes/deal.yml:1:1: <record>: deal id 'changes' is the address of the room's Recent " \
+        "changes page (fix: rename the deal)" in problem
