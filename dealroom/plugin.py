@@ -144,6 +144,17 @@ def _address(path: str) -> tuple[str, str] | None:
 _MARKDOWN = tuple(markdown_extensions)
 
 
+def _handwritten(docs_dir: Path) -> set[str]:
+    """The paths of `docs_dir`'s files, as MkDocs would take them (not hidden ones)."""
+    found: set[str] = set()
+    for root, folders, names in os.walk(docs_dir):
+        folders[:] = [name for name in folders if not name.startswith(".")]
+        prefix = Path(root).relative_to(docs_dir).as_posix()
+        found.update(name if prefix == "." else f"{prefix}/{name}" for name in names
+                     if not name.startswith("."))
+    return found
+
+
 def _signature(source: Path) -> tuple[int, ...]:
     try:
         status = source.stat()
@@ -273,14 +284,28 @@ class DealroomPlugin(BasePlugin[DealroomConfig]):
         self.deals, self.history = deals, history
         if not history.available:
             log.info(f"dealroom: history not available: {history.reason}")
+        # The room is made here, before MkDocs cleans site/: a room that cannot be published
+        # stops the build with the last site as it was.
+        with_home = not (Path(config.docs_dir) / "index.md").is_file()
+        try:
+            published = self.pipeline.publish(deals, with_home, history)
+        except RecordError as error:
+            raise PluginError(f"dealroom: {len(error.problems)} problem(s) in deal records:\n"
+                              f"{error}") from None
+        clash = sorted(_handwritten(Path(config.docs_dir)) & {*published.pages, *published.files})
+        if clash:
+            raise PluginError(f"dealroom: {clash[0]} is generated from the deal records; remove the "
+                              "hand-written file of that name from docs_dir")
+        self.published, self.with_home = published, with_home
 
     def on_files(self, files: Files, config: MkDocsConfig) -> Files:
         if not self.config.enabled:
             return files
         assert self.pipeline is not None and self.deals is not None
         with_home = files.get_file_from_path("index.md") is None
-        if self.refused and self.published is not None and self.with_home == with_home:
-            published = self.published  # the last good room, exactly as it was published
+        if self.published is not None and self.with_home == with_home:
+            # Made in `on_pre_build`; while records are refused, the last good room as it was.
+            published = self.published
         else:
             try:
                 self.published = published = self.pipeline.publish(self.deals, with_home, self.history)

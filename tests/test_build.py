@@ -67,6 +67,20 @@ def test_a_broken_record_stops_the_build_and_leaves_the_previous_site(
     assert snapshot(room) == before
 
 
+def test_a_hand_written_page_where_a_deal_page_goes_stops_the_build_and_leaves_the_previous_site(
+        make_room: Callable[..., Room]) -> None:
+    room = make_room()
+    assert room.build().returncode == 0
+    before = snapshot(room)
+    page = room.path / "content" / "pages" / "deals" / EXAMPLE_SLUG / "terms.md"
+    page.parent.mkdir(parents=True)
+    page.write_text("# Terms\n")
+    result = room.build()
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert f"deals/{EXAMPLE_SLUG}/terms.md is generated from the deal records" in result.stderr
+    assert snapshot(room) == before
+
+
 def test_a_raw_number_in_a_hand_written_file_fails_the_build_without_printing_it(
         make_room: Callable[..., Room]) -> None:
     room = make_room()
