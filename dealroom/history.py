@@ -298,7 +298,7 @@ def _instruction_ids(data: dict[str, Any] | None) -> frozenset[str]:
 
 
 def _revisions(deal: _Deal, slug: str, folder: str, snapshots: Mapping[str, Snapshot],
-               commits: Mapping[str, Commit], redact: Redact) -> DealHistory:
+               commits: Mapping[str, Commit], redact: Redact, visible: int) -> DealHistory:
     versions: list[Commit] = []
     revisions: list[Revision] = []
     last: Snapshot | None = None  # the last version that parsed: the base after one that did not
@@ -331,8 +331,9 @@ def _revisions(deal: _Deal, slug: str, folder: str, snapshots: Mapping[str, Snap
                 if not differences and not moved and versions:
                     last = new
                     continue  # a merge that only joined the two sides: no change of its own
-            revision = Revision(slug, entry.path, commit, tuple(render(d, redact) for d in differences),
-                                renamed_from=moved, prior_callbacks=_callbacks(base.data))
+            changes = tuple(render(d, redact, visible) for d in differences)
+            revision = Revision(slug, entry.path, commit, changes, renamed_from=moved,
+                                prior_callbacks=_callbacks(base.data))
         if new is not None and new.data is not None:
             last = new
         versions.append(commit)
@@ -370,12 +371,13 @@ def _redacted(commit: Commit, redact: Redact) -> Commit:
 
 
 def read_history(where: Path, deals_dir: Path, *, known: Iterable[Secret] = (),
-                 previous: History | None = None) -> History:
+                 previous: History | None = None, visible_digits: int = VISIBLE_DIGITS) -> History:
     """The history of every record under `deals_dir` (relative to `where`, or absolute).
 
     `known`: numbers from elsewhere (the working tree's records) to redact in free text too.
     `previous`: an earlier history of the same repository, whose parsed versions are reused
-    (a version is its content: a rebuild only parses what is new).
+    (a version is its content: a rebuild only parses what is new). `visible_digits`: of a
+    masked number, as the room's mask shows them.
     """
     try:
         repo = repository(where)
@@ -411,7 +413,8 @@ def read_history(where: Path, deals_dir: Path, *, known: Iterable[Secret] = (),
         if "does not have any commits" in str(error):
             return History(True)
         return unavailable(str(error))
-    return _history(_identities(commits, folder), folder, snapshots, parsed, commits, dirty, known)
+    return _history(_identities(commits, folder), folder, snapshots, parsed, commits, dirty, known,
+                    visible_digits)
 
 
 def _parse(contents: dict[str, bytes], snapshots: dict[str, Snapshot], parsed: Blocks) -> None:
@@ -421,7 +424,7 @@ def _parse(contents: dict[str, bytes], snapshots: dict[str, Snapshot], parsed: B
 
 def _history(deals: list[_Deal], folder: str, snapshots: dict[str, Snapshot], parsed: Blocks,
              commits: list[tuple[Commit, list[Entry]]], dirty: set[str],
-             known: Iterable[Secret]) -> History:
+             known: Iterable[Secret], visible_digits: int) -> History:
     numbers: dict[int, list[tuple[str, str]]] = {}
     for index, deal in enumerate(deals):
         seen: dict[str, str] = {}  # each number once, with the first field that held it
@@ -432,14 +435,14 @@ def _history(deals: list[_Deal], folder: str, snapshots: dict[str, Snapshot], pa
         numbers[index] = list(seen.items())
     slugs = [record_slug(deal.path, folder) or deal.path for deal in deals]
     secrets = [Secret(n, slug, p) for index, slug in enumerate(slugs) for n, p in numbers[index]]
-    redact = Redactor([*secrets, *known], VISIBLE_DIGITS)
+    redact = Redactor([*secrets, *known], visible_digits)
     shown = {commit.hash: _redacted(commit, redact) for commit, _ in commits}
     by_slug: dict[str, DealHistory] = {}
     numbers_by_slug: dict[str, tuple[tuple[str, str], ...]] = {}
     # Live deals last, so that a deleted deal never hides a live one of the same id.
     for index in sorted(range(len(deals)), key=lambda i: not deals[i].deleted):
         deal, slug = deals[index], slugs[index]
-        history = replace(_revisions(deal, slug, folder, snapshots, shown, redact),
+        history = replace(_revisions(deal, slug, folder, snapshots, shown, redact, visible_digits),
                           uncommitted=not deal.deleted and deal.path in dirty)
         by_slug[slug] = history
         numbers_by_slug[slug] = tuple(numbers[index])

@@ -362,6 +362,7 @@ class Pipeline:
             return unavailable("reading the history is turned off (the plugin's `history` option)")
         current = self._secrets(deals)
         self._history = read_history(self.settings.deals_dir, self.settings.deals_dir, known=current,
+                                     visible_digits=self.settings.policy.visible_digits,
                                      previous=self._history)
         past = self._history.secrets()
         if {s.digits for s in past} - {s.digits for s in current}:

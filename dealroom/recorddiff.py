@@ -50,10 +50,10 @@ def is_account_number(value: str) -> bool:
     return sum(ch.isdigit() for ch in value) >= 5
 
 
-def masked(value: str) -> str:
-    """The last four characters at most, never more than half of them: `•••••8038` (an IBAN
-    keeps its country code too: `GB•• •••• •••• •••• ••54 32`)."""
-    return mask_number(value, VISIBLE_DIGITS)
+def masked(value: str, visible: int = VISIBLE_DIGITS) -> str:
+    """The last `visible` characters at most, never more than half of them: `•••••8038` (an
+    IBAN keeps its country code too: `GB•• •••• •••• •••• ••54 32`)."""
+    return mask_number(value, visible)
 
 
 def key_path(path: str, key: str) -> str:
@@ -390,12 +390,13 @@ class Change:
         return f"{self.path}: {one_line(self.old or '')} -> {one_line(self.new or '')}"
 
 
-def shown(value: Any, secret: bool, redact: Redact) -> str:
-    """A value as it may be shown: a scalar as written, a list or mapping as a summary."""
+def shown(value: Any, secret: bool, redact: Redact, visible: int = VISIBLE_DIGITS) -> str:
+    """A value as it may be shown: a scalar as written (a secret masked to its last `visible`
+    digits), a list or mapping as a summary."""
     if value is None:
         return ""
     if isinstance(value, str):
-        return masked(value) if secret else redact(value)
+        return masked(value, visible) if secret else redact(value)
     if isinstance(value, list):
         return f"({len(value)} item{'' if len(value) == 1 else 's'})"
     if isinstance(value, dict):
@@ -406,10 +407,10 @@ def shown(value: Any, secret: bool, redact: Redact) -> str:
     return redact(str(value))
 
 
-def render(difference: Difference, redact: Redact) -> Change:
+def render(difference: Difference, redact: Redact, visible: int = VISIBLE_DIGITS) -> Change:
     where = difference.where
-    old = None if difference.kind == "added" else shown(difference.old, where.secret, redact)
-    new = None if difference.kind == "removed" else shown(difference.new, where.secret, redact)
+    old = None if difference.kind == "added" else shown(difference.old, where.secret, redact, visible)
+    new = None if difference.kind == "removed" else shown(difference.new, where.secret, redact, visible)
     return Change(redact(difference.path), difference.kind, old, new, where.secret, where.payment,
                   where.instruction)
 

@@ -69,6 +69,19 @@ def test_a_changed_account_raises_an_alarm_with_both_numbers_masked(make_room: C
     assert all(no_raw_number(text) and "077555123" not in text.replace("-", "") for text in texts)
 
 
+def test_the_history_and_its_alarm_show_as_many_digits_as_the_mask(make_room: Callable[..., Room]) -> None:
+    room = make_room("      deals_dir: content/deals\n      mask:\n        visible_digits: 0\n")
+    (room.path / ".gitignore").write_text("site/\n.cache/\n")
+    run_git(room.path, "init", "-q", "-b", "main")
+    commit(room, "Add the Omicron deal", date=SIGNED, author="Ann Author")
+    room.edit("fbo_account_number: 066-198038", NEW_ACCOUNT)
+    commit(room, "Update wire details")
+    assert room.build().returncode == 0
+    for page in ("instructions", "history"):
+        text = html.unescape(room.page(page))
+        assert "\u2022" * 9 in text and "8038" not in text and "5123" not in text, page
+
+
 def test_a_past_account_number_quoted_in_a_hand_written_page_is_masked(
         make_room: Callable[..., Room]) -> None:
     room = committed_room(make_room)
