@@ -49,10 +49,22 @@ def _problem(loaded: Loaded, path: Path_, message: str, fix: str = "", at_key: b
     return Problem(loaded.file, line, column, field_name(path), message, fix)
 
 
-def _fields_of(model: type[BaseModel], path: Path_) -> list[str]:
-    """The field names allowed at `path`, for "did you mean" suggestions."""
-    found = _model_at(model, path)
+def _fields_of(model: type[BaseModel], path: Path_, data: Any = None) -> list[str]:
+    """The field names allowed at `path`, for "did you mean" suggestions: of the member of a
+    union (an instrument) that the `kind` of `data`, the mapping there, names."""
+    found = _model_at(model, path, data.get("kind") if isinstance(data, dict) else None)
     return list(found.model_fields) if found else []
+
+
+def _at(data: Any, path: Path_) -> Any:
+    """What the record holds at `path`, or None."""
+    for part in path:
+        inside = (isinstance(data, dict) and part in data) or \
+            (isinstance(data, list) and isinstance(part, int) and 0 <= part < len(data))
+        if not inside:
+            return None
+        data = data[part]
+    return data
 
 
 def _allowed_values(path: Path_) -> list[str]:
@@ -82,25 +94,28 @@ def _did_you_mean(value: Any, allowed: list[str]) -> str | None:
     return by_folded[close[0]] if close else None
 
 
-def _model_at(model: type[BaseModel], path: Path_) -> type[BaseModel] | None:
-    """The model whose fields are at `path` (list indexes skipped), or None."""
+def _models_in(annotation: Any) -> list[type[BaseModel]]:
+    """The models a field's type names, through lists, unions and `Annotated`."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return [annotation]
+    return [model for arg in getattr(annotation, "__args__", ()) for model in _models_in(arg)]
+
+
+def _model_at(model: type[BaseModel], path: Path_, kind: Any = None) -> type[BaseModel] | None:
+    """The model whose fields are at `path` (list indexes skipped), or None; where the last
+    step is a union of models told apart by `kind`, the member that `kind` names."""
     for part in path:
         if isinstance(part, int):
             continue
         info = model.model_fields.get(part)
         if info is None:
             return None
-        candidates = [info.annotation, *getattr(info.annotation, "__args__", ())]
-        for candidate in candidates:
-            for inner in (candidate, *getattr(candidate, "__args__", ())):
-                if isinstance(inner, type) and issubclass(inner, BaseModel):
-                    model = inner
-                    break
-            else:
-                continue
-            break
-        else:
+        models = _models_in(info.annotation)
+        chosen = [m for m in models if "kind" in m.model_fields
+                  and kind in get_args(m.model_fields["kind"].annotation)]
+        if not models:
             return None
+        model = (chosen or models)[0]
     return model
 
 
@@ -108,6 +123,8 @@ def _data_path(data: Any, loc: tuple[str | int, ...]) -> Path_:
     """Pydantic's error location without its own steps (`function-after[...]`): keys of the data."""
     path: list[str | int] = []
     for part in loc:
+        if isinstance(data, dict) and part not in data and data.get("kind") == part:
+            continue  # the member of a union its `kind` chose: pydantic's own step
         in_dict = isinstance(data, dict) and part in data
         if in_dict or (isinstance(data, list) and isinstance(part, int) and 0 <= part < len(data)):
             data = data[part]
@@ -124,7 +141,7 @@ def _structure_problems(loaded: Loaded, error: ValidationError) -> Iterator[Prob
         path = _data_path(loaded.data, item["loc"])
         kind, message = item["type"], item["msg"]
         if kind == "extra_forbidden":
-            known = _fields_of(Deal, path[:-1])
+            known = _fields_of(Deal, path[:-1], _at(loaded.data, path[:-1]))
             close = difflib.get_close_matches(str(path[-1]), known, n=1)
             fix = f"did you mean `{close[0]}`?" if close else f"allowed here: {', '.join(known)}"
             yield _problem(loaded, path, f"unknown field `{field_name(path[-1:])}`", fix, at_key=True)
@@ -132,6 +149,11 @@ def _structure_problems(loaded: Loaded, error: ValidationError) -> Iterator[Prob
         if message.startswith("Value error, "):
             message = message.removeprefix("Value error, ")
         fix = ""
+        if kind != "missing" and "input" in item and item["input"] is None and path:
+            # `price_per_share:` with nothing after it: whatever the field's type, it is blank.
+            yield _problem(loaded, path, "the value is empty",
+                           "write the value, or remove the field if it is optional")
+            continue
         if "(fix: " in message:
             message, fix = message.removesuffix(")").split(" (fix: ", 1)  # one ")": fixes nest
         elif kind == "missing":

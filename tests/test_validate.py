@@ -226,3 +226,20 @@ def test_a_deal_whose_id_is_the_address_of_a_room_page_is_refused(deals: Path) -
     [problem] = room_problems(deals)
     assert "changes/deal.yml:1:1: <record>: deal id 'changes' is the address of the room's Recent " \
         "changes page (fix: rename the deal)" in problem
+
+
+def test_an_unknown_field_of_an_instrument_is_named_at_its_key_with_a_suggestion() -> None:
+    text = CADIZ_TEXT.replace("    principal: 26480000", "    principle: 26480000", 1)
+    line = CADIZ_TEXT[: CADIZ_TEXT.index("    principal: 26480000")].count("\n") + 1
+    messages = cadiz_problems(text)
+    assert f"{line}:5: instruments[0].principle: unknown field `principle` (fix: did you mean " \
+        "`principal`?)" in messages, messages
+
+
+@pytest.mark.parametrize("field", ["price_per_share", "quantity", "currency"])
+def test_a_blank_value_is_said_to_be_empty_whatever_its_type(field: str) -> None:
+    old = {"price_per_share": "price_per_share: 0.35", "quantity": "quantity: 800000",
+           "currency": "currency: USD"}[field]
+    messages = problems(TEXT.replace(old, f"{field}:", 1))
+    assert any(f"{field}: the value is empty (fix: write the value, or remove the field if it is "
+               "optional)" in message for message in messages), messages
