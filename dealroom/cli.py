@@ -17,7 +17,7 @@ from dealroom.export import RoomError, export_room, read_config, require_marker
 from dealroom.field_titles import titled
 from dealroom.git import GitError
 from dealroom.history import read_history, verification_status
-from dealroom.mask import MaskPolicy, PublicRoom
+from dealroom.mask import MaskPolicy, PublicRoom, past_values
 from dealroom.model import Deal
 from dealroom.numbers import Redactor, Secret
 from dealroom.pipeline import Pipeline, Settings, check, room_numbers
@@ -98,7 +98,7 @@ def _scan(site: Path, deals_dir: Path, config_file: Path | None) -> int:
         # Numbers earlier versions held are secrets too: the plugin's history pages show them.
         folder = deals_dir.resolve()
         history = read_history(folder, folder, known=PublicRoom(deals, policy).secrets)
-        public = PublicRoom(deals, policy, history.secrets())
+        public = PublicRoom(deals, policy, [*history.secrets(), *past_values(history, policy)])
         # A site built without the plugin has no home page, no deal page: it is not the room.
         missing = [page for page in ["index.html", *(f"deals/{slug}/index.html" for slug in public.deals)]
                    if not (site / page).is_file()]

@@ -25,7 +25,7 @@ from dealroom.derive import Facts, build_date
 from dealroom.errors import Problem, RecordError
 from dealroom.history import History
 from dealroom.model import ACCOUNT_NUMBER_FIELDS, Instruction, Intermediary
-from dealroom.numbers import Redactor, Secret, hidden_runs, mask_number
+from dealroom.numbers import BULLET, Redactor, Secret, hidden_runs, mask_number
 from dealroom.types import Blank
 
 
@@ -63,13 +63,33 @@ def secrets_of(facts: Facts, policy: MaskPolicy) -> list[Secret]:
     return found
 
 
+def past_values(history: History, policy: MaskPolicy) -> list[Secret]:
+    """The values the fields `mask.fields` adds (a routing number) held in earlier versions,
+    as a history shows them: secrets as the current ones are (`secrets_of`). An account
+    number's past values are the history's own (`History.secrets`)."""
+    added = set(policy.fields) - set(ACCOUNT_NUMBER_FIELDS)
+    return [Secret(value, slug, change.path)
+            for slug, deal in history.deals.items() for revision in deal.changes
+            for change in revision.changes if _field(change.path) in added
+            for value in (change.old, change.new)
+            if value and value not in _BLANKS and BULLET not in value]  # masked by the history
+
+
+_BLANKS = frozenset(blank.value for blank in Blank)
+
+
+def _field(path: str) -> str:
+    """`instructions[wire].aba_number` -> `aba_number`."""
+    return path.rsplit(".", 1)[-1]
+
+
 def _public(value: Any, policy: MaskPolicy, redact: Redactor, key: str = "") -> Any:
     # Text first: it is most of a deal's values.
     if isinstance(value, str):
         if isinstance(value, Blank):  # `not stated` stays what it is: the page says so
             return value
         if key in policy.fields:
-            return mask_number(value, policy.visible_digits)
+            return value if value in _BLANKS else mask_number(value, policy.visible_digits)
         return redact(value)
     if isinstance(value, list | tuple):
         return [_public(v, policy, redact) for v in value]
@@ -77,7 +97,14 @@ def _public(value: Any, policy: MaskPolicy, redact: Redactor, key: str = "") -> 
         return {k: _public(v, policy, redact) for k, v in value.items()}
     names = _record_fields(value.__class__)
     if names:  # a record: attribute access for templates, field names decide masking
-        return SimpleNamespace(**{k: _public(getattr(value, k), policy, redact, k) for k in names})
+        # A change a history shows of a field the mask adds (a routing number): its old and new
+        # values are that field's (an account number's are masked by the history already).
+        path = getattr(value, "path", None) if "old" in names else None
+        field = _field(path) if isinstance(path, str) else ""
+        changed = field if field in policy.fields and field not in ACCOUNT_NUMBER_FIELDS else None
+        return SimpleNamespace(**{k: _public(getattr(value, k), policy, redact,
+                                             changed if changed and k in ("old", "new") else k)
+                                  for k in names})
     return value
 
 

@@ -26,7 +26,7 @@ from dealroom.exports import deadlines_calendar, merged_calendar, obligations_cs
 from dealroom.gcpause import paused_gc
 from dealroom.history import History, read_history, unavailable
 from dealroom.loader import Loaded, load_bytes, read_record
-from dealroom.mask import MaskPolicy, PublicRoom, Rule, secrets_of
+from dealroom.mask import MaskPolicy, PublicRoom, Rule, past_values, secrets_of
 from dealroom.numbers import Redactor, Secret
 from dealroom.recorddiff import account_lines, read_snapshot
 from dealroom.render import Renderer
@@ -394,7 +394,8 @@ class Pipeline:
         deals = [dataclasses.replace(facts, changes=deal_changes(history, facts,
                                                                  self.settings.alarm_window_days))
                  for facts in deals]
-        rule = self._rule([*self._secrets(deals), *history.secrets()])
+        rule = self._rule([*self._secrets(deals), *history.secrets(),
+                           *past_values(history, self.settings.policy)])
         fingerprint = self.renderer.fingerprint(rule.digest)
         keys: dict[str, str] = {}
         for facts in deals:

@@ -9,7 +9,7 @@ from collections.abc import Callable
 
 from gitrepo import run_git
 
-from conftest import EXAMPLE_SLUG, Room, mkdocs, no_raw_number, site_text
+from conftest import EXAMPLE_SLUG, Room, digits_pattern, mkdocs, no_raw_number, site_text
 
 SIGNED = "2002-06-05T12:00:00+00:00"
 LATER = "2002-06-06T09:30:00+00:00"
@@ -80,6 +80,22 @@ def test_the_history_and_its_alarm_show_as_many_digits_as_the_mask(make_room: Ca
     for page in ("instructions", "history"):
         text = html.unescape(room.page(page))
         assert "\u2022" * 9 in text and "8038" not in text and "5123" not in text, page
+
+
+def test_a_past_value_of_a_field_the_mask_adds_is_masked_in_the_history_and_everywhere(
+        make_room: Callable[..., Room]) -> None:
+    room = make_room("      deals_dir: content/deals\n      mask:\n        fields: [aba_number]\n")
+    (room.path / ".gitignore").write_text("site/\n.cache/\n")
+    run_git(room.path, "init", "-q", "-b", "main")
+    commit(room, "Add the Omicron deal", date=SIGNED, author="Ann Author")
+    room.edit("aba_number: 021 000 021", "aba_number: 021 000 089")
+    commit(room, "New bank")
+    result = room.build()
+    assert result.returncode == 0, result.stderr
+    history = html.unescape(room.page("history"))
+    assert "instructions[company-wire].aba_number" in history and "\u2022" * 5 + "0021" in history
+    old = digits_pattern("021000021")
+    assert not [path for path, text in site_text(room.site).items() if old.search(text)]
 
 
 def test_a_past_account_number_quoted_in_a_hand_written_page_is_masked(
