@@ -23,6 +23,7 @@ from dealroom.changes import deal_changes
 from dealroom.derive import Agenda, Facts, agenda, derive, summary
 from dealroom.errors import Problem, RecordError, field_name
 from dealroom.exports import deadlines_calendar, merged_calendar, obligations_csv
+from dealroom.extract import extract
 from dealroom.gcpause import paused_gc
 from dealroom.history import History, read_history, unavailable
 from dealroom.loader import Loaded, load_bytes, read_record
@@ -64,6 +65,7 @@ class _Known:
     facts: Facts
     names: tuple[_Name, ...]  # its ids and attached files' names, published as written
     secrets: tuple[Secret, ...]  # the raw values of its masked fields (`mask.secrets_of`)
+    unreadable: tuple[Problem, ...] = ()  # attached files the guard cannot read (`_unreadable`)
 
 
 # The fields whose values the room publishes as written, never masked: ids are in links and
@@ -190,6 +192,35 @@ def _no_record(folder: Path) -> list[Problem]:
                     "(lower case)")]
 
 
+def _unreadable(facts: Facts, names: tuple[_Name, ...]) -> tuple[Problem, ...]:
+    """An attached file no person has reviewed is published only if the leak guard can read
+    all of it: one it cannot (an image, a page of outlines, an encrypted PDF) is refused with
+    the records, at its entry in the record, before anything is built."""
+    attached = [(exhibit.file, index, "exhibits") for index, exhibit in enumerate(facts.deal.exhibits)
+                if exhibit.file and exhibit.reviewed_on is None]
+    attached += [(document.file, index, "documents") for index, document in enumerate(facts.deal.documents)
+                 if document.reviewed_on is None]
+    problems = []
+    for reference, index, section in attached:
+        if reference in facts.documents:  # text, shown on the page: read as text
+            continue
+        try:
+            data = (facts.folder / reference).read_bytes()
+        except OSError:
+            continue  # validation said what it could of the file; the build reports the rest
+        reading = extract(reference, data, attachment=True)
+        if not reading.complete:
+            field = f"{section}[{index}].file"
+            line, column = next(((n.line, n.column) for n in names if n.field == field), (1, 1))
+            problems.append(Problem(facts.record, line, column, field,
+                                    f"the leak guard cannot read all of {reference!r} "
+                                    f"({reading.problem}), so it would not be published",
+                                    "attach a version whose text can be read, or, once a person "
+                                    "has checked that it holds no account number, add "
+                                    "`reviewed_by` and `reviewed_on`"))
+    return tuple(problems)
+
+
 def _attached(facts: Facts) -> tuple[tuple[str, int, int], ...]:
     stats = []
     folder = str(facts.folder)  # no `pathlib`: two files for each of a thousand deals, each build
@@ -262,6 +293,11 @@ class Pipeline:
         try:
             # With the numbers the history held at the last build, as `history` will check them.
             self.refuse_numbers_in_names(deals, self._history.secrets() if self._history else None)
+            unreadable = [problem for k in known.values() for problem in k.unreadable]
+            if unreadable:  # an attached file's reason may name a member holding a number
+                secrets = [s for k in known.values() for s in k.secrets]
+                self.refused_numbers = secrets + self._past_numbers(secrets)
+                raise _Hide(self.refused_numbers).error(RecordError(unreadable))
         except RecordError:
             self._known = previous  # the last good room is still the one served
             raise
@@ -278,6 +314,10 @@ class Pipeline:
             raise _Hide(secrets + self._past_numbers(secrets)).error(error) from None
         deals = [self._known[slug].facts]
         self.refuse_numbers_in_names(deals)
+        if self._known[slug].unreadable:
+            secrets = room_numbers(self.settings.deals_dir) + list(self._known[slug].secrets)
+            raise _Hide(secrets + self._past_numbers(secrets)).error(
+                RecordError(list(self._known[slug].unreadable)))
         return deals
 
     def _past_numbers(self, known: list[Secret]) -> list[Secret]:
@@ -349,8 +389,9 @@ class Pipeline:
         except RecordError as error:
             raise _Hide(_numbers_of(file, raw)).error(error) from None
         try:
-            return _Known(raw, _attached(facts), _key(raw, facts), facts, _names(loaded),
-                          tuple(secrets_of(facts, self.settings.policy)))
+            names = _names(loaded)
+            return _Known(raw, _attached(facts), _key(raw, facts), facts, names,
+                          tuple(secrets_of(facts, self.settings.policy)), _unreadable(facts, names))
         except OSError as error:  # removed or made unreadable since it was checked
             raise RecordError.single(file, f"an attached file cannot be read: {error.strerror}",
                                      "check the files the record attaches") from None

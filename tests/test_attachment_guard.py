@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import subprocess
+import sys
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
@@ -11,6 +12,11 @@ from pathlib import Path
 from pypdf import PdfWriter
 
 from conftest import EXAMPLE_SLUG, Room, no_raw_number, site_text
+
+
+def dealroom(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    command = str(Path(sys.executable).parent / "dealroom")
+    return subprocess.run([command, *args], cwd=cwd, capture_output=True, text=True, check=False, timeout=60)
 
 CHROMIUM = "/usr/bin/chromium"
 EXHIBIT_A = "    description: The five-year warrant to purchase up to 200,000 shares of Common Stock.\n"
@@ -65,9 +71,23 @@ def test_a_password_protected_pdf_is_not_published_unless_reviewed(make_room: Ca
     published = attach(room, "locked.pdf", password_protected_pdf())
     result = room.build()
     assert result.returncode == 1 and "Traceback" not in result.stderr
-    assert "files/locked.pdf: the leak guard cannot read all of it" in result.stderr
+    assert "exhibits[0].file: the leak guard cannot read all of 'locked.pdf'" in result.stderr
     assert "`reviewed_by` and `reviewed_on`" in result.stderr
     assert not published.exists()
+
+
+def test_an_attachment_the_guard_cannot_read_is_refused_at_its_entry_before_anything_is_built(
+        make_room: Callable[..., Room]) -> None:
+    room = make_room()
+    assert room.build().returncode == 0
+    before = {p: p.stat().st_mtime_ns for p in room.site.rglob("*")}
+    attach(room, "locked.pdf", password_protected_pdf())
+    line = room.record().read_text(encoding="utf-8").split("    file: locked.pdf")[0].count("\n") + 1
+    for result in (room.build(), dealroom("validate", "content/deals", cwd=room.path)):
+        assert result.returncode == 1 and "Traceback" not in result.stderr
+        assert f"deal.yml:{line}:11: exhibits[0].file: the leak guard cannot read all of 'locked.pdf' " \
+            "(encrypted PDF" in result.stderr, result.stderr
+    assert {p: p.stat().st_mtime_ns for p in room.site.rglob("*")} == before
 
 
 def test_a_reviewed_attachment_the_guard_cannot_read_is_published_and_says_who_reviewed_it(
@@ -87,7 +107,7 @@ def test_an_image_attachment_is_text_in_pixels_and_needs_a_review(make_room: Cal
     attach(room, "scan.png", png)
     result = room.build()
     assert result.returncode == 1
-    assert "files/scan.png: the leak guard cannot read all of it (image" in result.stderr
+    assert "exhibits[0].file: the leak guard cannot read all of 'scan.png' (image" in result.stderr
 
 
 def test_a_review_needs_both_who_and_when(make_room: Callable[..., Room]) -> None:
