@@ -1,7 +1,8 @@
 """Attached files that hide an account number the way real files do, built into one real room.
 
-Each file is attached to the example deal as a document; the build must fail, name each file
-and the field (never the number), and publish none of them. `tests/test_extract.py` tests each
+Each file is attached to the example deal as a document (marked reviewed, so that the records
+are not refused first for an image the guard cannot read whole); the build must fail, name each
+file and the field (never the number), and publish none of them. `tests/test_extract.py` tests each
 reader alone; this is the same through `mkdocs build`.
 """
 
@@ -52,7 +53,10 @@ def attached(tmp_path_factory: pytest.TempPathFactory) -> tuple[Room, subprocess
     entries = ""
     for index, (name, data) in enumerate(FILES.items()):
         (room.deals / EXAMPLE_SLUG / name).write_bytes(data)
-        entries += f"  - id: file-{index}\n    title: Statement {index}\n    file: {name}\n"
+        # Reviewed: an image is text in pixels, refused with the records unless a person
+        # checked it; the guard reads what it can of a reviewed file all the same.
+        entries += (f"  - id: file-{index}\n    title: Statement {index}\n    file: {name}\n"
+                    "    reviewed_by: Jane Roe\n    reviewed_on: 2002-06-05\n")
     room.edit("documents:\n", f"documents:\n{entries}")
     return room, mkdocs("build", cwd=room.path)
 
