@@ -33,7 +33,7 @@ import zipfile
 import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from pathlib import PurePosixPath
 from typing import Protocol
 
@@ -566,27 +566,78 @@ class _Reading:
 
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
-# Run properties that hide a run (hidden text), and those that may make it unseen: a character
-# style (which may be hidden), a colour (white on white), a size or a position.
+_A = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
+_ODF_TEXT = "{urn:oasis:names:tc:opendocument:xmlns:text:1.0}"
+# Word: run properties that hide a run (hidden text, unless set off), and those that may make
+# it unseen (a character style, which may be hidden, a colour, a size, a position); deleted
+# text and field codes, which a document's final view does not show.
 _HIDING_RUN = frozenset(f"{_W}{name}" for name in ("vanish", "specVanish", "webHidden"))
-_UNSEEN_RUN = _HIDING_RUN | {f"{_W}{name}" for name in ("rStyle", "color", "sz", "szCs", "highlight",
-                                                        "shd", "position", "spacing", "w")}
+_UNSEEN_RUN = {f"{_W}{name}" for name in ("rStyle", "color", "sz", "szCs", "highlight", "shd",
+                                          "position", "spacing", "w")}
+_NOT_SHOWN_WORD = frozenset(f"{_W}{name}" for name in ("del", "delText", "instrText", "moveFrom"))
+_OFF = frozenset({"0", "false", "off"})
 
 
 def _word_shown(root: ElementTree.Element) -> list[str]:
-    """A Word document's text as its reader may see it: without its hidden runs, and without
-    the runs its formatting may hide (`066`, a hidden `x`, `198038` shows 066198038); none of
-    a document that is not Word's, nor where no run is such."""
-    if not root.tag.startswith(_W):
-        return []
-    runs = [(frozenset(child.tag for child in properties) if (properties := run.find(f"{_W}rPr"))
-             is not None else frozenset(), "".join(t.text or "" for t in run.iter(f"{_W}t")))
-            for run in root.iter(f"{_W}r")]
-    views = []
-    for hiding in (_HIDING_RUN, _UNSEEN_RUN):
-        if any(properties & hiding for properties, _ in runs):
-            views.append("".join(text for properties, text in runs if not properties & hiding))
-    return views
+    """An Office or OpenDocument file's text as its reader may see it, where formatting may
+    hide part of it (`066`, a hidden `x`, `198038` shows 066198038): Word's without its hidden
+    runs, and without those its formatting or paragraph style may hide; a slide's without runs
+    of no fill or a tiny size, or of any fill; OpenDocument's without its styled spans (a style
+    may say `text:display="none"`). Nothing of a file of none of these."""
+    if root.tag.startswith(_W):
+        hidden, unseen = _word_runs(root)
+        return [_text_without(root, lambda e: e.tag in _NOT_SHOWN_WORD or id(e) in hidden),
+                _text_without(root, lambda e: e.tag in _NOT_SHOWN_WORD or id(e) in unseen)]
+    if any(True for _ in root.iter(f"{_A}r")):
+        def slide_run(element: ElementTree.Element, every_fill: bool) -> bool:
+            properties = element.find(f"{_A}rPr") if element.tag == f"{_A}r" else None
+            if properties is None:
+                return False
+            size = properties.get("sz", "")
+            return properties.find(f"{_A}noFill") is not None or (size.isdigit() and int(size) < 600) \
+                or (every_fill and len(properties) > 0)
+        return [_text_without(root, lambda e: slide_run(e, False)),
+                _text_without(root, lambda e: slide_run(e, True))]
+    if root.tag.startswith("{urn:oasis:names:tc:opendocument:xmlns:"):
+        return [_text_without(root, lambda e: e.tag == f"{_ODF_TEXT}span" and
+                              e.get(f"{_ODF_TEXT}style-name") is not None)]
+    return []
+
+
+def _word_runs(root: ElementTree.Element) -> tuple[set[int], set[int]]:
+    """The runs (by `id`) Word hides, and those it may hide besides."""
+    hidden: set[int] = set()
+    unseen: set[int] = set()
+    for paragraph in root.iter(f"{_W}p"):
+        styled = paragraph.find(f"{_W}pPr/{_W}pStyle") is not None
+        for run in paragraph.iter(f"{_W}r"):
+            properties = run.find(f"{_W}rPr")
+            tags = {child.tag: child.get(f"{_W}val", "") for child in properties} \
+                if properties is not None else {}
+            shown = any(tag in _HIDING_RUN and value.lower() in _OFF for tag, value in tags.items())
+            if any(tag in _HIDING_RUN and value.lower() not in _OFF for tag, value in tags.items()):
+                hidden.add(id(run))
+            if id(run) in hidden or (tags.keys() & _UNSEEN_RUN) or (styled and not shown):
+                unseen.add(id(run))
+    return hidden, unseen
+
+
+def _text_without(root: ElementTree.Element, skipped: Callable[[ElementTree.Element], bool]) -> str:
+    """`root`'s text, as `itertext` joins it, without the elements `skipped` says (their tails kept)."""
+    parts: list[str] = []
+    pending: list[tuple[ElementTree.Element, bool]] = [(root, False)]  # element, its tail's turn
+    while pending:
+        element, tail = pending.pop()
+        if tail:
+            parts.append(element.tail or "")
+            continue
+        if element is not root:
+            pending.append((element, True))
+        if skipped(element):
+            continue
+        parts.append(element.text or "")
+        pending.extend((child, False) for child in reversed(element))
+    return "".join(parts)
 
 
 def _exif_shown(value: object) -> list[str]:
@@ -652,6 +703,11 @@ def _shown_by_format(value: int, code: str) -> str | None:
     return ("-" if value < 0 and ";" not in code else "") + "".join(shown)
 
 
+# Excel's built-in number formats of whole numbers, by id (a style may name one without
+# writing its code).
+_BUILT_IN_FORMATS = {"1": "0", "3": "#,##0", "37": "#,##0 ;(#,##0)", "38": "#,##0 ;[Red](#,##0)"}
+
+
 @dataclass(frozen=True)
 class _SpreadsheetFormats:
     codes: dict[int, str]  # a cell's style index -> its number format code
@@ -669,8 +725,8 @@ class _SpreadsheetFormats:
         except (zipfile.BadZipFile, zlib.error, OSError, EOFError, ValueError, NotImplementedError,
                 RuntimeError, ElementTree.ParseError):
             return cls({})  # the member itself is read, and its problem said, with the others
-        custom = {element.get("numFmtId", ""): element.get("formatCode", "")
-                  for element in root.iter(f"{_SPREADSHEET_NS}numFmt")}
+        custom = {**_BUILT_IN_FORMATS, **{element.get("numFmtId", ""): element.get("formatCode", "")
+                                          for element in root.iter(f"{_SPREADSHEET_NS}numFmt")}}
         styles = root.find(f"{_SPREADSHEET_NS}cellXfs")
         codes = {} if styles is None else {
             index: custom[xf.get("numFmtId", "")] for index, xf in enumerate(styles)
@@ -678,7 +734,7 @@ class _SpreadsheetFormats:
         return cls(codes)
 
     def applies_to(self, path: str) -> bool:
-        return bool(self.codes) and path.startswith("xl/worksheets/") and path.endswith(".xml")
+        return path.startswith("xl/worksheets/") and path.endswith(".xml")
 
     def shown_numbers(self, sheet: bytes) -> Iterator[str]:
         try:
@@ -689,14 +745,22 @@ class _SpreadsheetFormats:
             style = cell.get("s", "0")
             code = self.codes.get(int(style)) if style.isdigit() else None
             value = cell.findtext(f"{_SPREADSHEET_NS}v")
-            if code is None or value is None or cell.get("t", "n") != "n":
+            if value is None or cell.get("t", "n") != "n":
                 continue
             try:
                 number = Decimal(value)
             except InvalidOperation:
                 continue
-            if number == number.to_integral_value() and abs(number) < 10 ** 30:
-                shown = _shown_by_format(int(number), code)
+            if not number.is_finite() or abs(number) >= 10 ** 30:
+                continue
+            whole = number == number.to_integral_value()
+            # A format without decimals, and a narrow column in General, show a fraction rounded
+            # (1233932117.6 shows 1233932118): the rounded number is read too.
+            rounded = int(number.to_integral_value(rounding=ROUND_HALF_UP))
+            if not whole:
+                yield str(rounded)
+            if code is not None and (whole or "." not in code):
+                shown = _shown_by_format(rounded, code)
                 if shown is not None:
                     yield shown
 

@@ -355,6 +355,20 @@ def test_a_spreadsheet_number_is_read_as_its_format_shows_it() -> None:
     assert SHOWN in found.texts
 
 
+@pytest.mark.parametrize("style, value, shown", [
+    ('<xf numFmtId="1" applyNumberFormat="1"/>', "1233932117.6", "1233932118"),  # built-in "0"
+    ('<xf numFmtId="164" applyNumberFormat="1"/>', "66198037.9", "066-198038"),  # rounded, then formatted
+    ('<xf numFmtId="0"/>', "66198037.5", "66198038"),  # General in a narrow column
+])
+def test_a_spreadsheet_fraction_is_read_as_its_format_rounds_it(style: str, value: str, shown: str) -> None:
+    styles = (b'<numFmts count="1"><numFmt numFmtId="164" formatCode="000-000000"/></numFmts>'
+              b'<cellXfs count="2"><xf numFmtId="0"/>' + style.encode() + b"</cellXfs>")
+    data = xlsx(b"", f'<c r="A1" s="1"><v>{value}</v></c>'.encode(), styles)
+    found = extract("payments.xlsx", data, attachment=True)
+    assert found.complete, found.problem
+    assert shown in found.texts, found.texts
+
+
 def test_a_word_file_encrypted_with_a_password_cannot_be_read() -> None:
     found = extract("terms.docx", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(512), attachment=True)
     assert found.problem == "encrypted Office file, or an old binary one"
@@ -664,3 +678,30 @@ def test_a_page_with_text_and_ruled_lines_is_read() -> None:
     found = extract("ruled.pdf", pdf(page_objects(content)))
     assert found.complete, found.problem
     assert shows(found, "Terms")
+
+
+WORD = b'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+
+
+@pytest.mark.parametrize("name, member, content", [
+    # A paragraph style that hides its runs, and runs that set hiding off again around a bare one.
+    ("styled.docx", "word/document.xml",
+     b'<w:document ' + WORD + b'><w:body><w:p><w:pPr><w:pStyle w:val="Hid"/></w:pPr>'
+     b'<w:r><w:rPr><w:vanish w:val="0"/></w:rPr><w:t>Pay to 066</w:t></w:r><w:r><w:t>4</w:t></w:r>'
+     b'<w:r><w:rPr><w:vanish w:val="0"/></w:rPr><w:t>198038 end</w:t></w:r></w:p></w:body></w:document>'),
+    ("deleted.docx", "word/document.xml",
+     b'<w:document ' + WORD + b'><w:body><w:p><w:r><w:t>Pay to 066</w:t></w:r><w:del><w:r><w:delText>4'
+     b'</w:delText></w:r></w:del><w:r><w:t>198038 end</w:t></w:r></w:p></w:body></w:document>'),
+    ("nofill.pptx", "ppt/slides/slide1.xml",
+     b'<p:sld xmlns:p="p" xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main"><a:p>'
+     b'<a:r><a:t>Pay to 066</a:t></a:r><a:r><a:rPr sz="100"><a:noFill/></a:rPr><a:t>4</a:t></a:r>'
+     b'<a:r><a:t>198038 end</a:t></a:r></a:p></p:sld>'),
+    ("hidden.zip", "content.xml",
+     b'<office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+     b'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"><text:p>Pay to 066<text:span '
+     b'text:style-name="H">4</text:span>198038 end</text:p></office:document-content>'),
+])
+def test_a_number_split_by_text_an_office_file_hides_is_read_as_a_reader_sees_it(
+        name: str, member: str, content: bytes) -> None:
+    found = extract(name, zipped({"[Content_Types].xml": b"<Types/>", member: content}), attachment=True)
+    assert shows(found, "Pay to 066198038 end"), found.texts
