@@ -836,8 +836,12 @@ def shown_attributes(text: bytes) -> bytes | None:
     None if no tag holds one."""
     lower = text.lower()
     tags: dict[int, tuple[int, list[bytes]]] = {}  # where each such tag begins -> its end, values
+    end = 0
     for element in _DRAWING_TAG.finditer(lower):
-        tag = _TAG_TO_END.match(lower, element.start())
+        if element.start() < end:
+            continue  # inside the tag before, as a browser reads it: text of its attributes
+        # Read up to `TAG_REACH` bytes: a page of thousands of tags that never end stays linear.
+        tag = _TAG_TO_END.match(lower, element.start(), element.start() + TAG_REACH)
         end = tag.end() if tag is not None else len(text)
         values = [text[slice(*found.span(next(i for i in (1, 2, 3) if found[i] is not None)))]
                   for found in _SHOWN_ATTRIBUTE.finditer(lower, element.end() - 1, end)]
@@ -860,6 +864,66 @@ def shown_attributes(text: bytes) -> bytes | None:
             pieces += [without_tags(text[done:start]), b" ".join(values)]
             done = min(end, high)
         pieces.append(without_tags(text[done:high]))
+    return b"".join(pieces)
+
+
+# An ordered list draws each item's number before it (`<ol start="66"><li>198038` shows
+# `66. 198038`): its start, an item's own value, counting down where it is reversed.
+_LIST_TAG = re.compile(rb"<(/?)([ou]l)(?=[\s/>])")
+_ITEM = re.compile(rb"<li(?=[\s/>])")
+_LIST_START = re.compile(rb"""[\s/"']start\s*+=\s*+["']?\s*+([+-]?\d{1,9})""")
+_ITEM_VALUE = re.compile(rb"""[\s/"']value\s*+=\s*+["']?\s*+([+-]?\d{1,9})""")
+_REVERSED = re.compile(rb"""[\s/"']reversed(?=[\s/>=])""")
+
+
+def list_markers(text: bytes) -> bytes | None:
+    """HTML `text` (reduced to bytes) without its tags, each item of an ordered list after the
+    number a browser draws before it; None if it has no ordered list."""
+    lower = text.lower()
+    if b"<ol" not in lower:
+        return None
+    pieces: list[bytes] = []
+    done = 0
+    lists: list[list[int] | None] = []  # each open list: [next number, step], None for `<ul>`
+    at = 0  # where the items of the innermost list are looked for from
+    ends = [-1]  # the last `>` found: tags are read in order, each `>` looked for once
+
+    def tag_end(start: int) -> int:
+        if ends[0] < start:
+            found = lower.find(b">", start)
+            ends[0] = len(lower) if found < 0 else found
+        return min(ends[0] + 1, len(lower), start + TAG_REACH)
+
+    for tag in [*_LIST_TAG.finditer(lower), None]:
+        until = tag.start() if tag is not None else len(lower)
+        counter = lists[-1] if lists else None
+        if counter is not None:
+            for item in _ITEM.finditer(lower, at, until):
+                if item.start() < done:
+                    continue  # inside the item's tag before
+                end = tag_end(item.end())
+                value = _ITEM_VALUE.search(lower, item.end(), end)
+                number = int(value[1]) if value else counter[0]
+                counter[0] = number + counter[1]
+                pieces += [without_tags(text[done:item.start()]), b"%d. " % number]
+                done = end
+        if tag is None:
+            break
+        if tag.start() < at:
+            continue  # inside the list's tag before
+        at = tag_end(tag.end())
+        if tag[1]:
+            if lists:
+                lists.pop()
+        elif tag[2] == b"ol":
+            written = lower[tag.start():at]
+            start = _LIST_START.search(written)
+            lists.append([int(start[1]) if start else 1, -1 if _REVERSED.search(written) else 1])
+        else:
+            lists.append(None)
+    if not pieces:
+        return None
+    pieces.append(without_tags(text[done:]))
     return b"".join(pieces)
 
 
@@ -950,6 +1014,7 @@ _RULE = re.compile(r"([^{}]*)\{([^{}]*)\}")
 _PSEUDO_ELEMENT = re.compile(r":(?::)?(?:before|after|marker)\b", re.IGNORECASE)
 _CONTENT = re.compile(r"content\s*:([^;}]*)", re.IGNORECASE)
 _STRING = re.compile(r"\"([^\"]*)\"|'([^']*)'")
+_LIST_STYLE = re.compile(r"list-style(?:-type)?\s*:([^;}]*)", re.IGNORECASE)
 _BIG_COUNTER = re.compile(r"counter-(?:reset|set|increment)\s*:[^;}]*?\d{3}", re.IGNORECASE)
 # Attributes the theme's own style sheet shows (`attr(data-md-annotation-id)`, line numbers).
 _THEME_ATTRIBUTE = re.compile(r"attr\(\s*data-(?:md-|linenos)", re.IGNORECASE)
@@ -981,6 +1046,11 @@ def style_sheets(data: bytes, suffix: str) -> list[str]:
 def inserted_digits(sheet: str) -> str | None:
     """Why a style sheet may insert digits into the text a reader sees, where the leak guard
     cannot tell what they join (`::before { content: "066" }` beside `198038`); None if not."""
+    for value in _LIST_STYLE.findall(sheet):  # a list's marker written as a string
+        if any(digit_of(ch) is not None for ch in "".join(a or b for a, b in _STRING.findall(value))):
+            return "a list's marker is set to text with digits (`list-style`)"
+    if "@counter-style" in sheet.lower():
+        return "a counter style draws a list's numbers its own way (`@counter-style`)"
     if "content" not in sheet:
         return None
     if _BIG_COUNTER.search(sheet):

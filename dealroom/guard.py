@@ -121,7 +121,7 @@ class Guard(Finder):
         long number, found where the part holds its tag; style sheets in the whole page (a
         `style` attribute's value may hold a line break, where a part may end)."""
         lower = part.lower()
-        if _CONTENT_RULE.search(lower) or b"counter-" in lower:
+        if _CONTENT_RULE.search(lower) or b"counter-" in lower or b"list-style" in lower:
             return None, True
         numbered = _numbered_list(lower)
         return (_NUMBERED if numbered else None), numbered is None
@@ -145,7 +145,7 @@ def _inserted_digits(name: str, data: bytes) -> str | None:
     lower = data.lower()  # CSS properties are case-insensitive
     if _numbered_list(lower):
         return _NUMBERED
-    if _CONTENT_RULE.search(lower) or b"counter-" in lower:
+    if _CONTENT_RULE.search(lower) or b"counter-" in lower or b"list-style" in lower:
         for sheet in style_sheets(data, PurePosixPath(name).suffix.lower()):
             reason = inserted_digits(sheet)
             if reason is not None:

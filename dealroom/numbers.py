@@ -29,6 +29,7 @@ from dealroom.display import (
     displayed_joins,
     ends_inside,
     escapes_hold_digits,
+    list_markers,
     may_run_right_to_left,
     part_ends,
     plain_markup,
@@ -462,15 +463,17 @@ class _View:
 
 
 def _attribute_views(text: bytes, strings: bool = False) -> list[_View]:
-    """The view of HTML `text` (reduced to bytes) with the attribute values a browser draws as
-    text (`shown_attributes`), and with look-alike letters read as digits; none if it has none."""
-    attributes = shown_attributes(text)
-    if attributes is None:
-        return []
-    views = [_View(attributes.decode("ascii") if strings else None, attributes)]
-    lookalikes = as_digits_bytes(attributes)
-    if lookalikes is not None:
-        views.append(_View(lookalikes.decode("ascii") if strings else None, lookalikes))
+    """The views of HTML `text` (reduced to bytes) with what a browser draws besides its text:
+    the attribute values it shows (`shown_attributes`), an ordered list's numbers
+    (`list_markers`); each also with look-alike letters read as digits. None if it has none."""
+    views = []
+    for drawn in (shown_attributes(text), list_markers(text)):
+        if drawn is None:
+            continue
+        views.append(_View(drawn.decode("ascii") if strings else None, drawn))
+        lookalikes = as_digits_bytes(drawn)
+        if lookalikes is not None:
+            views.append(_View(lookalikes.decode("ascii") if strings else None, lookalikes))
     return views
 
 

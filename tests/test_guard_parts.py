@@ -29,7 +29,8 @@ _PIECES = ["\n  Xenon ", "\n\tbe", "\n  no. ", "\n  Number ", "\nXe", "\n", "  "
            '<p style="', "counter-reset: c 999", "::before { content: '066' }", '"', "</p>",
            " " * 300, "<em>filler</em>" * 20,  # long parts: their ends are read apart
            '<span title="<b>', " hidden>", "<p b=c=", '="', "'", "<", "<i ",  # quotes in tags
-           '<input value="066">', "<img alt=", '"198038">', " placeholder="]  # values a browser draws
+           '<input value="066">', "<img alt=", '"198038">', " placeholder=",  # values a browser draws
+           '<ol start="66">', "<ol>", "<li>", "</ol>", "<ul>", "</ul>"]  # a list's own numbers
 
 
 @pytest.fixture

@@ -259,3 +259,26 @@ def test_the_values_a_browser_draws_from_attributes_are_read_as_text(page: str) 
 def test_attribute_values_no_browser_draws_beside_each_other_are_not_joined(page: str) -> None:
     assert not Guard([Secret("066-198038", "d", "fbo")]).found_in(
         "page.html", f'<meta charset="utf-8">{page}'.encode()), page
+
+
+@pytest.mark.parametrize("page", [
+    '<ol start="66"><li>198038</li></ol>',  # shows "66. 198038"
+    "066<ol><li>98038</li></ol>",  # "066" then "1. 98038"
+    '<ol><li>x</li><li value="66">198038</li></ol>',
+])
+def test_the_numbers_an_ordered_list_draws_are_read_beside_its_items(page: str) -> None:
+    page_bytes = f'<meta charset="utf-8">{page}'.encode()
+    assert Guard([Secret("066-198038", "d", "fbo")]).found_in("page.html", page_bytes), page
+
+
+@pytest.mark.parametrize("page, reason", [
+    ("<ul style='list-style-type:\"066\"'><li>198038</li></ul>",
+     "a list's marker is set to text with digits"),
+    ('<style>@counter-style pad3 { system: numeric; symbols: "0" "1"; pad: 3 "0" }</style>'
+     '<ol style="list-style: pad3" start="66"><li>198038</li></ol>', "a counter style draws"),
+])
+def test_a_list_marker_a_style_sheet_writes_cannot_be_read_and_is_not_published(
+        page: str, reason: str) -> None:
+    page_bytes = f'<meta charset="utf-8">{page}'.encode()
+    reading = Guard([Secret("066-198038", "d", "fbo")]).read("page.html", page_bytes)
+    assert reading.unclear is not None and reading.unclear.startswith(reason), reading.unclear
