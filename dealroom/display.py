@@ -9,12 +9,15 @@ Views are computed only where their trigger is present: most of a site is plain 
 
 from __future__ import annotations
 
+import base64
+import binascii
 import bisect
 import functools
 import html
 import itertools
 import re
 import unicodedata
+import urllib.parse
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
@@ -972,6 +975,36 @@ def displayed_joins(text: bytes, shown: Callable[[int, int], bytes] | None = Non
 _JOIN_REACH = 1024
 _NOT_DIGIT = bytes(b for b in range(256) if not 48 <= b <= 57)
 _LETTER_TRACE = bytes(ord("a") if chr(b).isalpha() and b < 128 else ord(" ") for b in range(256))
+
+
+# --- documents a page holds ------------------------------------------------------------------
+# An iframe's `srcdoc` is a document the browser draws; so is a data URL an iframe, an object or
+# an image shows (HTML, SVG, XML, text), written in base64 or with URL escapes.
+_SRCDOC = re.compile(rb"""srcdoc\s*+=\s*+(?:"([^"]*+)"|'([^']*+)'|([^\s"'=<>`]++))""")
+_DATA_URL = re.compile(rb"""data:([\w.+-]*+/?[\w.+-]*+)((?:;[^,;\s"'()<>]*+)*+),([^\s"'()<>]*+)""")
+_MOST_EMBEDDED = 1000  # documents read from one text: past it, it is read as written only
+
+
+def embedded_documents(text: bytes) -> list[bytes]:
+    """The documents HTML `text` holds in its attributes (`srcdoc`, data URLs), decoded as a
+    browser decodes them; none where it has neither."""
+    lower = text.lower()
+    found: list[bytes] = []
+    if b"srcdoc" in lower:
+        for match in _SRCDOC.finditer(lower):
+            value = text[slice(*match.span(next(i for i in (1, 2, 3) if match[i] is not None)))]
+            found.append(html.unescape(value.decode("utf-8", "replace")).encode("utf-8"))
+    if b"data:" in lower:
+        for match in _DATA_URL.finditer(lower):
+            payload = text[match.start(3):match.end(3)]
+            raw = urllib.parse.unquote_to_bytes(html.unescape(payload.decode("utf-8", "replace")))
+            if b";base64" in match[2]:
+                try:
+                    raw = base64.b64decode(raw + b"=" * (-len(raw) % 4), validate=False)
+                except binascii.Error:
+                    continue  # a browser shows nothing of it either
+            found.append(raw)
+    return found[:_MOST_EMBEDDED]
 
 
 # --- a page read in parts ---------------------------------------------------------------------

@@ -27,6 +27,7 @@ from dealroom.display import (
     decoded_between_tags,
     decodings,
     displayed_joins,
+    embedded_documents,
     ends_inside,
     escapes_hold_digits,
     list_markers,
@@ -447,6 +448,7 @@ class InParts:
 # often, but each costs its own views); at most this many parts' readings are kept.
 _PART_BYTES = 2048
 _MAX_PARTS = 200_000
+_MOST_NESTED = 3  # documents in documents in documents (`find_in_bytes`)
 # A part read again with the next, and the next, up to this size: past it the page is read
 # whole, once (each reading of the parts so far would start again from the first).
 _MOST_OPEN_BYTES = 32_768
@@ -745,10 +747,17 @@ class Finder:
         """The secrets in `text`, in every view of it (a secret may come more than once)."""
         return self._in_views(text)
 
-    def find_in_bytes(self, data: bytes, utf8: bool = False) -> Iterator[Secret]:
-        """The secrets in bytes as a file holds them (text, or binary read as Latin-1).
-        `utf8`: the file says it is UTF-8 (an HTML page's `<meta charset>`), so no reader
-        shows it as Latin-1."""
+    def find_in_bytes(self, data: bytes, utf8: bool = False, depth: int = 0) -> Iterator[Secret]:
+        """The secrets in bytes as a file holds them (text, or binary read as Latin-1), and in
+        the documents it holds (`embedded_documents`, to `_MOST_NESTED` deep). `utf8`: the
+        file says it is UTF-8 (an HTML page's `<meta charset>`), so no reader shows it as
+        Latin-1."""
+        yield from self._in_bytes(data, utf8)
+        if depth < _MOST_NESTED:
+            for document in embedded_documents(data):
+                yield from self.find_in_bytes(document, depth=depth + 1)
+
+    def _in_bytes(self, data: bytes, utf8: bool) -> Iterator[Secret]:
         if data[:2] in UTF16_MARKS:  # a byte-order mark: a browser reads UTF-16, whatever a page says
             yield from self._in_views(data.decode("utf-16", "replace"))
             utf8 = False
@@ -840,6 +849,8 @@ class Finder:
                                           if view.markup)):
             return None
         secrets = [secret for view in views for secret in self._in_view(view, False)]
+        secrets += [secret for document in embedded_documents(part)
+                    for secret in self.find_in_bytes(document, depth=1)]
         label = may_hold_label(shown)
         if label:
             secrets.extend(self._pieces(shown, shown.translate(_CLASSES)))

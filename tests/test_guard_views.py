@@ -282,3 +282,17 @@ def test_a_list_marker_a_style_sheet_writes_cannot_be_read_and_is_not_published(
     page_bytes = f'<meta charset="utf-8">{page}'.encode()
     reading = Guard([Secret("066-198038", "d", "fbo")]).read("page.html", page_bytes)
     assert reading.unclear is not None and reading.unclear.startswith(reason), reading.unclear
+
+
+@pytest.mark.parametrize("page", [
+    '<iframe srcdoc="066<b></b>198038"></iframe>',
+    '<iframe srcdoc="066&lt;b&gt;&lt;/b&gt;198038"></iframe>',
+    '<iframe src="data:text/html;base64,MDY2MTk4MDM4"></iframe>',
+    '<object data="data:text/html,066%3Cb%3E%3C/b%3E198038"></object>',
+    '<img src="data:image/svg+xml;base64,PHN2ZyB4bWxucz0iaHR0cDovL3d3dy53My5vcmcvMjAwMC9zdmciPjx0ZXh0'
+    'PjA2NjwvdGV4dD48dGV4dD4xOTgwMzg8L3RleHQ+PC9zdmc+">',  # two text elements: 066, 198038
+])
+def test_a_document_a_page_holds_in_an_attribute_is_read_as_the_browser_draws_it(page: str) -> None:
+    for before in ("", "\u2014"):  # read in parts, and whole
+        page_bytes = f'<meta charset="utf-8">{before}{page}'.encode()
+        assert Guard([Secret("066-198038", "d", "fbo")]).found_in("page.html", page_bytes), page
