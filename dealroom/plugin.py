@@ -1,7 +1,8 @@
 """The MkDocs adapter: each hook calls one function of the core (`dealroom.pipeline`).
 
-Records are loaded and checked in `on_pre_build`, before MkDocs cleans `site/`, so a bad
-record stops the build with the previous site untouched. Pages are generated files, never
+Records are loaded, checked, masked and rendered in `on_pre_build`, before MkDocs cleans
+`site/`, so a bad record, or a room that cannot be published, stops the build with the
+previous site untouched. Pages are generated files, never
 written into `docs_dir` (that would make `mkdocs serve` rebuild forever). The leak guard runs
 last, after every other plugin has written its files.
 
