@@ -73,15 +73,19 @@ def test_no_export_holds_a_raw_account_number() -> None:
         assert no_raw_number(text(path)), path
 
 
-def test_an_account_number_quoted_in_an_obligation_is_masked_in_the_exports(tmp_path: Path) -> None:
+def with_obligation(tmp_path: Path, slug: str, action: str) -> dict[str, str | bytes]:
+    """The files of a room of the example deal whose wire obligation's action is `action`."""
     deals = tmp_path / "deals"
-    (deals / "quoted").mkdir(parents=True)
+    (deals / slug).mkdir(parents=True)
     record = (ROOT / "content" / "deals" / EXAMPLE_SLUG / "deal.yml").read_text(encoding="utf-8")
-    record = record.replace("Wire the Purchase Price ($280,000) to the Company's account.",
-                            "Wire the Purchase Price to account 561-04051-19-103.")
-    shutil.copy(ROOT / "content" / "deals" / EXAMPLE_SLUG / "agreement.txt", deals / "quoted")
-    (deals / "quoted" / "deal.yml").write_text(record, encoding="utf-8")
-    files = build_in_memory(deals, renderer=Renderer(today=AS_OF))
+    record = record.replace("Wire the Purchase Price ($280,000) to the Company's account.", action)
+    shutil.copy(ROOT / "content" / "deals" / EXAMPLE_SLUG / "agreement.txt", deals / slug)
+    (deals / slug / "deal.yml").write_text(record, encoding="utf-8")
+    return build_in_memory(deals, renderer=Renderer(today=AS_OF))
+
+
+def test_an_account_number_quoted_in_an_obligation_is_masked_in_the_exports(tmp_path: Path) -> None:
+    files = with_obligation(tmp_path, "quoted", "Wire the Purchase Price to account 561-04051-19-103.")
     for path in ("deals/quoted/obligations.csv", "deals/quoted/deadlines.ics", "deadlines.ics"):
         value = files[path]
         assert isinstance(value, str) and no_raw_number(value), path
@@ -126,14 +130,8 @@ def test_a_calendar_is_the_text_icalendar_writes_for_it_long_lines_folded(tmp_pa
 
 
 def test_a_cell_a_spreadsheet_would_run_as_a_formula_is_written_as_text(tmp_path: Path) -> None:
-    deals = tmp_path / "deals"
-    (deals / "formula").mkdir(parents=True)
-    record = (ROOT / "content" / "deals" / EXAMPLE_SLUG / "deal.yml").read_text(encoding="utf-8")
-    record = record.replace("Wire the Purchase Price ($280,000) to the Company's account.",
-                            '=HYPERLINK("http://evil.example","Open")')
-    shutil.copy(ROOT / "content" / "deals" / EXAMPLE_SLUG / "agreement.txt", deals / "formula")
-    (deals / "formula" / "deal.yml").write_text(record, encoding="utf-8")
-    csv_text = build_in_memory(deals, renderer=Renderer(today=AS_OF))["deals/formula/obligations.csv"]
+    csv_text = with_obligation(tmp_path, "formula", '=HYPERLINK("http://evil.example","Open")')[
+        "deals/formula/obligations.csv"]
     assert isinstance(csv_text, str)
     rows = list(csv.DictReader(io.StringIO(csv_text, newline="")))
     assert [row["what"] for row in rows if "HYPERLINK" in row["what"]] == \
