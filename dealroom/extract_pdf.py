@@ -84,6 +84,9 @@ def _guarded(what: str, parts: Iterator[str | Embedded | Unread]) -> Iterator[st
 def _page(number: int, page: PageObject) -> Iterator[str | Embedded | Unread]:
     text = page.extract_text()
     yield text
+    contents = page.get_contents()
+    if contents is not None and _UNSEEN_TEXT.search(contents.get_data()):
+        yield _seen_text(page)
     if not text.strip() and _draws_images(page):
         yield Unread(f"PDF page {number} shows images and no text: text in pixels cannot be read")
     elif not text.strip() and _draws_shapes(page):
@@ -102,6 +105,38 @@ def _page(number: int, page: PageObject) -> Iterator[str | Embedded | Unread]:
         attached = _resolved(annotation.get("/FS"))
         if isinstance(attached, DictionaryObject):
             yield from _file_specification(attached)
+
+
+# Operators that may draw text a reader does not see: render mode 3 (invisible), and a fill in
+# white (gray 1, RGB 1 1 1, CMYK 0 0 0 0) on a white page.
+_UNSEEN_TEXT = re.compile(rb"(?<![^\s\])>])(?:Tr|g|rg|k|sc|scn)(?=[\s\[(<]|$)")
+_WHITE = ([1.0], [1.0, 1.0, 1.0], [0.0, 0.0, 0.0, 0.0])
+
+
+def _seen_text(page: PageObject) -> str:
+    """The page's strings without those it draws invisible or in white: `066`, an invisible
+    `4`, `198038` shows 066198038 (a view besides the page's text, not instead of it)."""
+    state = {"mode": 0.0, "white": False}
+    seen: list[str] = []
+
+    def operator(op: bytes, args: list[Any], cm: Any, tm: Any) -> None:
+        if op == b"Tr" and args:
+            state["mode"] = float(args[0])
+        elif op in (b"g", b"rg", b"k", b"sc", b"scn"):
+            try:
+                state["white"] = [float(a) for a in args] in _WHITE
+            except (TypeError, ValueError):  # a pattern's name: not white
+                state["white"] = False
+        elif op in (b"Tj", b"TJ", b"'", b'"') and state["mode"] not in (3.0, 7.0) and not state["white"]:
+            # The strings as written (a simple font's codes read as Latin-1): pypdf hands its
+            # visitor the text only where a line ends, after the state it was drawn in changed.
+            for arg in args:
+                for string in arg if isinstance(arg, list) else [arg]:
+                    if isinstance(string, bytes | str):
+                        seen.append(string.decode("latin-1") if isinstance(string, bytes) else string)
+
+    page.extract_text(visitor_operand_before=operator)
+    return "".join(seen)
 
 
 def _draws_images(page: PageObject) -> bool:
