@@ -879,6 +879,13 @@ _ITEM_VALUE = re.compile(rb"""[\s/"']value\s*+=\s*+["']?\s*+([+-]?\d{1,9})""")
 _REVERSED = re.compile(rb"""[\s/"']reversed(?=[\s/>=])""")
 
 
+def ends_in_ordered_list(text: bytes) -> bool:
+    """Whether HTML `text` opens an ordered list it does not close: its items run on past it."""
+    lower = text.lower()
+    opened = lower.rfind(b"<ol")
+    return opened >= 0 and opened > lower.rfind(b"</ol")
+
+
 def list_markers(text: bytes) -> bytes | None:
     """HTML `text` (reduced to bytes) without its tags, each item of an ordered list after the
     number a browser draws before it; None if it has no ordered list."""
@@ -888,6 +895,9 @@ def list_markers(text: bytes) -> bytes | None:
     pieces: list[bytes] = []
     done = 0
     lists: list[list[int] | None] = []  # each open list: [next number, step], None for `<ul>`
+    # An item a browser does not display (hidden, in a comment, a script, a template) has no
+    # number and takes none: the numbers go on past it.
+    hidden = merged_spans(hidden_spans(text))
     at = 0  # where the items of the innermost list are looked for from
     ends = [-1]  # the last `>` found: tags are read in order, each `>` looked for once
 
@@ -902,8 +912,8 @@ def list_markers(text: bytes) -> bytes | None:
         counter = lists[-1] if lists else None
         if counter is not None:
             for item in _ITEM.finditer(lower, at, until):
-                if item.start() < done:
-                    continue  # inside the item's tag before
+                if item.start() < done or any(low <= item.start() < high for low, high in hidden):
+                    continue  # inside the item's tag before, or not displayed
                 end = tag_end(item.end())
                 value = _ITEM_VALUE.search(lower, item.end(), end)
                 number = int(value[1]) if value else counter[0]
@@ -981,8 +991,12 @@ _LETTER_TRACE = bytes(ord("a") if chr(b).isalpha() and b < 128 else ord(" ") for
 # An iframe's `srcdoc` is a document the browser draws; so is a data URL an iframe, an object or
 # an image shows (HTML, SVG, XML, text), written in base64 or with URL escapes.
 _SRCDOC = re.compile(rb"""srcdoc\s*+=\s*+(?:"([^"]*+)"|'([^']*+)'|([^\s"'=<>`]++))""")
-_DATA_URL = re.compile(rb"""data:([\w.+-]*+/?[\w.+-]*+)((?:;[^,;\s"'()<>]*+)*+),([^\s"'()<>]*+)""")
-_MOST_EMBEDDED = 1000  # documents read from one text: past it, it is read as written only
+# Its type and parameters are bounded and hold no `:` (each `data:` is tried once: linear);
+# its data runs to a quote or an angle bracket, white space included (a URL parser drops it
+# from base64, which is often wrapped).
+_DATA_URL = re.compile(
+    rb"""data:\s*+([\w.+-]{0,127}/?[\w.+-]{0,127})((?:\s*+;[^,;:"'()<>]{0,256}){0,16}),([^"'<>]*+)""")
+_SPACE = re.compile(rb"\s+")
 
 
 def embedded_documents(text: bytes) -> list[bytes]:
@@ -998,13 +1012,14 @@ def embedded_documents(text: bytes) -> list[bytes]:
         for match in _DATA_URL.finditer(lower):
             payload = text[match.start(3):match.end(3)]
             raw = urllib.parse.unquote_to_bytes(html.unescape(payload.decode("utf-8", "replace")))
-            if b";base64" in match[2]:
+            if _SPACE.sub(b"", match[2]).endswith(b";base64"):
+                raw = _SPACE.sub(b"", raw)
                 try:
                     raw = base64.b64decode(raw + b"=" * (-len(raw) % 4), validate=False)
                 except binascii.Error:
                     continue  # a browser shows nothing of it either
             found.append(raw)
-    return found[:_MOST_EMBEDDED]
+    return found
 
 
 # --- a page read in parts ---------------------------------------------------------------------
@@ -1048,6 +1063,7 @@ _PSEUDO_ELEMENT = re.compile(r":(?::)?(?:before|after|marker)\b", re.IGNORECASE)
 _CONTENT = re.compile(r"content\s*:([^;}]*)", re.IGNORECASE)
 _STRING = re.compile(r"\"([^\"]*)\"|'([^']*)'")
 _LIST_STYLE = re.compile(r"list-style(?:-type)?\s*:([^;}]*)", re.IGNORECASE)
+_LIST_COUNTER = re.compile(r"counter-(?:reset|set|increment)\s*:[^;}]*\blist-item\b", re.IGNORECASE)
 _BIG_COUNTER = re.compile(r"counter-(?:reset|set|increment)\s*:[^;}]*?\d{3}", re.IGNORECASE)
 # Attributes the theme's own style sheet shows (`attr(data-md-annotation-id)`, line numbers).
 _THEME_ATTRIBUTE = re.compile(r"attr\(\s*data-(?:md-|linenos)", re.IGNORECASE)
@@ -1084,10 +1100,12 @@ def inserted_digits(sheet: str) -> str | None:
             return "a list's marker is set to text with digits (`list-style`)"
     if "@counter-style" in sheet.lower():
         return "a counter style draws a list's numbers its own way (`@counter-style`)"
+    if _LIST_COUNTER.search(sheet):
+        return "it sets the counter a list numbers its items with (`list-item`)"
+    if _BIG_COUNTER.search(sheet):  # `content: counter()` shows it, and a list's own numbers
+        return "it sets a counter to a number, which `content: counter()` or a list's numbers show"
     if "content" not in sheet:
         return None
-    if _BIG_COUNTER.search(sheet):
-        return "it sets a counter to a number, which `content: counter()` can show"
     for rule in _pseudo_element_rules(sheet):
         for value in _CONTENT.findall(rule):
             strings = "".join(a or b for a, b in _STRING.findall(value))

@@ -116,11 +116,17 @@ _WHITE = ([1.0], [1.0, 1.0, 1.0], [0.0, 0.0, 0.0, 0.0])
 def _seen_text(page: PageObject) -> str:
     """The page's strings without those it draws invisible or in white: `066`, an invisible
     `4`, `198038` shows 066198038 (a view besides the page's text, not instead of it)."""
-    state = {"mode": 0.0, "white": False}
+    state: dict[str, Any] = {"mode": 0.0, "white": False}
+    saved: list[dict[str, Any]] = []  # `q` saves the graphics state, `Q` restores it
+
     seen: list[str] = []
 
     def operator(op: bytes, args: list[Any], cm: Any, tm: Any) -> None:
-        if op == b"Tr" and args:
+        if op == b"q":
+            saved.append(dict(state))
+        elif op == b"Q" and saved:
+            state.update(saved.pop())
+        elif op == b"Tr" and args:
             state["mode"] = float(args[0])
         elif op in (b"g", b"rg", b"k", b"sc", b"scn"):
             try:

@@ -18,7 +18,7 @@ from pathlib import Path, PurePosixPath
 
 from dealroom.display import TAG_REACH, inserted_digits, style_sheets, tags_holding
 from dealroom.extract import extract, is_text_format
-from dealroom.numbers import UNMASKED, UTF16_MARKS, Finder, Secret
+from dealroom.numbers import TOO_DEEP, UNMASKED, UTF16_MARKS, Finder, Secret
 from dealroom.verdicts import FILE
 
 
@@ -111,9 +111,12 @@ class Guard(Finder):
                 found.extend(self.find(text))
             problem = None if extraction.complete else extraction.problem or "it cannot be read whole"
             unclear = None
+        if TOO_DEEP in found:
+            unclear = unclear or _TOO_DEEP
         if UNMASKED in found:
             unclear = unclear or LABELLED
-        return Reading(one_per_field(s for s in found if s != UNMASKED and _owned(s, name)), problem,
+        return Reading(one_per_field(s for s in found if s not in (UNMASKED, TOO_DEEP) and _owned(s, name)),
+                       problem,
                        unclear)
 
     def _part_note(self, part: bytes) -> tuple[str | None, bool]:
@@ -154,6 +157,8 @@ def _inserted_digits(name: str, data: bytes) -> str | None:
     return None
 
 
+_TOO_DEEP = ("it holds more documents in its attributes (iframes' `srcdoc`, data URLs), or nests "
+             "them deeper, than the leak guard reads (write them as pages of their own)")
 _NUMBERED = ("a list's numbering is set to a number of three digits or more (`<ol start>`, "
              "`<li value>`), and the leak guard cannot tell what number a reader sees there "
              "(write the number in the page itself)")

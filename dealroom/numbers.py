@@ -28,6 +28,7 @@ from dealroom.display import (
     decodings,
     displayed_joins,
     embedded_documents,
+    ends_in_ordered_list,
     ends_inside,
     escapes_hold_digits,
     list_markers,
@@ -94,6 +95,8 @@ class Secret:
 # Found by `Finder` where a number of 5 digits or more follows an account label: no record's
 # number, but one the mask would have masked, so one it never saw (`labelled_numbers`).
 UNMASKED = Secret("", "", "a number after an account label")
+# Found where a file holds more documents in its attributes than are read, or nested deeper.
+TOO_DEEP = Secret("", "", "documents held in documents, past what the guard reads")
 
 
 def mask_number(number: str, visible_digits: int) -> str:
@@ -429,10 +432,11 @@ class _Part:
     partial: bool  # a piece of an account's hidden digits is written near its start or end
     note: str | None  # what a subclass finds in its markup (`Finder._part_note`)
     note_whole: bool  # ... or whether that is to be looked for in the whole page
+    list_open: bool = False  # an ordered list runs on past its end: numbered in the whole page
 
 
 # A clean part's reading, kept between builds as flags (`dealroom.verdicts`).
-_OPEN, _LABELLED_PART, _PARTIAL, _NOTE_WHOLE = 1, 2, 4, 8
+_OPEN, _LABELLED_PART, _PARTIAL, _NOTE_WHOLE, _LIST_OPEN = 1, 2, 4, 8, 16
 
 
 @dataclass(frozen=True)
@@ -449,6 +453,7 @@ class InParts:
 _PART_BYTES = 2048
 _MAX_PARTS = 200_000
 _MOST_NESTED = 3  # documents in documents in documents (`find_in_bytes`)
+_MOST_EMBEDDED = 1000  # documents read from one text
 # A part read again with the next, and the next, up to this size: past it the page is read
 # whole, once (each reading of the parts so far would start again from the first).
 _MOST_OPEN_BYTES = 32_768
@@ -753,9 +758,16 @@ class Finder:
         file says it is UTF-8 (an HTML page's `<meta charset>`), so no reader shows it as
         Latin-1."""
         yield from self._in_bytes(data, utf8)
-        if depth < _MOST_NESTED:
-            for document in embedded_documents(data):
-                yield from self.find_in_bytes(document, depth=depth + 1)
+        yield from self._in_documents(data, depth)
+
+    def _in_documents(self, data: bytes, depth: int) -> Iterator[Secret]:
+        """The secrets in the documents `data` holds (`embedded_documents`); `TOO_DEEP` where
+        it holds more, or deeper, than are read."""
+        documents = embedded_documents(data)
+        if documents and (depth >= _MOST_NESTED or len(documents) > _MOST_EMBEDDED):
+            yield TOO_DEEP
+        for document in documents[:_MOST_EMBEDDED] if depth < _MOST_NESTED else ():
+            yield from self.find_in_bytes(document, depth=depth + 1)
 
     def _in_bytes(self, data: bytes, utf8: bool) -> Iterator[Secret]:
         if data[:2] in UTF16_MARKS:  # a byte-order mark: a browser reads UTF-16, whatever a page says
@@ -794,7 +806,7 @@ class Finder:
         if self.lettered or not (utf8 or data.isascii()):
             return None
         found: list[Secret] = []
-        label = partial = note_whole = False
+        label = partial = note_whole = lists = False
         note = None
         start = 0
         open_from: set[int] = set()  # where a part began that was read again with the next
@@ -821,7 +833,14 @@ class Finder:
             partial |= reading.partial
             note = note or reading.note
             note_whole |= reading.note_whole
+            lists |= reading.list_open
             start = end
+        if lists:
+            # An ordered list runs across parts: its items' numbers are counted in the whole page.
+            whole = data if data.isascii() else separators_reduced(data)
+            if whole is None:
+                return None
+            found += [secret for view in _attribute_views(whole) for secret in self._in_view(view, False)]
         return None if label and partial else InParts(found, note, note_whole)
 
     def _part_reading(self, key: bytes, part: bytes) -> _Part | None:
@@ -829,12 +848,14 @@ class Finder:
         flags = self.verdicts.get(PART, key) if self.verdicts is not None else None
         if flags is not None:
             return _Part((), open=bool(flags & _OPEN), label=bool(flags & _LABELLED_PART),
+                         list_open=bool(flags & _LIST_OPEN),
                          partial=bool(flags & _PARTIAL), note=None, note_whole=bool(flags & _NOTE_WHOLE))
         reduced_part = part if part.isascii() else separators_reduced(part)
         reading = None if reduced_part is None else self._read_part(reduced_part)
         if self.verdicts is not None and reading is not None and not reading.secrets and reading.note is None:
             self.verdicts.add(PART, key, _OPEN * reading.open | _LABELLED_PART * reading.label |
-                              _PARTIAL * reading.partial | _NOTE_WHOLE * reading.note_whole)
+                              _PARTIAL * reading.partial | _NOTE_WHOLE * reading.note_whole |
+                              _LIST_OPEN * reading.list_open)
         return reading
 
     def _read_part(self, part: bytes) -> _Part | None:
@@ -849,8 +870,7 @@ class Finder:
                                           if view.markup)):
             return None
         secrets = [secret for view in views for secret in self._in_view(view, False)]
-        secrets += [secret for document in embedded_documents(part)
-                    for secret in self.find_in_bytes(document, depth=1)]
+        secrets += self._in_documents(part, 0)
         label = may_hold_label(shown)
         if label:
             secrets.extend(self._pieces(shown, shown.translate(_CLASSES)))
@@ -865,7 +885,7 @@ class Finder:
         open_ = part.rfind(b"<") > part.rfind(b">") if plain else \
             ends_inside(decoded) or any(ends_inside(part, quoted) for quoted in readings)
         note, note_whole = self._part_note(part)
-        return _Part(tuple(secrets), open_, label, partial, note, note_whole)
+        return _Part(tuple(secrets), open_, label, partial, note, note_whole, ends_in_ordered_list(part))
 
     def _piece_near_ends(self, shown: bytes) -> bool:
         """Whether a piece of hidden digits (`_written_pieces`) starts within `_LABEL_REACH` of

@@ -708,7 +708,7 @@ def test_a_number_split_by_text_an_office_file_hides_is_read_as_a_reader_sees_it
 
 
 @pytest.mark.parametrize("hiding, showing", [(b"3 Tr", b"0 Tr"), (b"1 1 1 rg", b"0 0 0 rg"),
-                                             (b"1 g", b"0 g")])
+                                             (b"1 g", b"0 g"), (b"ET q 1 g BT", b"ET Q BT")])
 def test_a_number_split_by_pdf_text_drawn_invisible_or_in_white_is_read_as_a_reader_sees_it(
         hiding: bytes, showing: bytes) -> None:
     found = extract("letter.pdf", page_pdf(b"(Pay to 066) Tj " + hiding + b" (4) Tj " + showing +

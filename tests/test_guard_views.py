@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 from pathlib import Path
 
 import pytest
@@ -265,6 +266,10 @@ def test_attribute_values_no_browser_draws_beside_each_other_are_not_joined(page
     '<ol start="66"><li>198038</li></ol>',  # shows "66. 198038"
     "066<ol><li>98038</li></ol>",  # "066" then "1. 98038"
     '<ol><li>x</li><li value="66">198038</li></ol>',
+    "<ol start=66><!-- <li>old</li> --><li>198038</li></ol>",  # an item not drawn takes no number
+    # A list that runs across the parts a page is read in: numbered in the whole page.
+    "<ol>\n" + "".join(f"<li>\n  Step {i}: review the checklist with counsel.\n</li>\n" for i in range(1, 66))
+    + "<li>\n  198038\n</li>\n</ol>\n",
 ])
 def test_the_numbers_an_ordered_list_draws_are_read_beside_its_items(page: str) -> None:
     page_bytes = f'<meta charset="utf-8">{page}'.encode()
@@ -274,6 +279,7 @@ def test_the_numbers_an_ordered_list_draws_are_read_beside_its_items(page: str) 
 @pytest.mark.parametrize("page, reason", [
     ("<ul style='list-style-type:\"066\"'><li>198038</li></ul>",
      "a list's marker is set to text with digits"),
+    ('<ol style="counter-set: list-item 66"><li>198038</li></ol>', "it sets the counter a list numbers"),
     ('<style>@counter-style pad3 { system: numeric; symbols: "0" "1"; pad: 3 "0" }</style>'
      '<ol style="list-style: pad3" start="66"><li>198038</li></ol>', "a counter style draws"),
 ])
@@ -291,8 +297,21 @@ def test_a_list_marker_a_style_sheet_writes_cannot_be_read_and_is_not_published(
     '<object data="data:text/html,066%3Cb%3E%3C/b%3E198038"></object>',
     '<img src="data:image/svg+xml;base64,PHN2ZyB4bWxucz0iaHR0cDovL3d3dy53My5vcmcvMjAwMC9zdmciPjx0ZXh0'
     'PjA2NjwvdGV4dD48dGV4dD4xOTgwMzg8L3RleHQ+PC9zdmc+">',  # two text elements: 066, 198038
+    '<iframe src="data:text/html;base64,MDY2MTk4\nMDM4"></iframe>',  # base64 wrapped
+    '<iframe src="data:text/html; charset=utf-8; base64,MDY2MTk4MDM4"></iframe>',
 ])
 def test_a_document_a_page_holds_in_an_attribute_is_read_as_the_browser_draws_it(page: str) -> None:
     for before in ("", "\u2014"):  # read in parts, and whole
         page_bytes = f'<meta charset="utf-8">{before}{page}'.encode()
         assert Guard([Secret("066-198038", "d", "fbo")]).found_in("page.html", page_bytes), page
+
+
+def test_documents_held_past_what_the_guard_reads_are_not_published() -> None:
+    inner = b"066198038"
+    for _ in range(4):  # nested four deep
+        inner = b'<iframe src="data:text/html;base64,' + base64.b64encode(inner) + b'">'
+    many = b'<img src="data:image/gif;base64,R0lGODlhAQABAAAAACw=">' * 1001
+    for page in (inner, many):
+        page_bytes = b'<meta charset="utf-8">' + page
+        reading = Guard([Secret("066-198038", "d", "fbo")]).read("page.html", page_bytes)
+        assert reading.unclear is not None and "more documents in its attributes" in reading.unclear

@@ -272,7 +272,7 @@ def test_a_page_of_unclosed_markup_is_read_in_one_pass(make_room: Callable[..., 
                         ("open-comment", "<!--\n    word text here"), ("lines", "<\n    word text here"),
                         ("escaped", "&lt;a&gt; <b>x</b> &lt;\n    word\n"),
                         ("quoted", '<abbr title="a > b">x</abbr><td>12,000</td>\n    more <b>text</b>\n'),
-                        ("items", "<p hidden>x\n"), ("cells", "<td hidden>x\n")]:
+                        ("items", "<p hidden>x\n"), ("cells", "<td hidden>x\n"), ("data", "data:;x")]:
         body = "<p>content: counter-</p><a " + piece * (2_000_000 // len(piece))
         (room.path / "content" / "pages" / f"{name}.html").write_text(
             f'<meta charset="utf-8"><body>{body}', encoding="utf-8")
