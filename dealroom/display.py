@@ -629,6 +629,11 @@ def plain_markup(text: bytes) -> bool:
     views are the text as written and without tags, nothing else to look for."""
     if b"&" in text or b"\\" in text or b"%" in text:
         return False
+    return _nothing_hidden(text)
+
+
+def _nothing_hidden(text: bytes) -> bool:
+    """`plain_markup`, escapes aside."""
     lower = text.lower()
     return not any(word in lower for word in _HIDING_WORDS) and \
         not any(word in lower for word in _RTL_WORDS) and b"<!--" not in lower and \
@@ -896,8 +901,10 @@ def list_markers(text: bytes) -> bytes | None:
     done = 0
     lists: list[list[int] | None] = []  # each open list: [next number, step], None for `<ul>`
     # An item a browser does not display (hidden, in a comment, a script, a template) has no
-    # number and takes none: the numbers go on past it.
-    hidden = merged_spans(hidden_spans(text))
+    # number and takes none: the numbers go on past it. Looked for where the lists are.
+    first, last = lower.find(b"<ol"), lower.rfind(b"</ol")
+    hidden = [] if _nothing_hidden(text[first:last if last > first else len(text)]) else \
+        merged_spans(hidden_spans(text))
     at = 0  # where the items of the innermost list are looked for from
     ends = [-1]  # the last `>` found: tags are read in order, each `>` looked for once
 
