@@ -34,6 +34,7 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 from mkdocs.utils import clean_directory, get_build_date, markdown_extensions
 
+from dealroom.binder import PRINTED, Outline, bind, outline
 from dealroom.config import DealroomConfig
 from dealroom.derive import Facts
 from dealroom.errors import Problem, RecordError
@@ -208,6 +209,13 @@ class DealroomPlugin(BasePlugin[DealroomConfig]):
         self._nav: tuple[str, list[Any], str] | None = None  # what it shows, the nav, its layout
         self._kept: dict[str, _Kept] = {}  # the last build's kept files, used again while serving
         self._reuse: tuple[Any, ...] = ()  # what they were made for
+        # This build's conversions of the deal pages the whole-deal pages print, until theirs
+        # is bound (`dealroom.binder`): HTML and anchor ids, by page.
+        self._converted: dict[str, tuple[str, set[str]]] = {}
+        self._printing: dict[str, str] = {}  # whole-deal page -> its Markdown, as generated
+        self._binding: dict[str, tuple[str, Outline]] = {}  # ... converted as its outline
+        self._binds = False  # whole-deal pages are bound in this build
+        self._printed = [0, 0]  # whole-deal pages this build converted, and bound
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         # Defining this hook keeps one plugin object across `mkdocs serve` rebuilds.
@@ -382,6 +390,14 @@ class DealroomPlugin(BasePlugin[DealroomConfig]):
         self.page_urls = {"" if file.url in (".", "./") else file.url
                           for file in [*handwritten, *generated]}
         self.search.start()
+        self._converted, self._printing, self._binding = {}, {}, {}
+        self._printed = [0, 0]
+        # Bound only where the plugin sees a page's Markdown first and last, and its HTML first:
+        # then it knows what was converted, and its HTML is Markdown's own.
+        events = config.plugins.events
+        self._binds = events["page_markdown"][:1] == [self._before_markdown] and \
+            events["page_markdown"][-1:] == [self._outline] and \
+            events["page_content"][:1] == [self.on_page_content]
         return files
 
     def _arm(self, published: Published) -> None:
@@ -450,8 +466,33 @@ class DealroomPlugin(BasePlugin[DealroomConfig]):
         return hashlib.sha256(json.dumps([nav, published.public.rule_digest],
                                          default=str).encode()).hexdigest()
 
-    def on_page_markdown(self, markdown: str, page: Page, config: MkDocsConfig,
-                         files: Files) -> str:
+    def _whole_deal(self, page: Page) -> bool:
+        uri = page.file.src_uri
+        return uri.endswith("/print.md") and uri.startswith("deals/") and \
+            self.published is not None and uri in self.published.pages
+
+    @event_priority(100)  # before any other plugin's
+    def _before_markdown(self, markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
+        if self._binds and self._whole_deal(page):
+            self._printing[page.file.src_uri] = markdown
+        return markdown
+
+    @event_priority(-100)  # after any other plugin's: what MkDocs converts
+    def _outline(self, markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
+        """A whole-deal page that no plugin changed, whose sections were converted in this
+        build, is converted as its outline, and bound in `on_page_content`."""
+        uri = page.file.src_uri
+        generated = self._printing.pop(uri, None)
+        if generated is None or markdown != generated:
+            return markdown
+        found = outline(markdown)
+        folder = uri[:-len("print.md")]
+        if found is None or any(folder + name not in self._converted for name, _ in found.sections):
+            return markdown
+        self._binding[uri] = (markdown, found)
+        return found.skeleton
+
+    def _mask(self, markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
         # A hand-written page may quote a number too: it gets the rule every deal page gets.
         if self.rule is None or page.file.generated_by is not None:
             return markdown
@@ -462,6 +503,38 @@ class DealroomPlugin(BasePlugin[DealroomConfig]):
             return self.good_markdown.get(page.file.src_uri, _WITHHELD)
         masked = self.good_markdown[page.file.src_uri] = self.rule.redact(markdown)
         return masked
+
+    on_page_markdown = CombinedEvent(_before_markdown, _mask, _outline)
+
+    @event_priority(100)  # Markdown's own HTML, before any other plugin changes it
+    def on_page_content(self, html: str, page: Page, config: MkDocsConfig, files: Files) -> str:
+        uri = page.file.src_uri
+        binding = self._binding.pop(uri, None)
+        if self._whole_deal(page):
+            self._printed[0] += 1
+        if binding is None:
+            folder, _, name = uri.rpartition("/")
+            if self._binds and name in PRINTED and uri.startswith("deals/") and \
+                    self.published is not None and uri in self.published.pages and \
+                    page.markdown == page.file.content_string:  # as generated: no plugin changed it
+                if any(not kept.startswith(f"{folder}/") for kept in self._converted):
+                    # MkDocs converts a deal's pages one after another, its whole-deal page last:
+                    # another deal's are kept no longer (a room's would be hundreds of MB).
+                    self._converted = {}
+                self._converted[uri] = (html, page.present_anchor_ids or set())
+            return html
+        assert self.pipeline is not None
+        markdown, found = binding
+        folder = uri[:-len("print.md")]
+        sections = [self._converted.pop(folder + name) for name, _ in found.sections]
+        page.markdown = markdown
+        bound = bind(html, [html for html, _ in sections], found, self.pipeline.renderer.print_links)
+        if bound is None:  # not as the templates write it: converted whole, as MkDocs would
+            page.render(config, files)
+            return page.content or ""
+        page.present_anchor_ids = set().union(page.present_anchor_ids or (), *(ids for _, ids in sections))
+        self._printed[1] += 1
+        return bound
 
     def on_env(self, env: jinja2.Environment, *, config: MkDocsConfig, files: Files) -> jinja2.Environment:
         if self.serving and env.bytecode_cache is None:
@@ -484,6 +557,9 @@ class DealroomPlugin(BasePlugin[DealroomConfig]):
         if not self.config.enabled or self.published is None:
             return
         self.unbuilt.clear()  # every page and file is written by now
+        self._converted, self._printing, self._binding = {}, {}, {}
+        log.debug(f"dealroom: {self._printed[1]} of {self._printed[0]} whole-deal pages bound from "
+                  "their sections' pages, the others converted whole")
         self.present = None  # known again once the guard has read the site
         try:
             rule = self.rule or self.published.public.rule

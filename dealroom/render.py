@@ -208,6 +208,12 @@ class Renderer:
         # The list of deals is raw HTML (a table the sorting script finds by its wrapper), so
         # its links are written as MkDocs would write them: `slug/` or `slug/index.html`.
         self.index_page = "" if directory_urls else "index.html"
+        # A deal page's links to facts, as `_links` wrote them there (`../terms/#anchor`).
+        names = "|".join(name[:-3] for name, _, _ in DEAL_PAGES if name != "index.md")
+        self._fact_urls = {name: re.compile(
+            f'href="(?:index|{names})\\.html#' if not directory_urls else
+            f'href="(?:(?:{names})/)?#' if name == "index.md" else f'href="\\.\\./(?:(?:{names})/)?#')
+            for name, _, _ in DEAL_PAGES}
 
     def fingerprint(self, rule_digest: str) -> str:
         """Everything besides a deal's own record that its pages depend on."""
@@ -260,6 +266,11 @@ class Renderer:
             return f'href="{up}{"" if page == "index" else page + "/"}#{anchor}"'
         return _FACT_LINK.sub(url, markdown)
 
+    def print_links(self, html: str, file_name: str) -> str:
+        """`_links` undone in HTML: a page's links to the deal's facts as the whole-deal page
+        writes them (`#anchor`), where every fact is."""
+        return self._fact_urls[file_name].sub('href="#', html)
+
     def room_pages(self, views: Iterable[SimpleNamespace], with_home: bool,
                    room: RoomSummary | None = None, names: dict[str, str] | None = None,
                    history: History | None = None,
@@ -297,6 +308,8 @@ STATUS_ORDER = ("draft", "negotiating", "signed", "funded", "closed", "terminate
 # A link a template wrote to a fact of the deal; deal data cannot write `"` (escaped).
 _FACT_LINK = re.compile(r'href="dealroom:([a-z]+)#([A-Za-z0-9.\-]+)"')
 
+# How every deal page ends: when its record last changed (`last_changed.md.j2`).
+STAMP_START = '<p class="dealroom-last-changed">'
 # A heading line of a section rendered at level 2: data never starts a line with `#` (escaped).
 _PART_HEADING = re.compile(r"^#(#+ )", re.MULTILINE)
 

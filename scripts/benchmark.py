@@ -42,7 +42,7 @@ import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = 20020605
-HOOKS = ("on_config", "on_pre_build", "on_files", "on_page_markdown", "on_page_context",
+HOOKS = ("on_config", "on_pre_build", "on_files", "on_page_markdown", "on_page_content", "on_page_context",
          "on_post_build")
 
 # The child process: times every hook of the plugin, builds, reports JSON on stdout's last line.
@@ -235,9 +235,13 @@ def make_baseline(room: Path, path: Path) -> None:
     from mkdocs.structure.files import get_files
 
     config = load_config(config_file=str(room / "mkdocs.yml"))
+    # MkDocs keeps a plugin that has `on_startup` from one `load_config` to the next in a
+    # process: started as a build, not as the last caller's `serve --dirty`.
+    config.plugins.on_startup(command="build", dirty=False)
     config = config.plugins.on_config(config)
     config.plugins.on_pre_build(config=config)
     files = config.plugins.on_files(get_files(config), config=config)
+    config.plugins.on_shutdown()
     docs = path / "docs"
     for file in files:
         if file.generated_by is None and not Path(file.abs_src_path or "").is_relative_to(
