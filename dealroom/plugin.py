@@ -395,9 +395,9 @@ class DealroomPlugin(BasePlugin[DealroomConfig]):
         # Bound only where the plugin sees a page's Markdown first and last, and its HTML first:
         # then it knows what was converted, and its HTML is Markdown's own.
         events = config.plugins.events
-        self._binds = events["page_markdown"][:1] == [self._before_markdown] and \
-            events["page_markdown"][-1:] == [self._outline] and \
-            events["page_content"][:1] == [self.on_page_content]
+        self._binds = all(getattr(hooks[at], "__self__", None) is self
+                          for hooks, at in ((events["page_markdown"], 0), (events["page_markdown"], -1),
+                                            (events["page_content"], 0)))
         return files
 
     def _arm(self, published: Published) -> None:

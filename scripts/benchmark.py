@@ -69,6 +69,14 @@ for name in sys.argv[3].split(","):
     elif event is not None:
         setattr(DealroomPlugin, name, timed(name, event))
 logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(message)s")
+logging.root.handlers[0].setLevel(logging.WARNING)
+notes = []  # the plugin's account of the whole-deal pages it bound (a debug message)
+class Bound(logging.Handler):
+    def emit(self, record):
+        if "whole-deal pages bound" in record.getMessage():
+            notes.append(record.getMessage())
+logging.getLogger("mkdocs.plugins.dealroom").addHandler(Bound())
+logging.getLogger("mkdocs.plugins.dealroom").setLevel(logging.DEBUG)
 start = time.perf_counter()
 build(load_config(config_file=sys.argv[1], site_dir=sys.argv[2], strict=True))
 usage = resource.getrusage(resource.RUSAGE_SELF)
@@ -76,7 +84,7 @@ helpers = resource.getrusage(resource.RUSAGE_CHILDREN)  # any process the build 
 print(json.dumps({"build": time.perf_counter() - start, "hooks": hooks,
                   "cpu": usage.ru_utime + usage.ru_stime, "maxrss_kb": usage.ru_maxrss,
                   "helper_cpu": helpers.ru_utime + helpers.ru_stime,
-                  "helper_maxrss_kb": helpers.ru_maxrss}))
+                  "helper_maxrss_kb": helpers.ru_maxrss, "bound": notes}))
 """
 
 # --- synthetic records -------------------------------------------------------------------
@@ -271,6 +279,7 @@ class Build:
     helper_maxrss_mb: float  # the largest of the processes it started
     site_mb: float
     pages: int
+    bound: list[str]  # the plugin's account of the whole-deal pages it bound (none: baseline)
 
 
 def _env() -> dict[str, str]:
@@ -295,7 +304,7 @@ def run_build(project: Path, site: Path, cold: bool = True, config: str = "mkdoc
     return Build(wall, report["build"], report["cpu"], report["helper_cpu"], report["hooks"],
                  report["maxrss_kb"] / 1024, report["helper_maxrss_kb"] / 1024,
                  sum(p.stat().st_size for p in files) / 1e6,
-                 sum(1 for p in files if p.name == "index.html"))
+                 sum(1 for p in files if p.name == "index.html"), report["bound"])
 
 
 def time_validate(deals: Path) -> float:
@@ -479,6 +488,10 @@ def main(argv: list[str] | None = None) -> int:
         print("Plugin time per hook, seconds:")
         print()
         print(hook_table(rows))
+        print()
+        for row in rows:  # bound from their sections' pages (`dealroom.binder`), or converted whole
+            bound = row["plugin"].bound or ["no account of the whole-deal pages"]
+            print(f"N={row['deals']}: " + "; ".join(bound))
         serve: dict[int, list[float]] = {}
         if args.serve:
             serve[args.serve] = serve_edits(args.serve, work)

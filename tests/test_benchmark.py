@@ -31,6 +31,8 @@ def test_benchmark_prints_a_summary_line_with_the_measured_figures(report: str) 
     # The plugin does more than the plain build of the same pages, and it is measured.
     assert float(wall_ratio) > 0.5 and float(cpu_ratio) > 1.0 and int(peak_mb) > 20
     assert "| on_post_build |" in report  # the CPU time of each plugin hook
+    # The whole-deal pages are bound from their sections' pages, hooks timed or not.
+    assert "N=2: dealroom: 2 of 2 whole-deal pages bound" in report
 
 
 def test_benchmark_measures_what_history_adds_on_a_real_repository(report: str) -> None:
