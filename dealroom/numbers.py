@@ -496,11 +496,10 @@ class Finder:
         self._secrets = [s for s in secrets if not s.partial]
         for secret in with_domestic_parts(secrets):
             if secret.partial:  # one deal's digits: several deals may share them
-                pieces: dict[str, tuple[Secret, ...]] = {  # each beginning is a piece
-                    secret.digits[:end]: (secret,) for end in range(HIDDEN_RUN, len(secret.digits) + 1)}
-                if not self.partials.keys().isdisjoint(pieces):
-                    pieces = {piece: (*self.partials.get(piece, ()), secret) for piece in pieces}
-                self.partials.update(pieces)
+                for end in range(HIDDEN_RUN, len(secret.digits) + 1):  # each beginning is a piece
+                    piece = secret.digits[:end]
+                    known = self.partials.get(piece)
+                    self.partials[piece] = (secret,) if known is None else (*known, secret)
             elif secret.digits.isdigit():
                 self.by_digits.setdefault(secret.digits, secret)
             else:  # letters break a run of digits: such numbers are matched by a pattern
