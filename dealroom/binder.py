@@ -38,7 +38,13 @@ class Outline:
     """What MkDocs converts in place of a whole-deal page, and where its sections come from."""
 
     skeleton: str  # the page's opening, then each heading of its sections
+    opening: int  # headings of the opening (the deal's name)
     sections: tuple[tuple[str, int], ...]  # (page's file name, how many of its headings are printed)
+
+
+def headings_in(markdown: str) -> int:
+    """How many headings Markdown written by the templates holds."""
+    return len(_HEADING_LINE.findall(markdown))
 
 
 def outline(markdown: str) -> Outline | None:
@@ -50,18 +56,21 @@ def outline(markdown: str) -> Outline | None:
         return None
     counts = [end - start for start, end in itertools.pairwise([*tops, len(lines)])]
     skeleton = markdown[:lines[tops[0]].start()] + "".join(f"{line[0]}\n" for line in lines[tops[0]:])
-    return Outline(skeleton, tuple(zip(PRINTED, counts, strict=True)))
+    return Outline(skeleton, tops[0], tuple(zip(PRINTED, counts, strict=True)))
 
 
-def bind(skeleton_html: str, sections: Sequence[str], outline: Outline,
+def bind(skeleton_html: str, sections: Sequence[tuple[str, int]], outline: Outline,
          print_links: Callable[[str, str], str]) -> str | None:
-    """The whole-deal page's HTML: the skeleton's conversion with each section's HTML (its
-    page's, in `outline` order) under its headings. `print_links(html, file_name)`: a
-    page's links to the deal's facts as the whole-deal page writes them. None: a page is not
-    as expected, the caller converts the whole Markdown."""
+    """The whole-deal page's HTML: the skeleton's conversion with each section's HTML under
+    its headings. `sections`: in `outline` order, each page's HTML and the number of headings
+    of its Markdown. `print_links(html, file_name)`: a page's links to the deal's facts as the
+    whole-deal page writes them. None: a page is not as expected (an extension or a plugin
+    added or took away a heading, or text past a page's end), the caller converts the whole
+    Markdown."""
     headings = list(_HEADING.finditer(skeleton_html))
     printed = sum(count for _, count in outline.sections)
-    if not 0 < printed <= len(headings) or len(sections) != len(outline.sections):
+    if printed == 0 or len(headings) != outline.opening + printed or \
+            len(sections) != len(outline.sections):
         return None
     ours = headings[-printed:]
     # The skeleton ends in its headings alone, one to a line.
@@ -70,11 +79,12 @@ def bind(skeleton_html: str, sections: Sequence[str], outline: Outline,
         return None
     bound = [skeleton_html[:ours[0].start()]]
     under = iter(ours)
-    for html, (name, count) in zip(sections, outline.sections, strict=True):
-        own = list(_HEADING.finditer(html))
+    for (html, written), (name, count) in zip(sections, outline.sections, strict=True):
         ending = html.rfind(STAMP_START)  # every page ends with when its record last changed
-        if count == 0 or len(own) < count or html[:own[0].start()].strip() or \
-                ending < own[count - 1].end():
+        own = list(_HEADING.finditer(html, 0, max(ending, 0)))
+        # Each heading its Markdown holds, the first `count` printed, and the page begins with them.
+        if ending < 0 or count == 0 or len(own) != written or count > written or \
+                html[:own[0].start()].strip():
             return None
         for index in range(count):
             end = own[index + 1].start() if index + 1 < len(own) else ending

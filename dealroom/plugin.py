@@ -32,9 +32,9 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
-from mkdocs.utils import clean_directory, get_build_date, markdown_extensions
+from mkdocs.utils import clean_directory, get_build_date, markdown_extensions, meta
 
-from dealroom.binder import PRINTED, Outline, bind, outline
+from dealroom.binder import PRINTED, Outline, bind, headings_in, outline
 from dealroom.config import DealroomConfig
 from dealroom.derive import Facts
 from dealroom.errors import Problem, RecordError
@@ -144,6 +144,8 @@ def _address(path: str) -> tuple[str, str] | None:
 
 
 _MARKDOWN = tuple(markdown_extensions)
+# An anchor a page holds, as MkDocs finds them (an element's id, an `a` element's name).
+_ANCHOR = re.compile(r'\s(?:id|name)="([^"]*)"')
 
 
 def _handwritten(docs_dir: Path) -> set[str]:
@@ -210,8 +212,8 @@ class DealroomPlugin(BasePlugin[DealroomConfig]):
         self._kept: dict[str, _Kept] = {}  # the last build's kept files, used again while serving
         self._reuse: tuple[Any, ...] = ()  # what they were made for
         # This build's conversions of the deal pages the whole-deal pages print, until theirs
-        # is bound (`dealroom.binder`): HTML and anchor ids, by page.
-        self._converted: dict[str, tuple[str, set[str]]] = {}
+        # is bound (`dealroom.binder`): HTML, headings of the Markdown and anchor ids, by page.
+        self._converted: dict[str, tuple[str, int, set[str]]] = {}
         self._printing: dict[str, str] = {}  # whole-deal page -> its Markdown, as generated
         self._binding: dict[str, tuple[str, Outline]] = {}  # ... converted as its outline
         self._binds = False  # whole-deal pages are bound in this build
@@ -471,9 +473,16 @@ class DealroomPlugin(BasePlugin[DealroomConfig]):
         return uri.endswith("/print.md") and uri.startswith("deals/") and \
             self.published is not None and uri in self.published.pages
 
+    def _as_generated(self, markdown: str, page: Page) -> bool:
+        """Whether a deal page's Markdown is the text the plugin generated for it (without its
+        front matter): no plugin changed its file or its source."""
+        assert self.published is not None
+        generated = self.published.pages[page.file.src_uri]
+        return markdown == generated or markdown == meta.get_data(generated)[0]
+
     @event_priority(100)  # before any other plugin's
     def _before_markdown(self, markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
-        if self._binds and self._whole_deal(page):
+        if self._binds and self._whole_deal(page) and self._as_generated(markdown, page):
             self._printing[page.file.src_uri] = markdown
         return markdown
 
@@ -516,23 +525,27 @@ class DealroomPlugin(BasePlugin[DealroomConfig]):
             folder, _, name = uri.rpartition("/")
             if self._binds and name in PRINTED and uri.startswith("deals/") and \
                     self.published is not None and uri in self.published.pages and \
-                    page.markdown == page.file.content_string:  # as generated: no plugin changed it
+                    page.markdown is not None and self._as_generated(page.markdown, page):
                 if any(not kept.startswith(f"{folder}/") for kept in self._converted):
                     # MkDocs converts a deal's pages one after another, its whole-deal page last:
                     # another deal's are kept no longer (a room's would be hundreds of MB).
                     self._converted = {}
-                self._converted[uri] = (html, page.present_anchor_ids or set())
+                self._converted[uri] = (html, headings_in(page.markdown), page.present_anchor_ids or set())
             return html
         assert self.pipeline is not None
         markdown, found = binding
         folder = uri[:-len("print.md")]
         sections = [self._converted.pop(folder + name) for name, _ in found.sections]
         page.markdown = markdown
-        bound = bind(html, [html for html, _ in sections], found, self.pipeline.renderer.print_links)
+        bound = bind(html, [(html, headings) for html, headings, _ in sections], found,
+                     self.pipeline.renderer.print_links)
         if bound is None:  # not as the templates write it: converted whole, as MkDocs would
             page.render(config, files)
             return page.content or ""
-        page.present_anchor_ids = set().union(page.present_anchor_ids or (), *(ids for _, ids in sections))
+        # What links may point at: the outline's ids, and the sections' ids the page holds.
+        held = set(_ANCHOR.findall(bound))
+        page.present_anchor_ids = set(page.present_anchor_ids or ()).union(
+            *(ids & held for _, _, ids in sections))
         self._printed[1] += 1
         return bound
 

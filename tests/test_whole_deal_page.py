@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import BUILD_EPOCH, ROOT, Room, benchmark_script, mkdocs
+from conftest import BUILD_EPOCH, EXAMPLE_SLUG, ROOT, Room, benchmark_script, mkdocs
 
 
 def _with_every_example_deal(room: Room) -> None:
@@ -37,8 +37,8 @@ def _pages_differing_from_plain_mkdocs(room: Room, tmp_path: Path, bound: int) -
     assert f"dealroom: {bound} of {len(list(room.deals.glob('*/deal.yml')))} whole-deal pages bound" \
         in built.stderr
     plain = _plain_project(room, tmp_path)
-    if (room.path / "hooks.py").exists():
-        shutil.copy(room.path / "hooks.py", plain)
+    for extra in [*room.path.glob("hooks.py"), *room.path.glob("*.snip")]:
+        shutil.copy(extra, plain)
     result = mkdocs("build", "--strict", cwd=plain)
     assert result.returncode == 0, result.stderr
     pages = sorted(p.relative_to(room.site) for p in room.site.rglob("*.html"))
@@ -108,3 +108,66 @@ def test_a_plugin_that_changes_the_pages_markdown_sees_the_whole_deal_page_conve
     assert _pages_differing_from_plain_mkdocs(room, tmp_path, bound=0) == []
     # Once, at its end, as on every page: not once for each section it prints.
     assert room.page("print").count("Added by a hook.") == 1
+
+
+def _with_hooks(room: Room, code: str, settings: str = "") -> None:
+    (room.path / "hooks.py").write_text(code, encoding="utf-8")
+    config = room.path / "mkdocs.yml"
+    config.write_text(config.read_text(encoding="utf-8") + "hooks:\n  - hooks.py\n" + settings,
+                      encoding="utf-8")
+
+
+def test_a_whole_deal_page_whose_source_a_plugin_changed_is_that_source_converted(
+        make_room: Callable[..., Room], tmp_path: Path) -> None:
+    room = make_room()
+    # A plugin takes the routing numbers out of the printed binder: they stay out.
+    _with_hooks(room, "def on_page_read_source(page, config):\n"
+                      "    if page.file.src_uri.endswith('/print.md'):\n"
+                      "        return '\\n'.join(line for line in page.file.content_string.split('\\n')\n"
+                      "                         if 'ABA routing' not in line)\n")
+    assert _pages_differing_from_plain_mkdocs(room, tmp_path, bound=0) == []
+    assert "ABA routing" not in room.page("print") and "ABA routing" in room.page("instructions")
+
+
+def test_a_section_whose_file_a_plugin_changed_is_printed_as_its_source_says(
+        make_room: Callable[..., Room], tmp_path: Path) -> None:
+    room = make_room()
+    _with_hooks(room, "from mkdocs.plugins import event_priority\n"
+                      "@event_priority(-100)\n"
+                      "def on_files(files, config):\n"
+                      "    for file in files:\n"
+                      "        if file.src_uri.endswith('/terms.md') and file.generated_by:\n"
+                      "            file.content_string += '\\nEdited in on_files.\\n'\n"
+                      "    return files\n")
+    assert _pages_differing_from_plain_mkdocs(room, tmp_path, bound=0) == []
+    assert "Edited in on_files." in room.page("terms") and "Edited in on_files." not in room.page("print")
+
+
+def test_a_heading_an_extension_adds_to_every_page_leaves_each_section_under_its_own_heading(
+        make_room: Callable[..., Room], tmp_path: Path) -> None:
+    room = make_room()
+    (room.path / "foot.snip").write_text("## Disclaimer\n", encoding="utf-8")
+    config = room.path / "mkdocs.yml"
+    config.write_text(config.read_text(encoding="utf-8").replace(
+        "  - admonition\n", "  - admonition\n  - pymdownx.snippets:\n      auto_append: [foot.snip]\n"),
+        encoding="utf-8")
+    (room.path / "content" / "pages" / "about.md").write_text("# About\n", encoding="utf-8")
+    assert _pages_differing_from_plain_mkdocs(room, tmp_path, bound=0) == []
+    whole = room.page("print")
+    assert whole.count("Disclaimer<a") == 1 and whole.count("dealroom-last-changed") == 1
+
+
+def test_a_link_to_an_anchor_the_whole_deal_page_lacks_fails_a_strict_build(
+        make_room: Callable[..., Room]) -> None:
+    room = make_room()
+    config = room.path / "mkdocs.yml"
+    config.write_text(config.read_text(encoding="utf-8") + "validation:\n  anchors: warn\n",
+                      encoding="utf-8")
+    # The overview's own page has `#in-this-deal`; the whole deal does not.
+    (room.path / "content" / "pages" / "links.md").write_text(
+        f"# Links\n\n[Whole deal](deals/{EXAMPLE_SLUG}/print.md#in-this-deal)\n"
+        f"[Its parties](deals/{EXAMPLE_SLUG}/print.md#party-purchaser)\n", encoding="utf-8")
+    built = room.build()
+    assert built.returncode == 1
+    assert "does not contain an anchor '#in-this-deal'" in built.stderr
+    assert "#party-purchaser" not in built.stderr
