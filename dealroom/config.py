@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 from mkdocs.config import base
 from mkdocs.config import config_options as c
 from mkdocs.config.base import ValidationError
@@ -58,3 +60,6 @@ class DealroomConfig(base.Config):
     # A payment instruction changed this many days before signing, or any time after, alarms.
     alarm_window_days = _Whole(30, 0, 3660)
     mask = c.SubConfig(MaskConfig)
+    # Processes besides MkDocs's own that the leak guard reads a large site with (as Material's
+    # plugins' `concurrency`): one core is left to the rest of the machine. 0: MkDocs's only.
+    concurrency = _Whole(max(0, min(8, (os.cpu_count() or 1) - 1)), 0, 64)

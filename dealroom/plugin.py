@@ -45,6 +45,7 @@ from dealroom.pipeline import Pipeline, Published, Settings
 from dealroom.render import Renderer, deals_nav
 from dealroom.scan import ScanMemory, UnscannableSite, scan_and_remove
 from dealroom.search import SearchIndex
+from dealroom.sharing import SHARED_FROM, Pool, unsafe_main
 
 log = logging.getLogger("mkdocs.plugins.dealroom")
 _SITEMAP = frozenset({"sitemap.xml", "sitemap.xml.gz"})
@@ -218,14 +219,25 @@ class DealroomPlugin(BasePlugin[DealroomConfig]):
         self._binding: dict[str, tuple[str, Outline]] = {}  # ... converted as its outline
         self._binds = False  # whole-deal pages are bound in this build
         self._printed = [0, 0]  # whole-deal pages this build converted, and bound
+        self._pool: Pool | None = None  # processes the guard shares a large site with
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         # Defining this hook keeps one plugin object across `mkdocs serve` rebuilds.
         self.serving, self.dirty = command == "serve", dirty
+        if self.config.enabled and self.config.concurrency > 0:
+            script = unsafe_main()
+            if script is None:
+                self._pool = Pool(self.config.concurrency)
+            else:
+                log.debug(f"dealroom: the leak guard reads the site in one process: {script} started "
+                          "the build, and each process of a pool would run it again as it starts")
         if dirty:
             logging.getLogger("mkdocs.commands.build").addFilter(self._dirty_filter)
 
     def on_shutdown(self) -> None:
+        if self._pool is not None:
+            self._pool.close()
+            self._pool = None
         logging.getLogger("mkdocs.commands.build").removeFilter(self._dirty_filter)
         if self._switch_interval is not None:
             sys.setswitchinterval(self._switch_interval)
@@ -308,6 +320,8 @@ class DealroomPlugin(BasePlugin[DealroomConfig]):
             raise PluginError(f"dealroom: {clash[0]} is generated from the deal records; remove the "
                               "hand-written file of that name from docs_dir")
         self.published, self.with_home = published, with_home
+        if self._pool is not None and len(deals) >= SHARED_FROM:
+            self._pool.warm("dealroom.scan")  # ready when the guard reads the site
 
     def on_files(self, files: Files, config: MkDocsConfig) -> Files:
         if not self.config.enabled:
@@ -574,14 +588,22 @@ class DealroomPlugin(BasePlugin[DealroomConfig]):
         log.debug(f"dealroom: {self._printed[1]} of {self._printed[0]} whole-deal pages bound from "
                   "their sections' pages, the others converted whole")
         self.present = None  # known again once the guard has read the site
+        if self._pool is not None:
+            self._pool.shares = []
         try:
             rule = self.rule or self.published.public.rule
             problems = scan_and_remove(Path(config.site_dir), rule.guarded,
                                        self.scan_memory if self.serving else None,
                                        self.unreviewed or self.published.public.unreviewed_attachments(),
-                                       rule.guard_digest, self._verdicts_file())
+                                       rule.guard_digest, self._verdicts_file(), self._pool)
         except UnscannableSite as error:
             raise PluginError(f"dealroom: {error}") from None
+        if self._pool is not None and self._pool.shares:
+            there = [share for share in self._pool.shares if share.there]
+            log.debug(f"dealroom: the leak guard read {sum(len(s.names) for s in there)} files in "
+                      f"{len(there)} other process(es), "
+                      f"{sum(len(s.names) for s in self._pool.shares if not s.there)} of theirs here; "
+                      f"it waited {sum(s.waited for s in there):.1f} s for them")
         if self.serving:
             self.present = set(self.scan_memory.files)  # after the guard deleted what it refused
             # Pages kept for the next rebuild are built: MkDocs renders one again only when it

@@ -23,12 +23,14 @@ from pathlib import Path
 from dealroom.gcpause import paused_gc
 from dealroom.guard import Guard, Leak, Reading, Unclear, one_per_field
 from dealroom.numbers import Secret
+from dealroom.sharing import Pool
 from dealroom.verdicts import Verdicts
 
 Stat = tuple[int, int, int]  # size, modification and change times (ns)
 Folder = tuple[int, int, int]  # inode, modification and change times (ns)
 # Names of a folder's files and of its folders, as listed when its times were `Folder`.
 Listing = tuple[Folder, tuple[str, ...], tuple[str, ...]]
+Readings = dict[str, tuple[bytes, Reading]]  # by name: the digest a file is remembered by, its reading
 
 
 class UnscannableSite(Exception):
@@ -174,7 +176,8 @@ def _read_index(guard: Guard, name: str, data: bytes, memory: dict[bytes, Readin
 @paused_gc
 def scan_and_remove(site_dir: Path, secrets: Iterable[Secret], memory: ScanMemory | None = None,
                     attachments: Iterable[str] = (), digest: str | None = None,
-                    verdicts: Path | None = None) -> list[Leak | Unreadable | Unclear]:
+                    verdicts: Path | None = None,
+                    pool: Pool | None = None) -> list[Leak | Unreadable | Unclear]:
     """Scan every file of `site_dir`; delete each leaking or unreadable file so no server can
     publish it.
 
@@ -182,7 +185,8 @@ def scan_and_remove(site_dir: Path, secrets: Iterable[Secret], memory: ScanMemor
     Raises `UnscannableSite` for a folder the guard cannot list or a link to a folder. With
     `memory` (kept by the caller between builds), files unchanged since are not read again.
     `digest`: of `secrets`, if the caller has it (`mask.Rule.guard_digest`). `verdicts`: the
-    file where clean readings are kept between builds (`dealroom.verdicts`).
+    file where clean readings are kept between builds (`dealroom.verdicts`). `pool`: other
+    processes that read deals' folders too, while this one reads the rest (`Pool`).
     """
     secrets = list(secrets)
     attachments = frozenset(attachments)
@@ -206,34 +210,37 @@ def scan_and_remove(site_dir: Path, secrets: Iterable[Secret], memory: ScanMemor
         # Most of a rebuild: thousands of files read clean before, as they were (compared in C).
         clean = {name: known[0] for name, known in memory.files.items() if known[2].clean}
         names = {name for name, _ in files.items() - clean.items()}
+    keyed = memory is not None
+    readings: dict[str, Reading] = {}
+    unread: list[str] = []
+    for name in sorted(names):
+        known = memory.files.get(name) if memory is not None else None
+        if known is not None and known[0] == files[name]:
+            readings[name] = known[2]  # read before as it is, not clean: reported as before
+        else:
+            unread.append(name)
+
+    def read_here(names: list[str]) -> Readings:
+        return {name: found for name in names if (found := _read_file(
+            guard, site_dir, name, name in attachments, keyed, memory)) is not None}
+
+    shares = pool.share(unread, {name: files[name][0] for name in unread}, read_share, site_dir,
+                        secrets, attachments, verdicts, keyed) if pool is not None else []
+    shared = {name for share in shares for name in share.names}
+    read = read_here([name for name in unread if name not in shared])
+    for share in shares:
+        their, given = share.result(lambda names: (read_here(names), {}))
+        read.update(their)
+        if guard.verdicts is not None:
+            guard.verdicts.update(given)
+    for name, (key, reading) in read.items():
+        readings[name] = reading
+        if memory is not None:
+            memory.files[name] = (files[name], key, reading)
     leaks: list[Leak] = []
     unreadable: list[Unreadable] = []
     unclear: list[Unclear] = []
-    for name in sorted(names):
-        status = files[name]
-        known = memory.files.get(name) if memory is not None else None
-        if known is not None and known[0] == status:
-            reading = known[2]  # read before as it is, not clean: reported as before
-        else:
-            try:
-                data = (site_dir / name).read_bytes()
-            except FileNotFoundError:
-                continue  # removed since the walk: not published
-            except OSError:
-                raise UnscannableSite(f"{guard.shown(Path(name))}: the file cannot be read; the "
-                                      "leak guard reads every file of the site") from None
-            # A rebuild writes some files again as they were (the sitemap, the 404 page). The
-            # search index is known by its pieces.
-            key = b"" if memory is None or name == SEARCH_INDEX else \
-                hashlib.blake2b(data, digest_size=16).digest()
-            if name == SEARCH_INDEX:
-                reading = _read_index(guard, name, data, memory.pieces if memory else {})
-            elif known is not None and known[1] == key:
-                reading = known[2]
-            else:
-                reading = guard.read(name, data, name in attachments)
-            if memory is not None:
-                memory.files[name] = (status, key, reading)
+    for name, reading in sorted(readings.items()):
         leaks.extend(Leak(site_dir / name, secret) for secret in reading.secrets)
         if reading.unreadable is not None and name in attachments:
             unreadable.append(Unreadable(site_dir / name, reading.unreadable))
@@ -250,3 +257,36 @@ def scan_and_remove(site_dir: Path, secrets: Iterable[Secret], memory: ScanMemor
         leak.secret, deal=str(guard.shown(Path(leak.secret.deal))))) for leak in leaks),
         *(Unreadable(guard.shown(u.file), guard.shown(Path(u.reason)).as_posix()) for u in unreadable),
         *(Unclear(guard.shown(u.file), u.reason) for u in unclear)]
+
+
+def _read_file(guard: Guard, site_dir: Path, name: str, attachment: bool, keyed: bool,
+               memory: ScanMemory | None = None) -> tuple[bytes, Reading] | None:
+    """A file's reading, and the digest it is remembered by (`keyed`); None if it is gone."""
+    try:
+        data = (site_dir / name).read_bytes()
+    except FileNotFoundError:
+        return None  # removed since the walk: not published
+    except OSError:
+        raise UnscannableSite(f"{guard.shown(Path(name))}: the file cannot be read; the "
+                              "leak guard reads every file of the site") from None
+    # A rebuild writes some files again as they were (the sitemap, the 404 page). The
+    # search index is known by its pieces.
+    key = hashlib.blake2b(data, digest_size=16).digest() if keyed and name != SEARCH_INDEX else b""
+    known = memory.files.get(name) if memory is not None else None
+    if name == SEARCH_INDEX:
+        return key, _read_index(guard, name, data, memory.pieces if memory is not None else {})
+    if known is not None and known[1] == key:
+        return key, known[2]
+    return key, guard.read(name, data, attachment)
+
+
+@paused_gc
+def read_share(names: list[str], site_dir: Path, secrets: list[Secret], attachments: frozenset[str],
+               verdicts: Path | None, keyed: bool) -> tuple[Readings, dict[bytes, int]]:
+    """`_read_file` of each of `names`, in another process (`dealroom.sharing`), with a guard
+    of its own; and the clean verdicts it gave, to be kept with the others."""
+    guard = Guard(secrets)
+    guard.verdicts = Verdicts(verdicts, secrets) if verdicts is not None else None
+    read = {name: found for name in names
+            if (found := _read_file(guard, site_dir, name, name in attachments, keyed)) is not None}
+    return read, guard.verdicts.given() if guard.verdicts is not None else {}

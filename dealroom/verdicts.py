@@ -88,6 +88,16 @@ class Verdicts:
         self._used[self._keyed(kind, digest)] = flags
         self._saved = False
 
+    def given(self) -> dict[bytes, int]:
+        """The verdicts given or used in this process (keyed: for a `Verdicts` of the same key)."""
+        return dict(self._used)
+
+    def update(self, given: dict[bytes, int]) -> None:
+        """Verdicts another process gave (`given`), kept with this one's."""
+        if given:
+            self._used.update(given)
+            self._saved = False
+
     def save(self) -> None:
         """Keep this process's verdicts for the next, and as many of the file's others (a page
         that changes back), so that a room that changes every day keeps a file of its size."""
