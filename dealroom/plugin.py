@@ -226,11 +226,15 @@ class DealroomPlugin(BasePlugin[DealroomConfig]):
         self.serving, self.dirty = command == "serve", dirty
         if self.config.enabled and self.config.concurrency > 0:
             script = unsafe_main()
-            if script is None:
-                self._pool = Pool(self.config.concurrency)
-            else:
+            if script is not None:
                 log.debug(f"dealroom: the leak guard reads the site in one process: {script} started "
                           "the build, and each process of a pool would run it again as it starts")
+                return
+            try:
+                self._pool = Pool(self.config.concurrency)
+            except (OSError, NotImplementedError, ImportError) as error:  # no semaphores here
+                log.debug(f"dealroom: the leak guard reads the site in one process: no process pool "
+                          f"here ({error})")
         if dirty:
             logging.getLogger("mkdocs.commands.build").addFilter(self._dirty_filter)
 

@@ -220,19 +220,30 @@ def scan_and_remove(site_dir: Path, secrets: Iterable[Secret], memory: ScanMemor
         else:
             unread.append(name)
 
-    def read_here(names: list[str]) -> Readings:
-        return {name: found for name in names if (found := _read_file(
-            guard, site_dir, name, name in attachments, keyed, memory)) is not None}
+    read: Readings = {}
+
+    def read_here(names: list[str]) -> tuple[Readings, dict[bytes, int]]:
+        for name in names:
+            found = _read_file(guard, site_dir, name, name in attachments, keyed, memory)
+            if found is not None:
+                read[name] = found
+        return {}, {}  # read into `read`, its verdicts given to this process's guard
 
     shares = pool.share(unread, {name: files[name][0] for name in unread}, read_share, site_dir,
                         secrets, attachments, verdicts, keyed) if pool is not None else []
     shared = {name for share in shares for name in share.names}
-    read = read_here([name for name in unread if name not in shared])
-    for share in shares:
-        their, given = share.result(lambda names: (read_here(names), {}))
-        read.update(their)
-        if guard.verdicts is not None:
-            guard.verdicts.update(given)
+    try:
+        read_here([name for name in unread if name not in shared])
+        for share in shares:
+            their, given = share.result(read_here, (UnscannableSite,))
+            read.update(their)
+            if guard.verdicts is not None:
+                guard.verdicts.update(given)
+    except UnscannableSite:
+        # The build stops; what was found leaking so far is not left in the site meanwhile.
+        _remove(site_dir, {site_dir / name for name, (_, reading) in read.items()
+                           if _refused(reading, name in attachments)})
+        raise
     for name, (key, reading) in read.items():
         readings[name] = reading
         if memory is not None:
@@ -248,15 +259,36 @@ def scan_and_remove(site_dir: Path, secrets: Iterable[Secret], memory: ScanMemor
             unclear.append(Unclear(site_dir / name, reading.unclear))
     if guard.verdicts is not None:
         guard.verdicts.save()
-    for path in {leak.file for leak in leaks} | {u.file for u in unreadable} | {u.file for u in unclear}:
-        path.unlink(missing_ok=True)
-        if memory is not None:
+    removed = {leak.file for leak in leaks} | {u.file for u in unreadable} | {u.file for u in unclear}
+    _remove(site_dir, removed)
+    if memory is not None:
+        for path in removed:
             memory.files.pop(path.relative_to(site_dir).as_posix(), None)
     # A deal's id is a folder name, and may hold the number too: messages mask both.
     return [*(Leak(guard.shown(leak.file), dataclasses.replace(
         leak.secret, deal=str(guard.shown(Path(leak.secret.deal))))) for leak in leaks),
         *(Unreadable(guard.shown(u.file), guard.shown(Path(u.reason)).as_posix()) for u in unreadable),
         *(Unclear(guard.shown(u.file), u.reason) for u in unclear)]
+
+
+def _refused(reading: Reading, attachment: bool) -> bool:
+    """Whether a file read so is not published."""
+    return bool(reading.secrets) or reading.unclear is not None or \
+        (attachment and reading.unreadable is not None)
+
+
+def _remove(site_dir: Path, files: Iterable[Path]) -> None:
+    """Delete `files`, and each folder they leave empty: a folder's name may hold the number
+    (a deal's id), and a server may list an empty folder."""
+    for path in files:
+        path.unlink(missing_ok=True)
+        for folder in path.parents:
+            if folder == site_dir or not folder.is_relative_to(site_dir):
+                break
+            try:
+                folder.rmdir()
+            except OSError:  # not empty: its other files are published
+                break
 
 
 def _read_file(guard: Guard, site_dir: Path, name: str, attachment: bool, keyed: bool,

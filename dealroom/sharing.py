@@ -8,23 +8,27 @@ process reads its deals' parts once. What a process that stopped could not read 
 
 Processes are spawned, on every platform: a spawned process starts from nothing, so whatever
 threads or locks this one holds (a server's), it holds none of them. It does import the script
-that started this process again (`multiprocessing`'s "safe importing of the main module"): a
-build started by a script of one's own is read here only (`unsafe_main`), since such a script
-may build the room again wherever it is imported.
+that started this process again (`multiprocessing`'s "safe importing of the main module"), so
+a build started by a script that does more than import at its top level is read here only
+(`unsafe_main`): it may build the room again wherever it is imported. A process ignores Ctrl-C
+(the build's process handles it, and stops the pool) and exits when the build's process is
+gone, however it ended.
 """
 
 from __future__ import annotations
 
+import ast
 import importlib
 import multiprocessing
+import os
+import signal
 import sys
-import sysconfig
+import threading
 import time
 from collections.abc import Callable, Collection, Mapping
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any, Generic, TypeVar
 
 _R = TypeVar("_R")
@@ -44,12 +48,15 @@ class Share(Generic[_R]):
     there: bool | None = None  # made by the process (or here), once asked for
     waited = 0.0  # seconds this process waited for it
 
-    def result(self, here: Callable[[list[str]], _R]) -> _R:
-        """What the process made of the names; made by `here` if the process stopped."""
+    def result(self, here: Callable[[list[str]], _R], raised: tuple[type[Exception], ...] = ()) -> _R:
+        """What the process made of the names; made by `here` if the process stopped or failed
+        otherwise than by raising one of `raised` (which is raised here)."""
         start = time.perf_counter()
         try:
             made = self.future.result()
-        except BrokenProcessPool:
+        except raised:
+            raise
+        except Exception:  # a process that died or failed: this one reads them
             self.there = False
             return here(self.names)
         self.there = True
@@ -58,22 +65,58 @@ class Share(Generic[_R]):
 
 
 def unsafe_main() -> str | None:
-    """The script a spawned process would run again as it starts, unless it is an installed
-    command (`mkdocs`, `properdocs`: written with the guard `multiprocessing` asks for), or
-    there is none (`python -m mkdocs`, `python -c`)."""
+    """The script that started this process, if a spawned process would run more of it than
+    imports as it starts: a script whose top level is only imports and work under
+    `if __name__ == "__main__":` (as the `mkdocs` and `properdocs` commands are written) is
+    safe, and so is none (`python -m mkdocs`, `python -c`)."""
     main = sys.modules.get("__main__")
     spec = getattr(main, "__spec__", None)
     if spec is not None:
         # A package's `__main__` is not imported again; another module run with `-m` is.
         return None if spec.name == "__main__" or spec.name.endswith(".__main__") else spec.name
     path = getattr(main, "__file__", None)
-    if path is None:
+    if not isinstance(path, str):
         return None
     try:
-        installed = Path(path).resolve().parent == Path(sysconfig.get_path("scripts")).resolve()
-    except (OSError, RuntimeError, KeyError):
-        installed = False
-    return None if installed else path
+        with open(path, "rb") as script:
+            body = ast.parse(script.read(_MOST_SCRIPT_BYTES + 1)).body
+    except (OSError, SyntaxError, ValueError):
+        return path
+    return None if all(_only_imports(statement) for statement in body) else path
+
+
+_MOST_SCRIPT_BYTES = 65_536
+
+
+def _only_imports(statement: ast.stmt) -> bool:
+    """An import, a docstring, or `if __name__ == "__main__":`."""
+    if isinstance(statement, ast.Import | ast.ImportFrom):
+        return True
+    if isinstance(statement, ast.Expr):
+        return isinstance(statement.value, ast.Constant)
+    if isinstance(statement, ast.If) and not statement.orelse:
+        test = statement.test
+        return isinstance(test, ast.Compare) and len(test.ops) == 1 and isinstance(test.ops[0], ast.Eq) \
+            and {ast.dump(test.left), ast.dump(test.comparators[0])} == _MAIN_TEST
+    return False
+
+
+_MAIN_TEST = {ast.dump(ast.Name("__name__", ast.Load())), ast.dump(ast.Constant("__main__"))}
+
+
+def _start_worker() -> None:
+    """In each process of the pool, as it starts: Ctrl-C is for the build's process, which
+    stops the pool; and the process exits once the build's process is gone (killed, say: a
+    process waiting for work would wait on)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    parent = multiprocessing.parent_process()
+    if parent is not None:
+        threading.Thread(target=_exit_after, args=(parent,), daemon=True).start()
+
+
+def _exit_after(parent: multiprocessing.process.BaseProcess) -> None:
+    parent.join()
+    os._exit(0)
 
 
 class Pool:
@@ -82,7 +125,8 @@ class Pool:
     def __init__(self, workers: int) -> None:
         self.workers = workers
         self.shares: list[Share[Any]] = []  # the last work given
-        self._executor = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"))
+        self._executor = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"),
+                                             initializer=_start_worker)
 
     def warm(self, module: str) -> None:
         """Start the processes now, importing `module`, so that they are ready when needed."""

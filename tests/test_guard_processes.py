@@ -3,13 +3,22 @@ and keeps is what one process would; a process that stops leaves nothing unread.
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 import shutil
+import signal
 import subprocess
 import sys
+import time
 from collections.abc import Callable
+from pathlib import Path
+
+import pytest
 
 from conftest import BUILD_EPOCH, EXAMPLE_SLUGS, ROOT, Room, benchmark_script
+from dealroom.numbers import Secret
+from dealroom.scan import read_share
+from dealroom.sharing import SHARED_FROM, Pool
 
 GENERATED_DEALS = 16  # with the eight example deals: a room the guard shares (`SHARED_FROM`)
 LEAK = "066-198038"  # the example deal's raw account number
@@ -27,6 +36,10 @@ import os
 
 def read_share(*args):
     os._exit(1)
+"""
+FAILING_READER = """
+def read_share(*args):
+    raise MemoryError
 """
 DYING_HOOK = """
 import dealroom.scan
@@ -83,9 +96,11 @@ def test_a_leak_in_any_deal_is_found_and_deleted_when_two_processes_read_the_sit
     assert LEAK not in result.stderr
 
 
-def test_the_files_of_a_process_that_stopped_are_read_here(make_room: Callable[..., Room]) -> None:
+@pytest.mark.parametrize("reader", [DYING_READER, FAILING_READER], ids=["dies", "raises"])
+def test_the_files_of_a_process_that_stopped_or_failed_are_read_here(
+        make_room: Callable[..., Room], reader: str) -> None:
     room = large_room(make_room, 1, LEAKING_HOOK, DYING_HOOK)
-    (room.path / "dying_reader.py").write_text(DYING_READER, encoding="utf-8")
+    (room.path / "dying_reader.py").write_text(reader, encoding="utf-8")
     result = room.build("--verbose")
     assert result.returncode == 1
     assert "Traceback" not in result.stderr
@@ -118,25 +133,107 @@ def test_the_verdicts_kept_for_the_next_build_are_those_one_process_gives(
     assert len(records) > 500 and verdict_records(room) == records
 
 
+def script_build(room: Room, script_text: str) -> subprocess.CompletedProcess[str]:
+    script = room.path / "build_room.py"
+    script.write_text(script_text, encoding="utf-8")
+    return subprocess.run([sys.executable, str(script)], cwd=room.path, capture_output=True,
+                          text=True, timeout=300, check=False,
+                          env={**os.environ, "NO_MKDOCS_2_WARNING": "1", "SOURCE_DATE_EPOCH": BUILD_EPOCH})
+
+
+BUILD = """
+config = load_config(config_file="mkdocs.yml")
+config.plugins.on_startup(command="build", dirty=False)
+build(config)
+config.plugins.on_shutdown()
+"""
+IMPORTS = """import logging
+import sys
+
+from mkdocs.commands.build import build
+from mkdocs.config import load_config
+"""
+
+
 def test_a_script_without_a_main_guard_builds_the_room_once(make_room: Callable[..., Room]) -> None:
     # A spawned process imports the script that started the build again: this one would build
     # again in each process of a pool, so the guard reads the site in one process.
     room = large_room(make_room, 1)
-    script = room.path / "build_room.py"
-    script.write_text(
-        "import logging, sys\n"
-        "from mkdocs.commands.build import build\n"
-        "from mkdocs.config import load_config\n"
-        "logging.basicConfig(level=logging.DEBUG, stream=sys.stderr)\n"
-        "print('building', flush=True)\n"
-        "config = load_config(config_file='mkdocs.yml')\n"
-        "config.plugins.on_startup(command='build', dirty=False)\n"
-        "build(config)\n"
-        "config.plugins.on_shutdown()\n", encoding="utf-8")
-    result = subprocess.run([sys.executable, str(script)], cwd=room.path, capture_output=True,
-                            text=True, timeout=300, check=False,
-                            env={**os.environ, "NO_MKDOCS_2_WARNING": "1", "SOURCE_DATE_EPOCH": BUILD_EPOCH})
+    result = script_build(room, IMPORTS + "logging.basicConfig(level=logging.DEBUG, stream=sys.stderr)\n"
+                          "print('building', flush=True)\n" + BUILD)
     assert result.returncode == 0, result.stderr
     assert result.stdout.count("building") == 1
     assert "reads the site in one process" in result.stderr and "other process" not in result.stderr
     assert (room.site / "deals" / EXAMPLE_SLUGS[0] / "terms" / "index.html").is_file()
+
+
+def test_a_script_that_only_imports_at_its_top_level_shares_the_reading(
+        make_room: Callable[..., Room]) -> None:
+    room = large_room(make_room, 1)
+    body = "\n".join("    " + line for line in BUILD.strip().splitlines())
+    result = script_build(room, '"""Builds the room."""\n' + IMPORTS + "\n\nif __name__ == '__main__':\n"
+                          "    logging.basicConfig(level=logging.DEBUG, stream=sys.stderr)\n"
+                          "    print('building', flush=True)\n" + body + "\n")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.count("building") == 1
+    assert "in 1 other process(es), 0 of theirs here" in result.stderr
+
+
+def test_a_process_of_the_pool_ignores_ctrl_c(tmp_path: Path) -> None:
+    # Ctrl-C reaches every process of the terminal's group: the build's process stops the pool.
+    names = [f"deals/deal-{index}/index.html" for index in range(SHARED_FROM)]
+    for name in names:
+        (tmp_path / name).parent.mkdir(parents=True)
+        (tmp_path / name).write_text(f"<p>Wire to {LEAK}</p>", encoding="utf-8")
+    pool = Pool(1)
+    try:
+        for interrupted in (False, True):  # the process started and working, then interrupted
+            if interrupted:
+                for pid in worker_pids():
+                    os.kill(pid, signal.SIGINT)
+                time.sleep(0.5)
+            [share] = pool.share(names, dict.fromkeys(names, 1), read_share, tmp_path,
+                                 [Secret(LEAK, "acme", "account_number")], frozenset(), None, False)
+            read, _ = share.result(lambda names: pytest.fail("the process stopped"))
+            assert share.there and len(read) == len(share.names) > 0
+            assert all(reading.secrets for _, reading in read.values())
+    finally:
+        pool.close()
+
+
+def worker_pids() -> list[int]:
+    """The process ids of this process's pool processes, once started."""
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        children = [child.pid for child in multiprocessing.active_children() if child.pid is not None]
+        if children:
+            return children
+        time.sleep(0.05)
+    raise AssertionError("the pool started no process")
+
+
+def test_the_pool_s_processes_exit_when_the_build_s_process_is_killed(tmp_path: Path) -> None:
+    started = subprocess.Popen(
+        [sys.executable, "-c", "import multiprocessing, sys, time\n"
+         "from dealroom.sharing import Pool\n"
+         "pool = Pool(1)\npool.warm('dealroom.scan')\ntime.sleep(1)\n"
+         "print(*[c.pid for c in multiprocessing.active_children()], flush=True)\ntime.sleep(600)\n"],
+        stdout=subprocess.PIPE, text=True)
+    assert started.stdout is not None
+    children = [int(pid) for pid in started.stdout.readline().split()]
+    assert children
+    started.kill()  # no `on_shutdown`: what `kill -9` or a crash leaves
+    started.wait()
+    deadline = time.monotonic() + 30
+    while any(alive(pid) for pid in children) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not any(alive(pid) for pid in children)
+
+
+def alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    status = Path(f"/proc/{pid}/stat")
+    return not (status.exists() and status.read_text().split(") ")[1].startswith("Z"))
