@@ -1,5 +1,7 @@
 """The leak guard reads a large site in two processes (`concurrency`): what it finds, deletes
-and keeps is what one process would; a process that stops leaves nothing unread."""
+and keeps is what one process would; a process that stops or fails leaves nothing unread; a
+process of the pool outlives neither Ctrl-C's handling nor the build's process; and a build
+is never run again by a process of the pool."""
 
 from __future__ import annotations
 
