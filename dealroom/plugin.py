@@ -42,7 +42,7 @@ from dealroom.history import History
 from dealroom.marker import check_marker, link_to_records
 from dealroom.mask import MaskPolicy, Rule
 from dealroom.pipeline import Pipeline, Published, Settings
-from dealroom.render import Renderer, deals_nav
+from dealroom.render import Renderer, deals_nav, nav_order
 from dealroom.scan import ScanMemory, UnscannableSite, scan_and_remove
 from dealroom.search import SearchIndex
 from dealroom.sharing import SHARED_FROM, Pool, unsafe_main
@@ -326,6 +326,7 @@ class DealroomPlugin(BasePlugin[DealroomConfig]):
         self.published, self.with_home = published, with_home
         if self._pool is not None and len(deals) >= SHARED_FROM:
             self._pool.warm("dealroom.scan")  # ready when the guard reads the site
+            self._pool.order = [f"deals/{row.slug}/" for row in nav_order(published.public.rows)]
 
     def on_files(self, files: Files, config: MkDocsConfig) -> Files:
         if not self.config.enabled:

@@ -317,6 +317,11 @@ _PART_HEADING = re.compile(r"^#(#+ )", re.MULTILINE)
 FLAT_NAV_MAX_DEALS = 20
 
 
+def nav_order(rows: Iterable[SimpleNamespace]) -> list[SimpleNamespace]:
+    """Deals as the nav lists them: newest first."""
+    return sorted(rows, key=lambda v: (signed_on(v), v.slug), reverse=True)
+
+
 def deals_nav(rows: Iterable[SimpleNamespace], title: str) -> dict[str, list[Any]]:
     """The nav's section of deals, newest first, each with its pages in a fixed order.
 
@@ -326,7 +331,7 @@ def deals_nav(rows: Iterable[SimpleNamespace], title: str) -> dict[str, list[Any
     square of the room. A large room's deals are grouped by year, so a page carries the
     years, its own year's deals and its own deal's pages.
     """
-    deals = sorted(rows, key=lambda v: (signed_on(v), v.slug), reverse=True)
+    deals = nav_order(rows)
     sections: list[Any] = [{str(escape(v.deal.name)): [{page_title: f"deals/{v.slug}/{name}"}
                                                       for name, page_title, _ in DEAL_PAGES]}
                            for v in deals]

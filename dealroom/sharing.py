@@ -125,6 +125,7 @@ class Pool:
     def __init__(self, workers: int) -> None:
         self.workers = workers
         self.shares: list[Share[Any]] = []  # the last work given
+        self.order: list[str] = []  # deals' folders (`deals/id/`) in the order the nav lists them
         self._executor = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"),
                                              initializer=_start_worker)
 
@@ -153,7 +154,9 @@ class Pool:
             (self.workers + 1)
         shares: list[list[str]] = [[]]
         held = 0
-        for folder in sorted(folders, reverse=True):
+        # Neighbours in `order` share more of their pages' parts (a year's deals, its nav).
+        rank = {folder: index for index, folder in enumerate(self.order)}
+        for folder in sorted(folders, key=lambda folder: (rank.get(folder, len(rank)), folder), reverse=True):
             if held >= each:
                 if len(shares) == self.workers:
                     break
