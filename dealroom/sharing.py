@@ -46,7 +46,7 @@ class Share(Generic[_R]):
     names: list[str]
     future: Future[_R]
     there: bool | None = None  # made by the process (or here), once asked for
-    waited = 0.0  # seconds this process waited for it
+    waited: float = 0.0  # seconds this process waited for it
 
     def result(self, here: Callable[[list[str]], _R], raised: tuple[type[Exception], ...] = ()) -> _R:
         """What the process made of the names; made by `here` if the process stopped or failed
@@ -147,11 +147,10 @@ class Pool:
         if len(folders) < SHARED_FROM:
             self.shares = []
             return []
+        in_folders = {name for held in folders.values() for name in held}
         # A file outside deals' folders (the search index, the theme's scripts) is read whole,
         # not in parts other pages share: several times as long per byte.
-        each = (sum(sizes[name] for name in names) +
-                (_WHOLE - 1) * sum(sizes[name] for name in names if not name.startswith(_FOLDER))) / \
-            (self.workers + 1)
+        each = sum(sizes[name] * (1 if name in in_folders else _WHOLE) for name in names) / (self.workers + 1)
         shares: list[list[str]] = [[]]
         held = 0
         # Neighbours in `order` share more of their pages' parts (a year's deals, its nav).
